@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// Compiles contracts/*.sol with solc-js (standard JSON) into <out>/<Name>.abi, <Name>.bin and
+// <out>/artifacts.json. Imports resolve against node_modules (OpenZeppelin). The EVM target is
+// shanghai: Ganache 7.9 cannot run cancun opcodes (mcopy, tstore), and a mismatch only shows up
+// at call time as "invalid opcode".
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const solc = require('solc');
+
+const root = path.resolve(__dirname, '..');
+const srcDir = path.join(root, 'contracts');
+const outDir = path.resolve(process.argv[2] || path.join(root, 'target', 'contracts'));
+
+const sources = {};
+for (const f of fs.readdirSync(srcDir).filter((f) => f.endsWith('.sol')).sort()) {
+  sources[`contracts/${f}`] = { content: fs.readFileSync(path.join(srcDir, f), 'utf8') };
+}
+
+const input = {
+  language: 'Solidity',
+  sources,
+  settings: {
+    evmVersion: 'shanghai',
+    optimizer: { enabled: true, runs: 10000 },
+    outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.methodIdentifiers'] } },
+  },
+};
+
+function findImports(p) {
+  for (const base of [root, path.join(__dirname, 'node_modules')]) {
+    const candidate = path.join(base, p);
+    if (fs.existsSync(candidate)) return { contents: fs.readFileSync(candidate, 'utf8') };
+  }
+  return { error: `import not found: ${p}` };
+}
+
+const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImports }));
+const errors = (output.errors || []).filter((e) => e.severity === 'error');
+for (const e of output.errors || []) {
+  if (e.severity !== 'error') console.warn(e.formattedMessage);
+}
+if (errors.length) {
+  for (const e of errors) console.error(e.formattedMessage);
+  process.exit(1);
+}
+
+fs.mkdirSync(outDir, { recursive: true });
+const artifacts = {};
+for (const [file, contracts] of Object.entries(output.contracts)) {
+  if (!file.startsWith('contracts/')) continue;
+  for (const [name, c] of Object.entries(contracts)) {
+    if (!c.evm.bytecode.object) continue; // interfaces and abstract contracts
+    fs.writeFileSync(path.join(outDir, `${name}.abi`), JSON.stringify(c.abi));
+    fs.writeFileSync(path.join(outDir, `${name}.bin`), c.evm.bytecode.object);
+    artifacts[name] = { abi: c.abi, bytecode: '0x' + c.evm.bytecode.object };
+    const size = c.evm.deployedBytecode.object.length / 2;
+    console.log(`compiled ${name}: ${size} bytes deployed${size > 24576 ? ' (OVER the EIP-170 limit)' : ''}`);
+  }
+}
+fs.writeFileSync(path.join(outDir, 'artifacts.json'), JSON.stringify(artifacts));
+console.log(`solc ${solc.version()} -> ${path.relative(root, outDir)} (${Object.keys(artifacts).length} contracts)`);
