@@ -98,7 +98,7 @@ public final class TestChain implements AutoCloseable {
     try {
       Credentials account = Credentials.create(Keys.createEcKeyPair());
       if (eth > 0) {
-        Transfer.sendFunds(web3j, funder, account.getAddress(), BigInteger.valueOf(eth),
+        Transfer.sendFunds(web3j, funder, account.getAddress(), java.math.BigDecimal.valueOf(eth),
             Convert.Unit.ETHER).send();
       }
       return account;
@@ -113,13 +113,16 @@ public final class TestChain implements AutoCloseable {
         new PollingTransactionReceiptProcessor(web3j, 50, 1200));
   }
 
-  /** Sends a raw call from {@code from} and returns its receipt, whatever its status. */
+  /** Sends a call from {@code from} and returns its receipt, whatever its status (for gas figures). */
   public TransactionReceipt send(Credentials from, String to, Function function) {
     try {
-      String data = FunctionEncoder.encode(function);
-      RawTransactionManager tm = new RawTransactionManager(web3j, from, chainId,
-          new PollingTransactionReceiptProcessor(web3j, 50, 1200));
-      return tm.executeTransaction(GAS_PRICE, GAS_LIMIT, to, data, BigInteger.ZERO, false);
+      var receipts = new PollingTransactionReceiptProcessor(web3j, 50, 1200);
+      var sent = new RawTransactionManager(web3j, from, chainId)
+          .sendTransaction(GAS_PRICE, GAS_LIMIT, to, FunctionEncoder.encode(function), BigInteger.ZERO);
+      if (sent.hasError()) {
+        throw new IllegalStateException("node refused the transaction: " + sent.getError().getMessage());
+      }
+      return receipts.waitForTransactionReceipt(sent.getTransactionHash());
     } catch (IOException | org.web3j.protocol.exceptions.TransactionException e) {
       throw new IllegalStateException(e);
     }
