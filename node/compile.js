@@ -10,7 +10,20 @@ const solc = require('solc');
 
 const root = path.resolve(__dirname, '..');
 const srcDir = path.join(root, 'contracts');
-const outDir = path.resolve(process.argv[2] || path.join(root, 'target', 'contracts'));
+const outArg = process.argv.slice(2).find((a) => !a.startsWith('--'));
+const outDir = path.resolve(outArg || path.join(root, 'target', 'contracts'));
+
+// Skip the (slow, ~15 s) solc-js run when the outputs are newer than every input.
+const inputs = [__filename, path.join(__dirname, 'package-lock.json'),
+  ...fs.readdirSync(srcDir).filter((f) => f.endsWith('.sol')).map((f) => path.join(srcDir, f))];
+const marker = path.join(outDir, 'artifacts.json');
+if (!process.argv.includes('--force') && fs.existsSync(marker)) {
+  const built = fs.statSync(marker).mtimeMs;
+  if (inputs.every((f) => fs.statSync(f).mtimeMs < built)) {
+    console.log(`contracts up to date in ${path.relative(root, outDir)}`);
+    process.exit(0);
+  }
+}
 
 const sources = {};
 for (const f of fs.readdirSync(srcDir).filter((f) => f.endsWith('.sol')).sort()) {
