@@ -46,6 +46,11 @@ public final class LocalGanache implements AutoCloseable {
    * @param dbDir where to keep chain state, or null for an in-memory chain
    */
   public static LocalGanache start(Path nodeDir, int port, Path dbDir) throws IOException {
+    return start(nodeDir, port, dbDir, CHAIN_ID);
+  }
+
+  /** As {@link #start(Path, int, Path)}, on another chain id (to test what only local chains allow). */
+  public static LocalGanache start(Path nodeDir, int port, Path dbDir, long chainId) throws IOException {
     Path script = nodeDir.resolve("ganache.js");
     if (!Files.isRegularFile(script)) {
       throw new IOException("Ganache launcher not found: " + script);
@@ -55,7 +60,8 @@ public final class LocalGanache implements AutoCloseable {
     }
     int chosen = port == 0 ? freePort() : port;
     List<String> cmd = new ArrayList<>(List.of(
-        "node", script.toString(), "--port", Integer.toString(chosen), "--exit-with-stdin"));
+        "node", script.toString(), "--port", Integer.toString(chosen), "--chain-id", Long.toString(chainId),
+        "--exit-with-stdin"));
     if (dbDir != null) {
       Files.createDirectories(dbDir);
       cmd.add("--db");

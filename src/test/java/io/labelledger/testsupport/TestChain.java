@@ -69,7 +69,7 @@ public final class TestChain implements AutoCloseable {
     this.funder = funder;
   }
 
-  static TestChain connect(String rpcUrl, String funderKey, String kind) {
+  public static TestChain connect(String rpcUrl, String funderKey, String kind) {
     HttpService http = new HttpService(rpcUrl);
     try {
       long chainId = Web3j.build(http).ethChainId().send().getChainId().longValueExact();
