@@ -133,6 +133,11 @@ interface IConsentRegistry {
     /// @param signatures number of signatures
     error ConsentRegistryLengthMismatch(uint256 items, uint256 signatures);
 
+    /// @notice The pair has used all 2^32 nonces (unreachable in practice; keeps the packed record sound).
+    /// @param contributor the contributor
+    /// @param termsHash the terms
+    error ConsentRegistryNonceExhausted(address contributor, bytes32 termsHash);
+
     /// @notice A history index is past the end of the pair's history.
     /// @param index the requested index
     /// @param length the history length
