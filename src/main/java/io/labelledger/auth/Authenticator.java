@@ -2,6 +2,7 @@ package io.labelledger.auth;
 
 import io.labelledger.config.Secret;
 import io.labelledger.http.ApiException;
+import io.labelledger.http.RequestPausing;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -37,6 +38,7 @@ public final class Authenticator implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
+    RequestPausing.pauseUntilConsumed(ctx);
     auth.resolve(bearer).onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.put(PRINCIPAL, ar.result());

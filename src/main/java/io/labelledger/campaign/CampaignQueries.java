@@ -35,7 +35,7 @@ public final class CampaignQueries {
           long id = rows.iterator().next().getLong("id");
           return tx.preparedQuery("insert into campaign_labels (campaign_id, position, label) "
                   + "select $1, (t.ord - 1)::smallint, t.label from unnest($2::text[]) with ordinality as t(label, ord)")
-              .execute(Tuple.of(id, c.labels().toArray(String[]::new)))
+              .execute(Tuple.tuple().addLong(id).addArrayOfString(c.labels().toArray(String[]::new)))
               .map(v -> id);
         });
   }

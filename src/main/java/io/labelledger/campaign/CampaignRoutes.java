@@ -5,6 +5,7 @@ import io.labelledger.http.ApiException;
 import io.labelledger.http.ApiModule;
 import io.labelledger.http.ErrorCode;
 import io.labelledger.http.JsonCodec;
+import io.labelledger.http.RequestPausing;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -69,6 +70,7 @@ public final class CampaignRoutes implements ApiModule {
       throw new ApiException(ErrorCode.BODY_TOO_LARGE, limits.maxBytes());
     }
     long id = campaignId(ctx);
+    RequestPausing.pauseUntilConsumed(ctx); // the campaign lookup below is asynchronous
     json.reply(ctx, 200, campaigns.get(id).compose(campaign -> ItemUpload.run(pool, ctx.request(), items, campaign,
         json.mapper(), limits.batchSize(), limits.maxBytes(), limits.reportedRejections(), limits.maxLineBytes())));
   }

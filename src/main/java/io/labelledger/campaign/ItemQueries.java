@@ -23,8 +23,10 @@ public final class ItemQueries {
             + "from unnest($2::text[], $3::text[], $4::text[]) as t(e, p, g) "
             + "on conflict (campaign_id, external_id) do nothing returning is_gold) "
             + "select count(*) as items, count(*) filter (where is_gold) as gold from ins")
-        .execute(Tuple.of(campaignId, externalIds.toArray(String[]::new), payloads.toArray(String[]::new),
-            goldAnswers.toArray(String[]::new)))
+        .execute(Tuple.tuple().addLong(campaignId)
+            .addArrayOfString(externalIds.toArray(String[]::new))
+            .addArrayOfString(payloads.toArray(String[]::new))
+            .addArrayOfString(goldAnswers.toArray(String[]::new)))
         .map(rows -> {
           Row row = rows.iterator().next();
           return new Inserted(row.getLong("items"), row.getLong("gold"));

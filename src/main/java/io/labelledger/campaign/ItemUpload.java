@@ -56,6 +56,7 @@ final class ItemUpload {
   private long inserted;
   private long insertedGold;
   private boolean finished;
+  private boolean ended;
 
   ItemUpload(HttpServerRequest request, SqlConnection tx, ItemQueries items, Campaign campaign,
       ObjectMapper mapper, int batchSize, long byteLimit, int reportedRejections, int maxLineBytes) {
@@ -145,9 +146,10 @@ final class ItemUpload {
   }
 
   private void onEnd() {
-    if (finished) {
-      return;
+    if (finished || ended) {
+      return; // the parser may report the end more than once
     }
+    ended = true;
     flush()
         .compose(v -> items.addCounts(tx, campaign.id(), inserted, insertedGold))
         .onSuccess(v -> {
