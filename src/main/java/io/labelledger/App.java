@@ -163,7 +163,7 @@ public final class App implements AutoCloseable {
 
     List<HealthCheck> checks = new ArrayList<>(List.of(new DatabaseHealthCheck(pool)));
     chain.ifPresent(c -> checks.add(c.health()));
-    HealthRoutes health = new HealthRoutes(vertx, checks, chain.isPresent() ? List.of() : List.of("chain"));
+    HealthRoutes health = new HealthRoutes(checks, chain.isPresent() ? List.of() : List.of("chain"));
 
     TokenBuckets buckets = new TokenBuckets(limits.rateLimit().requestsPerSecond(), limits.rateLimit().burst(),
         System::nanoTime);

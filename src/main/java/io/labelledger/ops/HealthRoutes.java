@@ -1,7 +1,6 @@
 package io.labelledger.ops;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -17,12 +16,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HealthRoutes {
   private static final long TIMEOUT_MS = 2000;
-  private final Vertx vertx;
   private final List<HealthCheck> checks;
   private final List<String> unknownChecks;
 
-  public HealthRoutes(Vertx vertx, List<HealthCheck> checks, List<String> unknownChecks) {
-    this.vertx = vertx;
+  public HealthRoutes(List<HealthCheck> checks, List<String> unknownChecks) {
     this.checks = List.copyOf(checks);
     this.unknownChecks = List.copyOf(unknownChecks);
   }
