@@ -1,0 +1,235 @@
+package io.labelledger;
+
+import io.labelledger.auth.AuthQueries;
+import io.labelledger.auth.AuthRoutes;
+import io.labelledger.auth.AuthService;
+import io.labelledger.auth.Authenticator;
+import io.labelledger.auth.SessionTokens;
+import io.labelledger.auth.SiweVerifier;
+import io.labelledger.campaign.CampaignQueries;
+import io.labelledger.campaign.CampaignRoutes;
+import io.labelledger.campaign.CampaignService;
+import io.labelledger.campaign.ItemQueries;
+import io.labelledger.chain.ChainRuntime;
+import io.labelledger.config.AppConfig;
+import io.labelledger.config.ConfigException;
+import io.labelledger.config.ConfigLoader;
+import io.labelledger.consent.TermsQueries;
+import io.labelledger.consent.TermsRoutes;
+import io.labelledger.db.DatabaseCoordinates;
+import io.labelledger.db.EmbeddedDatabase;
+import io.labelledger.db.Migrations;
+import io.labelledger.db.Pools;
+import io.labelledger.http.ApiModule;
+import io.labelledger.http.FailureHandler;
+import io.labelledger.http.Json;
+import io.labelledger.http.JsonCodec;
+import io.labelledger.http.RateLimitHandler;
+import io.labelledger.http.TokenBuckets;
+import io.labelledger.ops.DatabaseHealthCheck;
+import io.labelledger.ops.HealthCheck;
+import io.labelledger.ops.HealthRoutes;
+import io.labelledger.ops.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.sqlclient.Pool;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service: reads the configuration, starts the embedded PostgreSQL when no database URL is
+ * given, migrates the schema, wires every component by hand ({@link #wire}) and serves HTTP.
+ *
+ * <p>The chain plugs in as a {@link ChainRuntime} given to {@link #start}: its health becomes
+ * {@code checks.chain}, and chain-backed modules (consent relaying, terms registration, signed
+ * contributions) are constructed from it in {@link #wire} and added to the module list there.
+ */
+public final class App implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(App.class);
+  private static final long SWEEP_INTERVAL_MS = TimeUnit.MINUTES.toMillis(10);
+  private static final long BUCKET_EVICTION_MS = TimeUnit.MINUTES.toMillis(1);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final HttpServer server;
+  private final EmbeddedDatabase embedded;
+  private final Optional<ChainRuntime> chain;
+
+  private App(Vertx vertx, Pool pool, HttpServer server, EmbeddedDatabase embedded, Optional<ChainRuntime> chain) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.server = server;
+    this.embedded = embedded;
+    this.chain = chain;
+  }
+
+  public static void main(String[] args) {
+    AppConfig config;
+    try {
+      config = ConfigLoader.fromEnvironment();
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    // seam: the chain runtime (Ganache + deployed contracts) is passed here instead of empty once it exists
+    App app = start(config, Clock.systemUTC(), Optional.empty());
+    Runtime.getRuntime().addShutdownHook(new Thread(app::close, "labelledger-shutdown"));
+  }
+
+  /** Starts everything and returns once the HTTP server listens. Blocking: call from main or a test. */
+  public static App start(AppConfig config, Clock clock, Optional<ChainRuntime> chain) {
+    LOG.info("starting with {}", config);
+    chain.ifPresent(c -> {
+      if (c.chainId() != config.chain().chainId()) {
+        throw new ConfigException(List.of("chain.chainId: configured " + config.chain().chainId()
+            + " but the chain runtime is on chain id " + c.chainId()));
+      }
+    });
+    EmbeddedDatabase embedded = config.database().embedded()
+        ? EmbeddedDatabase.start(config.dataPath().resolve("postgres"), config.database().embeddedPort())
+        : null;
+    Vertx vertx = null;
+    try {
+      DatabaseCoordinates db = embedded != null ? embedded.coordinates()
+          : new DatabaseCoordinates(config.database().url(), config.database().user(), config.database().password());
+      Migrations.migrate(db);
+
+      Metrics metrics = new Metrics();
+      vertx = Vertx.builder().with(metrics.apply(new VertxOptions())).withMetrics(metrics.factory()).build();
+      Pool pool = Pools.create(vertx, db, config.database().poolSize());
+      Wired wired = wire(vertx, config, clock, pool, metrics, chain);
+      HttpServer server = await(vertx.createHttpServer(new HttpServerOptions()
+              .setHost(config.http().host())
+              .setPort(config.http().port())
+              .setHandle100ContinueAutomatically(true))
+          .requestHandler(wired.router())
+          .listen());
+      startHousekeeping(vertx, wired);
+      LOG.info("LabelLedger listening on http://{}:{}/ (API under /api, health under /health)",
+          config.http().host(), server.actualPort());
+      return new App(vertx, pool, server, embedded, chain);
+    } catch (RuntimeException e) {
+      if (vertx != null) {
+        vertx.close();
+      }
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  /** What {@link #wire} builds: the router, and the parts housekeeping timers need. */
+  public record Wired(Router router, AuthService auth, TokenBuckets buckets) {}
+
+  /**
+   * Builds every component by hand and mounts the routes. Add new domains here: construct their
+   * queries/services from {@code pool} (and from {@code chain} when they need it) and add their
+   * {@link ApiModule} to {@code modules}.
+   */
+  public static Wired wire(Vertx vertx, AppConfig config, Clock clock, Pool pool, Metrics metrics,
+      Optional<ChainRuntime> chain) {
+    Validator validator = Validation.byDefaultProvider().configure().buildValidatorFactory().getValidator();
+    JsonCodec json = new JsonCodec(Json.strictMapper(), validator, config.limits().jsonBodyBytes());
+
+    AuthService auth = new AuthService(pool, new AuthQueries(pool),
+        new SiweVerifier(config.auth().siweDomain(), config.chain().chainId(),
+            Duration.ofSeconds(config.auth().clockSkewSeconds()), clock),
+        new SessionTokens(), clock,
+        Duration.ofSeconds(config.auth().nonceTtlSeconds()), Duration.ofSeconds(config.auth().sessionTtlSeconds()));
+    TermsQueries terms = new TermsQueries(pool);
+    CampaignQueries campaigns = new CampaignQueries(pool);
+    var limits = config.limits();
+
+    List<ApiModule> modules = new ArrayList<>();
+    modules.add(new AuthRoutes(auth, json, config.auth().siweDomain(), config.chain().chainId()));
+    modules.add(new TermsRoutes(terms, json));
+    modules.add(new CampaignRoutes(new CampaignService(pool, campaigns, terms), campaigns, new ItemQueries(), pool,
+        json, new CampaignRoutes.UploadLimits(limits.uploadBodyBytes(), limits.uploadBatchSize(),
+            limits.uploadReportedRejections(), limits.jsonBodyBytes())));
+
+    List<HealthCheck> checks = new ArrayList<>(List.of(new DatabaseHealthCheck(pool)));
+    chain.ifPresent(c -> checks.add(c.health()));
+    HealthRoutes health = new HealthRoutes(checks, chain.isPresent() ? List.of() : List.of("chain"));
+
+    TokenBuckets buckets = new TokenBuckets(limits.rateLimit().requestsPerSecond(), limits.rateLimit().burst(),
+        System::nanoTime);
+    FailureHandler failures = new FailureHandler(limits.jsonBodyBytes());
+
+    Router router = Router.router(vertx);
+    health.mount(router);
+    metrics.mount(router);
+    router.route("/api/*").handler(new Authenticator(auth, config.auth().operatorToken()));
+    router.route("/api/*").handler(new RateLimitHandler(buckets, Authenticator::rateLimitKey));
+    modules.forEach(module -> module.mount(router));
+    router.route().failureHandler(failures);
+    router.errorHandler(404, failures);
+    router.errorHandler(405, failures);
+    router.errorHandler(413, failures);
+    router.errorHandler(500, failures);
+    return new Wired(router, auth, buckets);
+  }
+
+  private static void startHousekeeping(Vertx vertx, Wired wired) {
+    vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> wired.auth().sweepExpired()
+        .onSuccess(n -> LOG.debug("swept {} expired nonces and sessions", n))
+        .onFailure(err -> LOG.warn("sweeping expired nonces and sessions failed: {}", err.toString())));
+    vertx.setPeriodic(BUCKET_EVICTION_MS, id -> wired.buckets().evictIdle());
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /** Stops accepting requests, closes the pool, Vert.x, the chain runtime and the embedded database. */
+  @Override
+  public void close() {
+    LOG.info("stopping");
+    try {
+      await(server.close());
+      await(pool.close());
+    } catch (RuntimeException e) {
+      LOG.warn("HTTP server or pool did not close cleanly: {}", e.toString());
+    } finally {
+      await(vertx.close().recover(err -> Future.succeededFuture()));
+      chain.ifPresent(ChainRuntime::close);
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+    LOG.info("stopped");
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+    }
+  }
+}

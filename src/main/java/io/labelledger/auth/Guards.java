@@ -1,0 +1,49 @@
+package io.labelledger.auth;
+
+import io.labelledger.http.ApiException;
+import io.labelledger.http.ErrorCode;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Route-level access checks, placed before a route's own handler:
+ * {@code router.post(path).handler(Guards.requireSession()).handler(...)}. After a guard, the
+ * caller is available from {@link #account(RoutingContext)}.
+ */
+public final class Guards {
+  private Guards() {}
+
+  /** Lets through requests with a live SIWE session; 401 otherwise. */
+  public static Handler<RoutingContext> requireSession() {
+    return ctx -> {
+      if (ctx.get(Authenticator.PRINCIPAL) instanceof Principal.Account) {
+        ctx.next();
+      } else if (ctx.get(Authenticator.REFUSAL) instanceof ApiException refusal) {
+        ctx.fail(refusal);
+      } else {
+        ctx.fail(new ApiException(ErrorCode.AUTH_REQUIRED));
+      }
+    };
+  }
+
+  /** Lets through requests bearing the operator token; 401 without a token, 403 with another one. */
+  public static Handler<RoutingContext> requireOperator() {
+    return ctx -> {
+      if (ctx.get(Authenticator.PRINCIPAL) instanceof Principal.Operator) {
+        ctx.next();
+      } else if (Boolean.TRUE.equals(ctx.get(Authenticator.BEARER_SENT))) {
+        ctx.fail(new ApiException(ErrorCode.OPERATOR_TOKEN_INVALID));
+      } else {
+        ctx.fail(new ApiException(ErrorCode.OPERATOR_AUTH_REQUIRED));
+      }
+    };
+  }
+
+  /** The signed-in account; only valid after {@link #requireSession()}. */
+  public static Principal.Account account(RoutingContext ctx) {
+    if (ctx.get(Authenticator.PRINCIPAL) instanceof Principal.Account account) {
+      return account;
+    }
+    throw new IllegalStateException("account(ctx) used on a route without requireSession()");
+  }
+}

@@ -1,0 +1,27 @@
+package io.labelledger.campaign;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A campaign as the API shows it; {@code id} is also the on-chain campaignId of contributions. */
+public record Campaign(
+    long id,
+    String name,
+    String description,
+    String instructions,
+    String taskType,
+    List<String> labels,
+    int overlap,
+    int maxOverlap,
+    double goldRate,
+    double accuracyFloor,
+    double targetConfidence,
+    String termsHash,
+    long itemCount,
+    long goldCount,
+    Instant createdAt) {
+
+  public Campaign {
+    labels = List.copyOf(labels);
+  }
+}

@@ -1,0 +1,20 @@
+package io.labelledger.chain;
+
+import io.labelledger.ops.HealthCheck;
+
+/**
+ * The chain as the service sees it once started: a node reachable over JSON-RPC with the
+ * contracts deployed (Ganache started locally, or an external node). Built before {@code App}
+ * wires the HTTP routes and handed to it; gateways, the consent relayer and the terms registrar
+ * are constructed from it in {@code App#wire}. {@code App} closes it on shutdown.
+ */
+public interface ChainRuntime extends AutoCloseable {
+  /** The chain id SIWE messages and EIP-712 domains must carry; must equal {@code chain.chainId}. */
+  long chainId();
+
+  /** Readiness of the node (reported as {@code checks.chain} by {@code /health/ready}). */
+  HealthCheck health();
+
+  @Override
+  void close();
+}

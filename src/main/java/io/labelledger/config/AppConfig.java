@@ -1,0 +1,25 @@
+package io.labelledger.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+
+/**
+ * The whole configuration, read once at start-up by {@link ConfigLoader} and passed by hand to
+ * whatever needs a part of it. Immutable; records holding secrets print them as {@code ***}.
+ *
+ * @param dataDir where local state lives (embedded PostgreSQL under {@code postgres/})
+ */
+public record AppConfig(
+    @NotBlank String dataDir,
+    @NotNull @Valid HttpConfig http,
+    @NotNull @Valid DatabaseConfig database,
+    @NotNull @Valid ChainConfig chain,
+    @NotNull @Valid AuthConfig auth,
+    @NotNull @Valid LimitsConfig limits) {
+
+  public Path dataPath() {
+    return Path.of(dataDir);
+  }
+}

@@ -1,0 +1,310 @@
+package io.labelledger.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validation;
+import jakarta.validation.ValidatorFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
+
+/**
+ * Reads the configuration once: bundled defaults, then the user's YAML file, then environment
+ * variables, then secrets from the environment or from files; maps the result onto the
+ * {@link AppConfig} record tree and validates it. Every problem names its key (and the variable
+ * it came from), and all problems are reported together.
+ */
+public final class ConfigLoader {
+  public static final String DEFAULTS_RESOURCE = "/labelledger-defaults.yaml";
+  public static final String CONFIG_FILE_VAR = "LABELLEDGER_CONFIG";
+  public static final String DEFAULT_FILE_NAME = "labelledger.yaml";
+
+  /** Plain settings overridable from the environment: variable → dotted key. */
+  static final Map<String, String> ENV_KEYS = orderedMap(
+      "LABELLEDGER_DATA_DIR", "dataDir",
+      "LABELLEDGER_HTTP_HOST", "http.host",
+      "LABELLEDGER_HTTP_PORT", "http.port",
+      "LABELLEDGER_DB_URL", "database.url",
+      "LABELLEDGER_DB_USER", "database.user",
+      "LABELLEDGER_DB_EMBEDDED_PORT", "database.embeddedPort",
+      "LABELLEDGER_DB_POOL_SIZE", "database.poolSize",
+      "LABELLEDGER_RPC_URL", "chain.rpcUrl",
+      "LABELLEDGER_CHAIN_ID", "chain.chainId",
+      "LABELLEDGER_SIWE_DOMAIN", "auth.siweDomain",
+      "LABELLEDGER_SESSION_TTL_SECONDS", "auth.sessionTtlSeconds",
+      "LABELLEDGER_NONCE_TTL_SECONDS", "auth.nonceTtlSeconds",
+      "LABELLEDGER_CLOCK_SKEW_SECONDS", "auth.clockSkewSeconds",
+      "LABELLEDGER_JSON_BODY_LIMIT", "limits.jsonBodyBytes",
+      "LABELLEDGER_UPLOAD_BODY_LIMIT", "limits.uploadBodyBytes",
+      "LABELLEDGER_UPLOAD_BATCH_SIZE", "limits.uploadBatchSize",
+      "LABELLEDGER_RATE_LIMIT_PER_SECOND", "limits.rateLimit.requestsPerSecond",
+      "LABELLEDGER_RATE_LIMIT_BURST", "limits.rateLimit.burst");
+
+  /** Secrets: dotted key → environment variable (the variable + "_FILE" names a file holding it). */
+  static final Map<String, String> SECRET_KEYS = orderedMap(
+      "database.password", "LABELLEDGER_DB_PASSWORD",
+      "chain.relayerKey", "LABELLEDGER_RELAYER_KEY",
+      "auth.operatorToken", "LABELLEDGER_OPERATOR_TOKEN");
+
+  private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  private final Map<String, String> env;
+  private final Path workingDir;
+
+  /**
+   * @param env the process environment (a map, so tests can pass their own)
+   * @param workingDir where {@code labelledger.yaml} and relative file names are looked up
+   */
+  public ConfigLoader(Map<String, String> env, Path workingDir) {
+    this.env = Map.copyOf(env);
+    this.workingDir = workingDir;
+  }
+
+  public static AppConfig fromEnvironment() {
+    return new ConfigLoader(System.getenv(), Path.of("").toAbsolutePath()).load();
+  }
+
+  public AppConfig load() {
+    List<String> problems = new ArrayList<>();
+    ObjectNode tree = readDefaults();
+    Path userFile = userFile(problems);
+    if (userFile != null) {
+      JsonNode user = readFile(userFile, problems);
+      if (user != null && !user.isNull()) {
+        if (!user.isObject()) {
+          problems.add(userFile + ": must be a YAML mapping");
+        } else {
+          rejectInlineSecrets((ObjectNode) user, userFile, problems);
+          merge(tree, (ObjectNode) user);
+        }
+      }
+    }
+    Map<String, String> origins = new LinkedHashMap<>();
+    ENV_KEYS.forEach((var, key) -> {
+      String value = env.get(var);
+      if (value != null) {
+        put(tree, key, value);
+        origins.put(key, var);
+      }
+    });
+    SECRET_KEYS.forEach((key, var) -> resolveSecret(tree, key, var, problems));
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    AppConfig config = map(tree, origins);
+    validate(config, origins);
+    return config;
+  }
+
+  private ObjectNode readDefaults() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("bundled defaults missing: " + DEFAULTS_RESOURCE);
+      }
+      return (ObjectNode) yaml.readTree(in);
+    } catch (IOException e) {
+      throw new IllegalStateException("bundled defaults unreadable: " + DEFAULTS_RESOURCE, e);
+    }
+  }
+
+  private Path userFile(List<String> problems) {
+    String named = env.get(CONFIG_FILE_VAR);
+    if (named != null && !named.isBlank()) {
+      Path file = workingDir.resolve(named);
+      if (!Files.isRegularFile(file)) {
+        problems.add(CONFIG_FILE_VAR + ": no such file: " + named);
+        return null;
+      }
+      return file;
+    }
+    Path local = workingDir.resolve(DEFAULT_FILE_NAME);
+    return Files.isRegularFile(local) ? local : null;
+  }
+
+  private JsonNode readFile(Path file, List<String> problems) {
+    try {
+      return yaml.readTree(file.toFile());
+    } catch (IOException e) {
+      problems.add(file.getFileName() + ": not valid YAML: " + originalMessage(e));
+      return null;
+    }
+  }
+
+  private static String originalMessage(IOException e) {
+    return e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+  }
+
+  private void rejectInlineSecrets(ObjectNode user, Path file, List<String> problems) {
+    SECRET_KEYS.forEach((key, var) -> {
+      if (get(user, key) != null) {
+        problems.add(key + ": secrets may not be written in " + file.getFileName()
+            + "; use " + key + "File, " + var + " or " + var + "_FILE");
+      }
+    });
+  }
+
+  /** Secret from VAR, or from the file named by VAR_FILE, or from the file named by key + "File". */
+  private void resolveSecret(ObjectNode tree, String key, String var, List<String> problems) {
+    String fileKey = key + "File";
+    JsonNode fileNode = get(tree, fileKey);
+    remove(tree, fileKey);
+    String direct = env.get(var);
+    String fromVar = env.get(var + "_FILE");
+    if (direct != null && fromVar != null) {
+      problems.add(key + ": set either " + var + " or " + var + "_FILE, not both");
+      return;
+    }
+    String value = direct;
+    if (value == null) {
+      String fileName = fromVar != null ? fromVar : fileNode != null && !fileNode.isNull() ? fileNode.asText() : null;
+      String source = fromVar != null ? var + "_FILE" : fileKey;
+      if (fileName != null) {
+        Path file = workingDir.resolve(fileName);
+        try {
+          value = Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+          problems.add(key + ": cannot read the file named by " + source + ": " + fileName);
+          return;
+        }
+      }
+    }
+    if (value != null && !value.isEmpty()) {
+      put(tree, key, value);
+    }
+  }
+
+  private AppConfig map(ObjectNode tree, Map<String, String> origins) {
+    try {
+      return yaml.treeToValue(tree, AppConfig.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(List.of(path(e) + ": unknown key (known: "
+          + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")"));
+    } catch (InvalidFormatException e) {
+      String key = path(e);
+      throw new ConfigException(List.of(key + origin(origins, key) + ": expected "
+          + typeName(e.getTargetType()) + " but got '" + e.getValue() + "'"));
+    } catch (MismatchedInputException e) {
+      String key = path(e);
+      throw new ConfigException(List.of(key + origin(origins, key) + ": expected "
+          + typeName(e.getTargetType()) + " (" + e.getOriginalMessage() + ")"));
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(List.of("configuration: " + e.getOriginalMessage()));
+    }
+  }
+
+  private static void validate(AppConfig config, Map<String, String> origins) {
+    try (ValidatorFactory factory = Validation.byDefaultProvider().configure()
+        .messageInterpolator(new ParameterMessageInterpolator()).buildValidatorFactory()) {
+      List<String> problems = new ArrayList<>();
+      for (ConstraintViolation<AppConfig> v : factory.getValidator().validate(config)) {
+        String key = v.getPropertyPath().toString();
+        problems.add(key + origin(origins, key) + ": " + v.getMessage());
+      }
+      Secret relayerKey = config.chain().relayerKey();
+      if (relayerKey != null && !relayerKey.reveal().matches("(0x)?[0-9a-fA-F]{64}")) {
+        problems.add("chain.relayerKey: must be a private key of 32 bytes in hex (the value is not shown)");
+      }
+      Secret operatorToken = config.auth().operatorToken();
+      if (operatorToken != null && operatorToken.length() < 16) {
+        problems.add("auth.operatorToken: must be at least 16 characters long");
+      }
+      if (!problems.isEmpty()) {
+        problems.sort(null);
+        throw new ConfigException(problems);
+      }
+    }
+  }
+
+  private static String origin(Map<String, String> origins, String key) {
+    String var = origins.get(key);
+    return var == null ? "" : " (from " + var + ")";
+  }
+
+  private static String path(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+        .collect(Collectors.joining("."));
+  }
+
+  private static String typeName(Class<?> type) {
+    if (type == null) {
+      return "a value";
+    }
+    if (type == int.class || type == long.class || type == Integer.class || type == Long.class) {
+      return "an integer";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    return "a " + type.getSimpleName() + " mapping";
+  }
+
+  private static void merge(ObjectNode into, ObjectNode from) {
+    Iterator<Map.Entry<String, JsonNode>> fields = from.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      JsonNode existing = into.get(field.getKey());
+      if (existing instanceof ObjectNode target && field.getValue() instanceof ObjectNode source) {
+        merge(target, source);
+      } else {
+        into.set(field.getKey(), field.getValue());
+      }
+    }
+  }
+
+  private static JsonNode get(ObjectNode root, String dotted) {
+    JsonNode node = root;
+    for (String part : dotted.split("\\.")) {
+      node = node == null ? null : node.get(part);
+    }
+    return node;
+  }
+
+  private static void put(ObjectNode root, String dotted, String value) {
+    String[] parts = dotted.split("\\.");
+    ObjectNode node = root;
+    for (int i = 0; i < parts.length - 1; i++) {
+      JsonNode child = node.get(parts[i]);
+      node = child instanceof ObjectNode o ? o : node.putObject(parts[i]);
+    }
+    node.put(parts[parts.length - 1], value);
+  }
+
+  private static void remove(ObjectNode root, String dotted) {
+    int dot = dotted.lastIndexOf('.');
+    JsonNode parent = dot < 0 ? root : get(root, dotted.substring(0, dot));
+    if (parent instanceof ObjectNode o) {
+      o.remove(dotted.substring(dot + 1));
+    }
+  }
+
+  private static Map<String, String> orderedMap(String... pairs) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      map.put(pairs[i], pairs[i + 1]);
+    }
+    return java.util.Collections.unmodifiableMap(map);
+  }
+}

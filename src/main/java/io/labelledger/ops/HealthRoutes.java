@@ -1,0 +1,53 @@
+package io.labelledger.ops;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code GET /health/live}: the process serves HTTP. {@code GET /health/ready}: every check
+ * answers within the timeout, e.g. {@code {"status":"up","checks":{"db":"up","chain":"unknown"}}};
+ * 503 when one is down. Names listed as {@code unknownChecks} are reported as "unknown" and do not
+ * affect readiness (the chain, until a chain runtime provides its check).
+ */
+public final class HealthRoutes {
+  private static final long TIMEOUT_MS = 2000;
+  private final List<HealthCheck> checks;
+  private final List<String> unknownChecks;
+
+  public HealthRoutes(List<HealthCheck> checks, List<String> unknownChecks) {
+    this.checks = List.copyOf(checks);
+    this.unknownChecks = List.copyOf(unknownChecks);
+  }
+
+  public void mount(Router router) {
+    router.get("/health/live").handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new JsonObject().put("status", "up").toBuffer()));
+
+    router.get("/health/ready").handler(ctx -> {
+      List<Future<String>> results = new ArrayList<>();
+      for (HealthCheck check : checks) {
+        results.add(check.check().timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+            .map("up").otherwise("down"));
+      }
+      Future.join(results).onComplete(ignored -> {
+        JsonObject states = new JsonObject();
+        boolean up = true;
+        for (int i = 0; i < checks.size(); i++) {
+          String state = results.get(i).result();
+          states.put(checks.get(i).name(), state);
+          up &= "up".equals(state);
+        }
+        unknownChecks.forEach(name -> states.put(name, "unknown"));
+        ctx.response().setStatusCode(up ? 200 : 503)
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(new JsonObject().put("status", up ? "up" : "down").put("checks", states).toBuffer());
+      });
+    });
+  }
+}

@@ -1,0 +1,189 @@
+package io.labelledger.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labelledger.App;
+import io.labelledger.config.AppConfig;
+import io.labelledger.config.ConfigLoader;
+import io.labelledger.db.DatabaseCoordinates;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.web3j.crypto.Credentials;
+
+/**
+ * The real App wiring on a random port, against a fresh database of {@link TestDatabase}, with a
+ * clock the test can move; plus a small HTTP client speaking to it.
+ */
+public final class TestApp implements AutoCloseable {
+  public static final String OPERATOR_TOKEN = "test-operator-token-0123456789";
+  public static final String SIWE_DOMAIN = "labelledger.test";
+  public static final long CHAIN_ID = 1337;
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private final App app;
+  private final MutableClock clock;
+  private final AppConfig config;
+  private final DatabaseCoordinates database;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String baseUrl;
+
+  private TestApp(App app, MutableClock clock, AppConfig config, DatabaseCoordinates database) {
+    this.app = app;
+    this.clock = clock;
+    this.config = config;
+    this.database = database;
+    this.baseUrl = "http://127.0.0.1:" + app.port();
+  }
+
+  /** Starts with generous rate limits; {@code overrides} are extra LABELLEDGER_* variables. */
+  public static TestApp start(String databaseHint, Map<String, String> overrides) {
+    DatabaseCoordinates db = TestDatabase.freshDatabase(databaseHint);
+    Map<String, String> env = new HashMap<>();
+    env.put("LABELLEDGER_HTTP_HOST", "127.0.0.1");
+    env.put("LABELLEDGER_HTTP_PORT", "0");
+    env.put("LABELLEDGER_DB_URL", db.jdbcUrl());
+    env.put("LABELLEDGER_DB_USER", db.user());
+    if (db.password() != null) {
+      env.put("LABELLEDGER_DB_PASSWORD", db.password().reveal());
+    }
+    env.put("LABELLEDGER_DB_POOL_SIZE", "4");
+    env.put("LABELLEDGER_OPERATOR_TOKEN", OPERATOR_TOKEN);
+    env.put("LABELLEDGER_SIWE_DOMAIN", SIWE_DOMAIN);
+    env.put("LABELLEDGER_CHAIN_ID", Long.toString(CHAIN_ID));
+    env.put("LABELLEDGER_RATE_LIMIT_PER_SECOND", "100000");
+    env.put("LABELLEDGER_RATE_LIMIT_BURST", "100000");
+    env.putAll(overrides);
+    try {
+      Path workDir = Files.createTempDirectory("labelledger-test-app");
+      env.put("LABELLEDGER_DATA_DIR", workDir.resolve("data").toString());
+      AppConfig config = new ConfigLoader(env, workDir).load();
+      MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+      return new TestApp(App.start(config, clock, Optional.empty()), clock, config, db);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public MutableClock clock() {
+    return clock;
+  }
+
+  public AppConfig config() {
+    return config;
+  }
+
+  public DatabaseCoordinates database() {
+    return database;
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /** A reply as the tests look at it. */
+  public record Reply(int status, HttpResponse<String> raw) {
+    public JsonNode json() {
+      try {
+        return MAPPER.readTree(raw.body());
+      } catch (IOException e) {
+        throw new AssertionError("reply is not JSON: " + raw.body(), e);
+      }
+    }
+
+    /** {@code error.code} of an error reply. */
+    public String errorCode() {
+      return json().path("error").path("code").asText(null);
+    }
+
+    public String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+
+    public String body() {
+      return raw.body();
+    }
+  }
+
+  public Reply get(String path) {
+    return send("GET", path, null, null, null);
+  }
+
+  public Reply get(String path, String bearer) {
+    return send("GET", path, bearer, null, null);
+  }
+
+  public Reply postJson(String path, String json, String bearer) {
+    return send("POST", path, bearer, "application/json", BodyPublishers.ofString(json));
+  }
+
+  public Reply postJson(String path, Object body, String bearer) {
+    try {
+      return postJson(path, MAPPER.writeValueAsString(body), bearer);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Reply send(String method, String path, String bearer, String contentType, BodyPublisher body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .timeout(Duration.ofSeconds(120))
+        .method(method, body == null ? BodyPublishers.noBody() : body);
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
+    }
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    try {
+      HttpResponse<String> response = http.send(request.build(), BodyHandlers.ofString());
+      return new Reply(response.statusCode(), response);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Signs in with SIWE as {@code account}; returns the session token. */
+  public String signIn(Credentials account) {
+    Reply nonce = get("/api/auth/nonce");
+    Siwe.Message message = Siwe.Message.of(SIWE_DOMAIN, account, CHAIN_ID, nonce.json().get("nonce").asText(),
+        clock.instant());
+    Reply session = postJson("/api/auth/siwe",
+        Map.of("message", message.text(), "signature", Siwe.personalSign(message.text(), account)), null);
+    if (session.status() != 200) {
+      throw new AssertionError("sign-in failed: " + session.body());
+    }
+    return session.json().get("token").asText();
+  }
+
+  /** Publishes terms as the operator; returns their hash. */
+  public String publishTerms(String text) {
+    Reply reply = postJson("/api/terms", Map.of("text", text), OPERATOR_TOKEN);
+    if (reply.status() != 201 && reply.status() != 200) {
+      throw new AssertionError("publishing terms failed: " + reply.body());
+    }
+    return reply.json().get("termsHash").asText();
+  }
+
+  @Override
+  public void close() {
+    app.close();
+  }
+}
