@@ -11,6 +11,8 @@ import io.labelledger.campaign.CampaignRoutes;
 import io.labelledger.campaign.CampaignService;
 import io.labelledger.campaign.ItemQueries;
 import io.labelledger.chain.ChainRuntime;
+import io.labelledger.chain.Deployment;
+import io.labelledger.chain.NodeChainRuntime;
 import io.labelledger.config.AppConfig;
 import io.labelledger.config.ConfigException;
 import io.labelledger.config.ConfigLoader;
@@ -39,6 +41,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,8 +87,24 @@ public final class App implements AutoCloseable {
       System.exit(2);
       return;
     }
-    // seam: the chain runtime (Ganache + deployed contracts) is passed here instead of empty once it exists
-    App app = start(config, Clock.systemUTC(), Optional.empty());
+    NodeChainRuntime chain = NodeChainRuntime.start(config.chain(), config.dataPath(),
+        Path.of(System.getProperty("labelledger.nodeDir", "node")));
+    Deployment d = chain.deployment();
+    System.out.printf("""
+        chain %d at %s
+          ConsentRegistry     %s
+          ProvenanceRegistry  %s
+          DataMarketplace     %s
+          payment token       %s
+        """, d.chainId(), chain.rpcUrl(), d.consentRegistry(), d.provenanceRegistry(), d.marketplace(),
+        d.paymentToken());
+    App app;
+    try {
+      app = start(config, Clock.systemUTC(), Optional.of(chain));
+    } catch (RuntimeException e) {
+      chain.close();
+      throw e;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(app::close, "labelledger-shutdown"));
   }
 

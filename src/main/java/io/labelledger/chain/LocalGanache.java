@@ -26,6 +26,12 @@ import org.slf4j.LoggerFactory;
 public final class LocalGanache implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalGanache.class);
   public static final long CHAIN_ID = 1337;
+  /**
+   * The key of Ganache's first deterministic account (the public test mnemonic): the operator of
+   * a local run when no relayer key is configured. Public knowledge, so it is never valid elsewhere.
+   */
+  public static final String DEV_OPERATOR_KEY =
+      "0x4f3edf983ac636a65a842ce7c78d9aa706d3b113bce9c46f30d7d21715b23b1d";
 
   private final Process process;
   private final int port;

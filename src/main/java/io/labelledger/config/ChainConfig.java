@@ -1,14 +1,26 @@
 package io.labelledger.config;
 
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 
 /**
- * @param rpcUrl JSON-RPC endpoint; empty until the chain runtime is wired in
+ * @param rpcUrl JSON-RPC endpoint; empty: a local Ganache is started with its state under
+ *     {@code dataDir/chain} and the contracts are deployed on first start
  * @param chainId the chain id SIWE messages and EIP-712 domains must name
+ * @param localPort the port of the local Ganache (used only when rpcUrl is empty)
+ * @param feeBps platform fee, in basis points, of the marketplace deployed on first start
  * @param relayerKey the relayer's private key (0x + 64 hex), from env or a file only; may be null
+ *     on a local Ganache (its first deterministic account is used), required on any other chain
  */
 public record ChainConfig(
     @Pattern(regexp = "(https?://.+)?", message = "must be empty or an http(s) URL") String rpcUrl,
     @Min(1) long chainId,
-    Secret relayerKey) {}
+    @Min(1) @Max(65535) int localPort,
+    @Min(0) @Max(2000) int feeBps,
+    Secret relayerKey) {
+
+  public boolean local() {
+    return rpcUrl == null || rpcUrl.isBlank();
+  }
+}

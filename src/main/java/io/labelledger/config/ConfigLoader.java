@@ -48,6 +48,8 @@ public final class ConfigLoader {
       "LABELLEDGER_DB_POOL_SIZE", "database.poolSize",
       "LABELLEDGER_RPC_URL", "chain.rpcUrl",
       "LABELLEDGER_CHAIN_ID", "chain.chainId",
+      "LABELLEDGER_CHAIN_PORT", "chain.localPort",
+      "LABELLEDGER_FEE_BPS", "chain.feeBps",
       "LABELLEDGER_SIWE_DOMAIN", "auth.siweDomain",
       "LABELLEDGER_SESSION_TTL_SECONDS", "auth.sessionTtlSeconds",
       "LABELLEDGER_NONCE_TTL_SECONDS", "auth.nonceTtlSeconds",
