@@ -6,6 +6,7 @@ import io.labelledger.chain.RevertDecoder;
 import io.labelledger.chain.RevertDecoder.ContractError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
 import org.web3j.abi.FunctionEncoder;
@@ -18,6 +19,7 @@ import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
+import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.FastRawTransactionManager;
@@ -98,7 +100,7 @@ public final class TestChain implements AutoCloseable {
     try {
       Credentials account = Credentials.create(Keys.createEcKeyPair());
       if (eth > 0) {
-        Transfer.sendFunds(web3j, funder, account.getAddress(), BigInteger.valueOf(eth),
+        Transfer.sendFunds(web3j, funder, account.getAddress(), BigDecimal.valueOf(eth),
             Convert.Unit.ETHER).send();
       }
       return account;
@@ -117,9 +119,14 @@ public final class TestChain implements AutoCloseable {
   public TransactionReceipt send(Credentials from, String to, Function function) {
     try {
       String data = FunctionEncoder.encode(function);
-      RawTransactionManager tm = new RawTransactionManager(web3j, from, chainId,
-          new PollingTransactionReceiptProcessor(web3j, 50, 1200));
-      return tm.executeTransaction(GAS_PRICE, GAS_LIMIT, to, data, BigInteger.ZERO, false);
+      RawTransactionManager tm = new RawTransactionManager(web3j, from, chainId);
+      // executeTransaction is protected in web3j 4.13: send, then wait for the receipt ourselves
+      EthSendTransaction sent = tm.sendTransaction(GAS_PRICE, GAS_LIMIT, to, data, BigInteger.ZERO, false);
+      if (sent.hasError()) {
+        throw new IllegalStateException("transaction rejected: " + sent.getError().getMessage());
+      }
+      return new PollingTransactionReceiptProcessor(web3j, 50, 1200)
+          .waitForTransactionReceipt(sent.getTransactionHash());
     } catch (IOException | org.web3j.protocol.exceptions.TransactionException e) {
       throw new IllegalStateException(e);
     }
