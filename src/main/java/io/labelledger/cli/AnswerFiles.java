@@ -1,0 +1,144 @@
+package io.labelledger.cli;
+
+import io.labelledger.quality.Aggregation;
+import io.labelledger.quality.AnswerSet;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.BiConsumer;
+
+/**
+ * The CSV files of crowd aggregation, with Crowd-Kit's column names: answers
+ * {@code task,worker,label}, gold {@code task,truth} (or {@code task,label}), aggregated labels
+ * {@code task,label,confidence}, worker estimates {@code worker,accuracy,answers}. Columns are
+ * found by name in any order; extra columns are ignored; every row needs every header column.
+ */
+public final class AnswerFiles {
+  private AnswerFiles() {}
+
+  /** Reads answers, and gold answers when {@code gold} is not null, into an {@link AnswerSet}. */
+  public static AnswerSet read(Path answers, Path gold) {
+    AnswerSet.Builder builder = AnswerSet.builder();
+    try (CsvReader csv = CsvReader.open(answers)) {
+      int task = require(csv, answers, "task");
+      int worker = require(csv, answers, "worker");
+      int label = require(csv, answers, "label");
+      boolean any = false;
+      for (String[] row = csv.next(); row != null; row = csv.next()) {
+        builder.add(nonEmpty(csv, row, task, "task"), nonEmpty(csv, row, worker, "worker"),
+            nonEmpty(csv, row, label, "label"));
+        any = true;
+      }
+      if (!any) {
+        throw new InputException(answers + " has no answers after its header");
+      }
+    }
+    if (gold != null) {
+      readGold(gold, (task, label) -> {
+        try {
+          builder.gold(task, label);
+        } catch (IllegalArgumentException e) {
+          throw new InputException(gold + ": " + e.getMessage());
+        }
+      });
+    }
+    return builder.build();
+  }
+
+  /** Passes every (task, true label) row of a {@code task,truth} or {@code task,label} file. */
+  public static void readGold(Path gold, BiConsumer<String, String> sink) {
+    try (CsvReader csv = CsvReader.open(gold)) {
+      int task = require(csv, gold, "task");
+      int truth = csv.column("truth", "label");
+      if (truth < 0) {
+        throw new InputException(gold + ": header has no 'truth' (or 'label') column; found "
+            + String.join(",", csv.header()));
+      }
+      for (String[] row = csv.next(); row != null; row = csv.next()) {
+        sink.accept(nonEmpty(csv, row, task, "task"), nonEmpty(csv, row, truth, "truth"));
+      }
+    }
+  }
+
+  /** Writes {@code task,label,confidence}, one row per task in task order. */
+  public static void writeLabels(Path output, Aggregation result) {
+    AnswerSet answers = result.answers();
+    write(output, out -> {
+      out.write("task,label,confidence\n");
+      for (int t = 0; t < answers.taskCount(); t++) {
+        out.write(field(answers.taskId(t)));
+        out.write(',');
+        out.write(field(result.label(t)));
+        out.write(',');
+        out.write(number(result.confidence(t)));
+        out.write('\n');
+      }
+    });
+  }
+
+  /** Writes {@code worker,accuracy,answers}, one row per worker in worker order. */
+  public static void writeWorkers(Path output, Aggregation result) {
+    AnswerSet answers = result.answers();
+    int[] counts = answers.answersPerWorker();
+    write(output, out -> {
+      out.write("worker,accuracy,answers\n");
+      for (int w = 0; w < answers.workerCount(); w++) {
+        out.write(field(answers.workerId(w)));
+        out.write(',');
+        out.write(number(result.workerAccuracy(w)));
+        out.write(',');
+        out.write(Integer.toString(counts[w]));
+        out.write('\n');
+      }
+    });
+  }
+
+  private interface Body {
+    void writeTo(Writer out) throws IOException;
+  }
+
+  private static void write(Path output, Body body) {
+    try (BufferedWriter out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+      body.writeTo(out);
+    } catch (IOException e) {
+      throw InputException.cannot("write", output.toString(), e);
+    }
+  }
+
+  private static int require(CsvReader csv, Path file, String column) {
+    int index = csv.column(column);
+    if (index < 0) {
+      throw new InputException(file + ": header has no '" + column + "' column; found "
+          + String.join(",", csv.header()));
+    }
+    return index;
+  }
+
+  private static String nonEmpty(CsvReader csv, String[] row, int column, String what) {
+    String value = row[column];
+    if (value.isEmpty()) {
+      throw csv.error("empty " + what);
+    }
+    return value;
+  }
+
+  /** Six decimals, always with a dot. */
+  private static String number(double value) {
+    return String.format(Locale.ROOT, "%.6f", value);
+  }
+
+  /** Quoted when it holds a comma, a quote or a line break, as {@link CsvReader} reads it. */
+  private static String field(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+        return '"' + value.replace("\"", "\"\"") + '"';
+      }
+    }
+    return value;
+  }
+}
