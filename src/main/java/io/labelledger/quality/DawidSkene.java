@@ -43,14 +43,22 @@ public final class DawidSkene implements Aggregator {
   }
 
   /**
+   * EM settings. Defaults: EM converges linearly, about 40 iterations per tenfold smaller
+   * tolerance on 1M synthetic answers (4 labels), where labels stop changing after ~20
+   * iterations; a tolerance of 1e-4 converges there in ~80 iterations and in ~15 on d_sentiment,
+   * and 200 iterations leave room for harder data. The smoothing of 0.01 keeps every log finite
+   * and barely moves workers with a few hundred answers (d_sentiment: DS accuracy 0.960 with
+   * 0.01, 0.959 with 1).
+   *
    * @param maxIterations EM iterations at most, at least 1
-   * @param tolerance converged when no posterior changes by more than this, at least 0
+   * @param tolerance converged when no posterior changes by more than this in one iteration, at
+   *     least 0
    * @param smoothing pseudo-count α added to every confusion-matrix cell and class count, at
    *     least 0; 0 is the unsmoothed maximum-likelihood estimate
    */
   public record Config(int maxIterations, double tolerance, double smoothing) {
-    public static final int DEFAULT_MAX_ITERATIONS = 100;
-    public static final double DEFAULT_TOLERANCE = 1e-5;
+    public static final int DEFAULT_MAX_ITERATIONS = 200;
+    public static final double DEFAULT_TOLERANCE = 1e-4;
     public static final double DEFAULT_SMOOTHING = 0.01;
     public static final Config DEFAULTS =
         new Config(DEFAULT_MAX_ITERATIONS, DEFAULT_TOLERANCE, DEFAULT_SMOOTHING);
