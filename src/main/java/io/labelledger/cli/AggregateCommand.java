@@ -59,6 +59,12 @@ final class AggregateCommand implements Callable<Integer> {
       description = "ds: pseudo-count per confusion-matrix cell (default: ${DEFAULT-VALUE}).")
   private double smoothing;
 
+  @Option(names = "--diagonal-prior", paramLabel = "BETA",
+      defaultValue = "" + DawidSkene.Config.DEFAULT_DIAGONAL_PRIOR,
+      description = "ds: extra pseudo-count per diagonal cell, the prior that workers beat"
+          + " chance (default: ${DEFAULT-VALUE}).")
+  private double diagonalPrior;
+
   @Override
   public Integer call() {
     Aggregator aggregator = aggregator();
@@ -80,7 +86,7 @@ final class AggregateCommand implements Callable<Integer> {
       return new MajorityVote();
     }
     try {
-      return new DawidSkene(new DawidSkene.Config(maxIterations, tolerance, smoothing));
+      return new DawidSkene(new DawidSkene.Config(maxIterations, tolerance, smoothing, diagonalPrior));
     } catch (IllegalArgumentException e) {
       throw new InputException(e.getMessage());
     }
