@@ -226,10 +226,10 @@ public final class AggregateBench {
       return pools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
     }
 
-    /** Heap in use after a full collection: what is still reachable. */
+    /** Heap in use after a full collection (what is still reachable), from the same pools. */
     long liveBytes() {
       System.gc();
-      return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      return pools.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
     }
   }
 }
