@@ -86,7 +86,8 @@ final class AggregateCommand implements Callable<Integer> {
       return new MajorityVote();
     }
     try {
-      return new DawidSkene(new DawidSkene.Config(maxIterations, tolerance, smoothing, diagonalPrior));
+      return new DawidSkene(
+          new DawidSkene.Config(maxIterations, tolerance, smoothing, diagonalPrior));
     } catch (IllegalArgumentException e) {
       throw new InputException(e.getMessage());
     }

@@ -212,6 +212,22 @@ class DawidSkeneTest {
   }
 
   @Test
+  void unsmoothedEstimateStaysFiniteWhenAWorkerNeverSawSomeClass() {
+    // w1 answered only a unanimous "a" task: no mass at all on true class "b"
+    AnswerSet answers = AnswerSet.builder()
+        .add("t1", "w1", "a").add("t1", "w2", "a")
+        .add("t2", "w2", "b").add("t2", "w3", "b")
+        .build();
+
+    Aggregation result = new DawidSkene(new DawidSkene.Config(50, 1e-6, 0, 0)).aggregate(answers);
+
+    assertThat(result.label(0)).isEqualTo("a");
+    assertThat(result.label(1)).isEqualTo("b");
+    assertThat(result.confidence(0)).isBetween(0.5, 1.0);
+    assertThat(result.workerAccuracy(0)).isBetween(0.0, 1.0);
+  }
+
+  @Test
   void reportsWhenItStoppedBeforeConverging() {
     SyntheticCrowd.Crowd crowd = SyntheticCrowd.generate(500, 2, 5, graded(), 1);
 
