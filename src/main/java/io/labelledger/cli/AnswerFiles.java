@@ -23,13 +23,12 @@ public final class AnswerFiles {
   public static AnswerSet read(Path answers, Path gold) {
     AnswerSet.Builder builder = AnswerSet.builder();
     try (CsvReader csv = CsvReader.open(answers)) {
-      int task = require(csv, answers, "task");
-      int worker = require(csv, answers, "worker");
-      int label = require(csv, answers, "label");
+      int task = csv.requireColumn("task");
+      int worker = csv.requireColumn("worker");
+      int label = csv.requireColumn("label");
       boolean any = false;
       for (String[] row = csv.next(); row != null; row = csv.next()) {
-        builder.add(nonEmpty(csv, row, task, "task"), nonEmpty(csv, row, worker, "worker"),
-            nonEmpty(csv, row, label, "label"));
+        builder.add(csv.nonEmpty(row, task), csv.nonEmpty(row, worker), csv.nonEmpty(row, label));
         any = true;
       }
       if (!any) {
@@ -37,28 +36,25 @@ public final class AnswerFiles {
       }
     }
     if (gold != null) {
-      readGold(gold, (task, label) -> {
-        try {
-          builder.gold(task, label);
-        } catch (IllegalArgumentException e) {
-          throw new InputException(gold + ": " + e.getMessage());
-        }
-      });
+      readGold(gold, builder::gold);
     }
     return builder.build();
   }
 
-  /** Passes every (task, true label) row of a {@code task,truth} or {@code task,label} file. */
+  /**
+   * Passes every (task, true label) row of a {@code task,truth} or {@code task,label} file to
+   * {@code sink}; an IllegalArgumentException from the sink is reported with the row's line.
+   */
   public static void readGold(Path gold, BiConsumer<String, String> sink) {
     try (CsvReader csv = CsvReader.open(gold)) {
-      int task = require(csv, gold, "task");
-      int truth = csv.column("truth", "label");
-      if (truth < 0) {
-        throw new InputException(gold + ": header has no 'truth' (or 'label') column; found "
-            + String.join(",", csv.header()));
-      }
+      int task = csv.requireColumn("task");
+      int truth = csv.requireColumn("truth", "label");
       for (String[] row = csv.next(); row != null; row = csv.next()) {
-        sink.accept(nonEmpty(csv, row, task, "task"), nonEmpty(csv, row, truth, "truth"));
+        try {
+          sink.accept(csv.nonEmpty(row, task), csv.nonEmpty(row, truth));
+        } catch (IllegalArgumentException e) {
+          throw csv.error(e.getMessage());
+        }
       }
     }
   }
@@ -106,23 +102,6 @@ public final class AnswerFiles {
     } catch (IOException e) {
       throw InputException.cannot("write", output.toString(), e);
     }
-  }
-
-  private static int require(CsvReader csv, Path file, String column) {
-    int index = csv.column(column);
-    if (index < 0) {
-      throw new InputException(file + ": header has no '" + column + "' column; found "
-          + String.join(",", csv.header()));
-    }
-    return index;
-  }
-
-  private static String nonEmpty(CsvReader csv, String[] row, int column, String what) {
-    String value = row[column];
-    if (value.isEmpty()) {
-      throw csv.error("empty " + what);
-    }
-    return value;
   }
 
   /**

@@ -76,6 +76,32 @@ public final class CsvReader implements Closeable {
   }
 
   /**
+   * The index of the first header column named one of {@code names}.
+   *
+   * @throws InputException naming the file and the columns it does have, when there is none
+   */
+  public int requireColumn(String... names) {
+    int index = column(names);
+    if (index < 0) {
+      throw new InputException(name + ": header has no '" + String.join("' or '", names)
+          + "' column; found " + String.join(",", header));
+    }
+    return index;
+  }
+
+  /**
+   * {@code row[column]}, which must not be empty.
+   *
+   * @throws InputException naming the line and the column, when it is empty
+   */
+  public String nonEmpty(String[] row, int column) {
+    if (row[column].isEmpty()) {
+      throw error("empty " + header.get(column).trim());
+    }
+    return row[column];
+  }
+
+  /**
    * The next row, with exactly as many fields as the header, or null at the end.
    *
    * @throws InputException when the row has another number of fields or a broken quote

@@ -180,7 +180,7 @@ class AggregateCommandTest {
     Path gold = file("gold.csv", "task,answer\nt1,a\n");
 
     assertInputError(aggregate("ds", answers, "--gold", gold.toString()), "gold.csv",
-        "no 'truth' (or 'label') column");
+        "no 'truth' or 'label' column", "found task,answer");
   }
 
   @Test
@@ -188,7 +188,7 @@ class AggregateCommandTest {
     Path answers = file("answers.csv", "task,worker,label\nt1,w1,a\n");
     Path gold = file("gold.csv", "task,truth\nt1,a\nt1,b\n");
 
-    assertInputError(aggregate("mv", answers, "--gold", gold.toString()), "gold.csv",
+    assertInputError(aggregate("mv", answers, "--gold", gold.toString()), "gold.csv line 3",
         "two gold labels");
   }
 
