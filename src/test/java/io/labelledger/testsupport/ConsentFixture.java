@@ -28,9 +28,6 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.tx.RawTransactionManager;
-import org.web3j.tx.TransactionManager;
-import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 import org.web3j.utils.Numeric;
 
 /**
@@ -55,19 +52,10 @@ public final class ConsentFixture {
     Credentials adminAccount = chain.newAccount(10);
     try {
       return new ConsentFixture(chain, adminAccount, ConsentRegistry.deploy(chain.web3j(),
-          manager(chain, adminAccount), chain.gas(), adminAccount.getAddress()).send());
+          TxManagers.nonceFromNode(chain, adminAccount), chain.gas(), adminAccount.getAddress()).send());
     } catch (Exception e) {
       throw new IllegalStateException("cannot deploy ConsentRegistry", e);
     }
-  }
-
-  /**
-   * Reads the account's nonce from the node for every transaction, so that any number of wrappers
-   * (and the funder's transfers) can send for the same account one after the other.
-   */
-  private static TransactionManager manager(TestChain chain, Credentials who) {
-    return new RawTransactionManager(chain.web3j(), who, chain.chainId(),
-        new PollingTransactionReceiptProcessor(chain.web3j(), 50, 1200));
   }
 
   /** The account holding DEFAULT_ADMIN_ROLE and TERMS_ADMIN_ROLE. */
@@ -91,7 +79,7 @@ public final class ConsentFixture {
 
   /** The registry, sending as {@code who}. */
   public ConsentRegistry as(Credentials who) {
-    return ConsentRegistry.load(address(), chain.web3j(), manager(chain, who), chain.gas());
+    return ConsentRegistry.load(address(), chain.web3j(), TxManagers.nonceFromNode(chain, who), chain.gas());
   }
 
   /** Registers {@code text}'s hash as terms; returns the hash. */
