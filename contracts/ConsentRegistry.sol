@@ -222,6 +222,8 @@ contract ConsentRegistry is IConsentRegistry, AccessControl, EIP712 {
         if (c.deadline < block.timestamp) return ConsentRegistryDeadlineExpired.selector;
         uint256 rec = _records[c.contributor][c.termsHash];
         if (c.nonce != (rec >> _NONCE_SHIFT) & _MASK32) return ConsentRegistryWrongNonce.selector;
+        // The last nonce cannot be consumed: refused here so a batch skips the item instead of reverting.
+        if (c.nonce == _MASK32) return ConsentRegistryNonceExhausted.selector;
         if (!_signedBy(_consentDigest(c), signature, c.contributor)) return ConsentRegistryInvalidSignature.selector;
         _applyGrant(c.contributor, c.termsHash, rec, c.expiresAt);
         return bytes4(0);
@@ -232,6 +234,7 @@ contract ConsentRegistry is IConsentRegistry, AccessControl, EIP712 {
         if (r.deadline < block.timestamp) return ConsentRegistryDeadlineExpired.selector;
         uint256 rec = _records[r.contributor][r.termsHash];
         if (r.nonce != (rec >> _NONCE_SHIFT) & _MASK32) return ConsentRegistryWrongNonce.selector;
+        if (r.nonce == _MASK32) return ConsentRegistryNonceExhausted.selector;
         if (!_activeNow(rec)) return ConsentRegistryNoActiveConsent.selector;
         if (!_signedBy(_revocationDigest(r), signature, r.contributor)) {
             return ConsentRegistryInvalidSignature.selector;
@@ -355,6 +358,7 @@ contract ConsentRegistry is IConsentRegistry, AccessControl, EIP712 {
             );
         }
         if (reason == ConsentRegistryNoActiveConsent.selector) revert ConsentRegistryNoActiveConsent(contributor, termsHash);
+        if (reason == ConsentRegistryNonceExhausted.selector) revert ConsentRegistryNonceExhausted(contributor, termsHash);
         revert ConsentRegistryInvalidSignature(contributor);
     }
 }

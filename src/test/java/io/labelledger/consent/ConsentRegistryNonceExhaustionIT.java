@@ -80,6 +80,25 @@ class ConsentRegistryNonceExhaustionIT {
     assertThat(error.args()).containsExactly(contributor.getAddress(), hex(terms));
   }
 
+  @Test
+  void aBatchSkipsTheItemAtTheLastNonceAndAppliesTheOthers() throws Exception {
+    Credentials relayer = chain.newAccount(1);
+    Credentials other = chain.newAccount(0);
+    long deadline = chain.latestTimestamp() + 3600;
+    var exhausted = consent.signGrant(contributor, terms, expiresAt + 1000, LAST_NONCE.longValueExact(), deadline);
+    var fine = consent.signGrant(other, terms, expiresAt, 0, deadline);
+
+    var receipt = consent.as(relayer).grantBatchWithSig(List.of(exhausted.grant(), fine.grant()),
+        List.of(exhausted.signature(), fine.signature())).send();
+
+    assertThat(io.labelledger.chain.contracts.ConsentRegistry.getConsentRelaySkippedEvents(receipt))
+        .extracting(e -> e.contributor, e -> hex(e.reason))
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(contributor.getAddress(),
+            ConsentFixture.selector("ConsentRegistryNonceExhausted(address,bytes32)")));
+    assertThat(consent.registry().isValid(other.getAddress(), terms).send()).isTrue();
+    assertThat(consent.nonceOf(contributor, terms)).isEqualTo(LAST_NONCE);
+  }
+
   /** The record layout the contract documents: grantedAt | expiresAt << 48 | revokedAt << 96 | nonce << 144. */
   private static String packed(long grantedAt, long expiresAt, long nonce) {
     BigInteger value = BigInteger.valueOf(grantedAt)

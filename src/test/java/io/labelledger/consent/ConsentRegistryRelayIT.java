@@ -105,6 +105,23 @@ class ConsentRegistryRelayIT {
   }
 
   @Test
+  void refusesTheMalleableHighSTwinOfAValidSignature() {
+    Credentials contributor = chain.newAccount(0);
+    byte[] terms = consent.newTerms();
+    SignedGrant signed = consent.signGrant(contributor, terms, chain.latestTimestamp() + DAY, 0,
+        chain.latestTimestamp() + 3600);
+    byte[] twin = signed.signature().clone();
+    BigInteger s = new BigInteger(1, java.util.Arrays.copyOfRange(twin, 32, 64));
+    byte[] highS = org.web3j.utils.Numeric.toBytesPadded(org.web3j.crypto.Sign.CURVE_PARAMS.getN().subtract(s), 32);
+    System.arraycopy(highS, 0, twin, 32, 32);
+    twin[64] = (byte) (twin[64] == 27 ? 28 : 27); // same signer, other parity: what ecrecover alone would accept
+
+    var error = chain.expectRevert(relayer.getAddress(), consent.address(),
+        ConsentFixture.grantWithSigCall(new SignedGrant(signed.grant(), twin)), "ConsentRegistryInvalidSignature");
+    assertThat(error.args()).containsExactly(contributor.getAddress());
+  }
+
+  @Test
   void refusesAConsentWhoseSignatureIsNot65Bytes() {
     Credentials contributor = chain.newAccount(0);
     byte[] terms = consent.newTerms();

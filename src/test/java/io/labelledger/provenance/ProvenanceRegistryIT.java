@@ -8,7 +8,6 @@ import io.labelledger.chain.contracts.ProvenanceRegistry;
 import io.labelledger.contribution.ContributionMessage;
 import io.labelledger.testsupport.ChainExtension;
 import io.labelledger.testsupport.TestChain;
-import io.labelledger.testsupport.TxManagers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -50,7 +49,7 @@ class ProvenanceRegistryIT {
 
   @BeforeEach
   void deploy() throws Exception {
-    registry = ProvenanceRegistry.deploy(chain.web3j(), TxManagers.nonceFromNode(chain, admin), chain.gas(),
+    registry = ProvenanceRegistry.deploy(chain.web3j(), chain.txManager(admin), chain.gas(),
         admin.getAddress(), anchorer.getAddress()).send();
   }
 
@@ -223,7 +222,7 @@ class ProvenanceRegistryIT {
 
   private ProvenanceRegistry asAnchorer() {
     return ProvenanceRegistry.load(registry.getContractAddress(), chain.web3j(),
-        TxManagers.nonceFromNode(chain, anchorer), chain.gas());
+        chain.txManager(anchorer), chain.gas());
   }
 
   private BigInteger anchor(StandardMerkleTree tree) throws Exception {

@@ -52,7 +52,7 @@ public final class ConsentFixture {
     Credentials adminAccount = chain.newAccount(10);
     try {
       return new ConsentFixture(chain, adminAccount, ConsentRegistry.deploy(chain.web3j(),
-          TxManagers.nonceFromNode(chain, adminAccount), chain.gas(), adminAccount.getAddress()).send());
+          chain.txManager(adminAccount), chain.gas(), adminAccount.getAddress()).send());
     } catch (Exception e) {
       throw new IllegalStateException("cannot deploy ConsentRegistry", e);
     }
@@ -79,7 +79,7 @@ public final class ConsentFixture {
 
   /** The registry, sending as {@code who}. */
   public ConsentRegistry as(Credentials who) {
-    return ConsentRegistry.load(address(), chain.web3j(), TxManagers.nonceFromNode(chain, who), chain.gas());
+    return ConsentRegistry.load(address(), chain.web3j(), chain.txManager(who), chain.gas());
   }
 
   /** Registers {@code text}'s hash as terms; returns the hash. */

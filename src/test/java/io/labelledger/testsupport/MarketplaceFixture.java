@@ -22,9 +22,6 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
  * PAUSER roles) and a treasury, plus the moves most marketplace tests repeat: listing a shares
  * tree, funding a buyer, buying.
  *
- * <p>Transactions go through managers that ask the node for the nonce each time (one extra call,
- * instant with Ganache's instamine) instead of tracking it locally: the same account may then be
- * used through several fixtures, wrappers and {@link TestChain#newAccount} without a stale nonce.
  */
 public final class MarketplaceFixture {
   /** One token with 18 decimals. */
@@ -51,7 +48,7 @@ public final class MarketplaceFixture {
   public static MarketplaceFixture deploy(TestChain chain, int feeBps) {
     Credentials admin = chain.newAccount(100);
     Credentials treasury = chain.newAccount(10);
-    TransactionManager adminTx = txManager(chain, admin);
+    TransactionManager adminTx = chain.txManager(admin);
     try {
       TestToken token = TestToken.deploy(chain.web3j(), adminTx, chain.gas()).send();
       DataMarketplace market = DataMarketplace.deploy(chain.web3j(), adminTx, chain.gas(),
@@ -72,14 +69,9 @@ public final class MarketplaceFixture {
 
   public String marketAddress() { return marketAddress; }
 
-  /** A transaction manager for {@code account} that reads its nonce from the node and polls receipts every 50 ms. */
+  /** The chain's transaction manager for {@code account} (nonce read from the node each time). */
   public TransactionManager txManager(Credentials account) {
-    return txManager(chain, account);
-  }
-
-  private static TransactionManager txManager(TestChain chain, Credentials account) {
-    return new RawTransactionManager(chain.web3j(), account, chain.chainId(),
-        new PollingTransactionReceiptProcessor(chain.web3j(), 50, 1200));
+    return chain.txManager(account);
   }
 
   /** The marketplace as {@code account} calls it. */

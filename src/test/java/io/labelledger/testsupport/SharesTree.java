@@ -1,14 +1,12 @@
 package io.labelledger.testsupport;
 
-import io.labelledger.chain.Abi;
 import io.labelledger.chain.contracts.DataMarketplace.ClaimParams;
-import io.labelledger.provenance.StandardMerkleTree;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A DataMarketplace shares tree built the way the service builds it: leaf i is
+ * The service's {@link io.labelledger.market.SharesTree} with the conveniences tests want: leaf i is
  * {@code (uint256 i, address account, uint256 shares)}, hashed as OpenZeppelin's StandardMerkleTree
  * does, so its root lists on-chain and its proofs verify in {@code claim}.
  *
@@ -20,15 +18,12 @@ public final class SharesTree {
   public record Leaf(int index, String account, BigInteger shares) {}
 
   private final List<Leaf> leaves;
-  private final StandardMerkleTree tree;
+  private final io.labelledger.market.SharesTree tree;
 
   private SharesTree(List<Leaf> leaves) {
     this.leaves = List.copyOf(leaves);
-    List<byte[]> hashes = new ArrayList<>(leaves.size());
-    for (Leaf leaf : leaves) {
-      hashes.add(leafHash(leaf.index(), leaf.account(), leaf.shares()));
-    }
-    this.tree = StandardMerkleTree.of(hashes);
+    this.tree = io.labelledger.market.SharesTree.of(leaves.stream()
+        .map(l -> new io.labelledger.market.SharesTree.Entry(l.account(), l.shares())).toList());
   }
 
   /** Leaf i of the tree gets the i-th (account, shares) pair. */
@@ -54,7 +49,7 @@ public final class SharesTree {
 
   /** {@code keccak256(bytes.concat(keccak256(abi.encode(index, account, shares))))}, as {@code sharesLeaf}. */
   public static byte[] leafHash(long index, String account, BigInteger shares) {
-    return StandardMerkleTree.leafHash(Abi.concat(Abi.uint(index), Abi.address(account), Abi.uint(shares)));
+    return io.labelledger.market.SharesTree.leaf(index, account, shares);
   }
 
   public byte[] root() {

@@ -20,7 +20,6 @@ import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
-import org.web3j.tx.FastRawTransactionManager;
 import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.TransactionManager;
 import org.web3j.tx.Transfer;
@@ -98,7 +97,7 @@ public final class TestChain implements AutoCloseable {
     try {
       Credentials account = Credentials.create(Keys.createEcKeyPair());
       if (eth > 0) {
-        Transfer.sendFunds(web3j, funder, account.getAddress(), java.math.BigDecimal.valueOf(eth),
+        new Transfer(web3j, txManager(funder)).sendFunds(account.getAddress(), java.math.BigDecimal.valueOf(eth),
             Convert.Unit.ETHER).send();
       }
       return account;
@@ -107,17 +106,21 @@ public final class TestChain implements AutoCloseable {
     }
   }
 
-  /** Signs locally with the account's key, tracks its nonce locally, polls receipts every 50 ms. */
+  /**
+   * A transaction manager for an account: signs locally, asks the node for the nonce on every
+   * transaction, polls receipts every 50 ms. Never a locally counted nonce: snapshots revert the
+   * chain's nonces between test classes, and a stale local count makes Ganache queue transactions
+   * it never mines. (Ganache mines each transaction at once, and we wait for every receipt.)
+   */
   public TransactionManager txManager(Credentials from) {
-    return new FastRawTransactionManager(web3j, from, chainId,
-        new PollingTransactionReceiptProcessor(web3j, 50, 1200));
+    return new RawTransactionManager(web3j, from, chainId, new PollingTransactionReceiptProcessor(web3j, 50, 1200));
   }
 
   /** Sends a call from {@code from} and returns its receipt, whatever its status (for gas figures). */
   public TransactionReceipt send(Credentials from, String to, Function function) {
     try {
       var receipts = new PollingTransactionReceiptProcessor(web3j, 50, 1200);
-      var sent = new RawTransactionManager(web3j, from, chainId)
+      var sent = txManager(from)
           .sendTransaction(GAS_PRICE, GAS_LIMIT, to, FunctionEncoder.encode(function), BigInteger.ZERO);
       if (sent.hasError()) {
         throw new IllegalStateException("node refused the transaction: " + sent.getError().getMessage());
