@@ -54,6 +54,27 @@ public final class Signatures {
     }
   }
 
+  /**
+   * Signs a digest as {@link Eip712#sign} does (RFC 6979 nonces, low s, v = 27 or 28), natively
+   * when possible: for tools that sign in bulk (benchmarks, simulations), not for keys of users.
+   */
+  public static byte[] sign(byte[] digest, org.web3j.crypto.Credentials signer) {
+    if (NATIVE == null) {
+      return Eip712.sign(digest, signer);
+    }
+    byte[] key = Numeric.toBytesPadded(signer.getEcKeyPair().getPrivateKey(), 32);
+    byte[] compact = NATIVE.sign(digest, key);
+    String expected = address(signer);
+    for (int recId = 0; recId < 2; recId++) {
+      byte[] candidate = java.util.Arrays.copyOf(compact, 65);
+      candidate[64] = (byte) (27 + recId);
+      if (recover(digest, candidate).filter(expected::equals).isPresent()) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("native signature does not recover to its signer");
+  }
+
   /** Whether recovery is native here (reported by benchmarks). */
   public static boolean isNative() {
     return NATIVE != null;

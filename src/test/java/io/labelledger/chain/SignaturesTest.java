@@ -31,6 +31,15 @@ class SignaturesTest {
   }
 
   @Test
+  void nativeSigningGivesWeb3jsExactSignature() throws Exception {
+    for (int i = 0; i < 50; i++) {
+      Credentials signer = Credentials.create(Keys.createEcKeyPair());
+      byte[] digest = digest();
+      assertThat(Signatures.sign(digest, signer)).isEqualTo(Eip712.sign(digest, signer));
+    }
+  }
+
+  @Test
   void acceptsRecoveryIdsZeroAndOneAsWalletsEmitThem() throws Exception {
     Credentials signer = Credentials.create(Keys.createEcKeyPair());
     byte[] digest = digest();
