@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,7 @@ public final class ConsentIndexer {
   private final long startBlock;
   private final int confirmations;
   private final String cursor;
-  private final AtomicBoolean running = new AtomicBoolean();
+  private Future<Void> current;
 
   public ConsentIndexer(Vertx vertx, Pool pool, ConsentQueries queries, ConsentRegistryGateway registry,
       long startBlock, int confirmations) {
@@ -47,18 +46,28 @@ public final class ConsentIndexer {
   }
 
   public long start(long intervalMs) {
-    return vertx.setPeriodic(intervalMs, id -> tick());
+    return vertx.setPeriodic(intervalMs, id -> roundIfIdle());
   }
 
-  /** Reads up to the head (in ranges of at most 2000 blocks); a round already running makes this a no-op. */
-  public Future<Void> tick() {
-    if (!running.compareAndSet(false, true)) {
-      return Future.succeededFuture();
+  private synchronized void roundIfIdle() {
+    if (current == null || current.isComplete()) {
+      round();
     }
-    return catchUp()
+  }
+
+  /**
+   * A whole round that starts now or, when one is running, right after it (so everything on the
+   * chain and in the database when this is called is seen). Never fails: failures are logged and
+   * the next round retries.
+   */
+  public synchronized Future<Void> round() {
+    if (current != null && !current.isComplete()) {
+      return current.transform(ar -> round());
+    }
+    current = catchUp()
         .onFailure(err -> LOG.warn("consent indexing failed: {}", err.toString()))
-        .onComplete(ar -> running.set(false))
         .otherwiseEmpty().mapEmpty();
+    return current;
   }
 
   private Future<Void> catchUp() {

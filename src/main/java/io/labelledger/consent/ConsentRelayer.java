@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -44,7 +43,7 @@ public final class ConsentRelayer {
   private final TxSender sender;
   private final int batchSize;
   private final Clock clock;
-  private final AtomicBoolean running = new AtomicBoolean();
+  private Future<Void> current;
 
   public ConsentRelayer(Vertx vertx, Pool pool, ConsentQueries queries, TermsQueries terms,
       ConsentRegistryGateway registry, int batchSize, Clock clock) {
@@ -59,21 +58,31 @@ public final class ConsentRelayer {
   }
 
   public long start(long intervalMs) {
-    return vertx.setPeriodic(intervalMs, id -> tick());
+    return vertx.setPeriodic(intervalMs, id -> roundIfIdle());
   }
 
-  /** One round; completes when it is done (a round already running makes this a no-op). */
-  public Future<Void> tick() {
-    if (!running.compareAndSet(false, true)) {
-      return Future.succeededFuture();
+  private synchronized void roundIfIdle() {
+    if (current == null || current.isComplete()) {
+      round();
     }
-    return registerTerms()
+  }
+
+  /**
+   * A whole round that starts now or, when one is running, right after it (so everything on the
+   * chain and in the database when this is called is seen). Never fails: failures are logged and
+   * the next round retries.
+   */
+  public synchronized Future<Void> round() {
+    if (current != null && !current.isComplete()) {
+      return current.transform(ar -> round());
+    }
+    current = registerTerms()
         .compose(v -> recover())
         .compose(v -> relay("consent"))
         .compose(v -> relay("revocation"))
         .onFailure(err -> LOG.warn("consent relaying round failed: {}", err.toString()))
-        .onComplete(ar -> running.set(false))
         .otherwiseEmpty().mapEmpty();
+    return current;
   }
 
   /** Registers pending terms one by one; their consents are only relayed once registered. */

@@ -119,12 +119,12 @@ public final class TestApp implements AutoCloseable {
 
   /** One round of the consent relayer (terms registration, relaying, settling), awaited. */
   public void relay() {
-    await(app.chainWorkers().orElseThrow().relayer().tick());
+    await(app.chainWorkers().orElseThrow().relayer().round());
   }
 
   /** One round of the consent indexer (reads the ConsentRegistry's logs up to the head), awaited. */
   public void index() {
-    await(app.chainWorkers().orElseThrow().indexer().tick());
+    await(app.chainWorkers().orElseThrow().indexer().round());
   }
 
   /** A relaying round then an indexing round: what a signed consent needs to become consent state. */
