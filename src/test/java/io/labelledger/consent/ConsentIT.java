@@ -11,6 +11,7 @@ import io.labelledger.testsupport.ChainExtension;
 import io.labelledger.testsupport.TestApp;
 import io.labelledger.testsupport.TestApp.Reply;
 import io.labelledger.testsupport.TestChain;
+import io.labelledger.testsupport.TestDatabase;
 import io.labelledger.testsupport.TypedDataSigner;
 import io.labelledger.testsupport.WorkFixtures;
 import java.math.BigInteger;
@@ -158,6 +159,28 @@ class ConsentIT {
     assertThat(request.get("status").asText()).isEqualTo("failed");
     assertThat(request.get("failure").asText()).isEqualTo("ConsentRegistryWrongNonce");
     assertThat(stateOf(c).get("valid").asBoolean()).isTrue(); // the direct grant, seen by the indexer
+  }
+
+  @Test
+  void indexingTheSameBlocksAgainChangesNothing() throws Exception {
+    Contributor c = contributor();
+    WorkFixtures.consent(app, chain, c.key(), c.token(), terms);
+    String before = snapshot();
+    try (var conn = TestDatabase.connect(app.database()); var s = conn.createStatement()) {
+      s.executeUpdate("update chain_cursor set next_block = " + app.deployment().deployedAtBlock());
+    }
+    app.index();
+    assertThat(snapshot()).isEqualTo(before);
+  }
+
+  private static String snapshot() throws Exception {
+    try (var conn = TestDatabase.connect(app.database()); var s = conn.createStatement();
+         var rs = s.executeQuery("select (select count(*) from consent_events) || '/' || coalesce((select "
+             + "string_agg(contributor || terms_hash || granted_at || expires_at || coalesce(revoked_at::text, '-') "
+             + "|| last_nonce, ',' order by contributor, terms_hash) from consent_state), '')")) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   @Test
