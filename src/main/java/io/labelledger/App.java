@@ -16,8 +16,18 @@ import io.labelledger.chain.NodeChainRuntime;
 import io.labelledger.config.AppConfig;
 import io.labelledger.config.ConfigException;
 import io.labelledger.config.ConfigLoader;
+import io.labelledger.chain.ConsentRegistryGateway;
+import io.labelledger.chain.TxSender;
+import io.labelledger.consent.ConsentIndexer;
+import io.labelledger.consent.ConsentQueries;
+import io.labelledger.consent.ConsentRelayer;
+import io.labelledger.consent.ConsentRoutes;
+import io.labelledger.consent.ConsentService;
 import io.labelledger.consent.TermsQueries;
 import io.labelledger.consent.TermsRoutes;
+import io.labelledger.contribution.ContributionQueries;
+import io.labelledger.contribution.ContributionRoutes;
+import io.labelledger.contribution.ContributionService;
 import io.labelledger.db.DatabaseCoordinates;
 import io.labelledger.db.EmbeddedDatabase;
 import io.labelledger.db.Migrations;
@@ -32,6 +42,11 @@ import io.labelledger.ops.DatabaseHealthCheck;
 import io.labelledger.ops.HealthCheck;
 import io.labelledger.ops.HealthRoutes;
 import io.labelledger.ops.Metrics;
+import io.labelledger.signing.Eip712Routes;
+import io.labelledger.signing.SigningDomains;
+import io.labelledger.task.TaskQueries;
+import io.labelledger.task.TaskRoutes;
+import io.labelledger.task.TaskService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -47,6 +62,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,13 +85,16 @@ public final class App implements AutoCloseable {
   private final HttpServer server;
   private final EmbeddedDatabase embedded;
   private final Optional<ChainRuntime> chain;
+  private final Optional<ChainWorkers> chainWorkers;
 
-  private App(Vertx vertx, Pool pool, HttpServer server, EmbeddedDatabase embedded, Optional<ChainRuntime> chain) {
+  private App(Vertx vertx, Pool pool, HttpServer server, EmbeddedDatabase embedded, Optional<ChainRuntime> chain,
+      Optional<ChainWorkers> chainWorkers) {
     this.vertx = vertx;
     this.pool = pool;
     this.server = server;
     this.embedded = embedded;
     this.chain = chain;
+    this.chainWorkers = chainWorkers;
   }
 
   public static void main(String[] args) {
@@ -137,9 +156,13 @@ public final class App implements AutoCloseable {
           .requestHandler(wired.router())
           .listen());
       startHousekeeping(vertx, wired);
+      wired.chainWorkers().ifPresent(w -> {
+        w.relayer().start(config.work().relayIntervalMs());
+        w.indexer().start(config.work().indexIntervalMs());
+      });
       LOG.info("LabelLedger listening on http://{}:{}/ (API under /api, health under /health)",
           config.http().host(), server.actualPort());
-      return new App(vertx, pool, server, embedded, chain);
+      return new App(vertx, pool, server, embedded, chain, wired.chainWorkers());
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close();
@@ -151,8 +174,11 @@ public final class App implements AutoCloseable {
     }
   }
 
-  /** What {@link #wire} builds: the router, and the parts housekeeping timers need. */
-  public record Wired(Router router, AuthService auth, TokenBuckets buckets) {}
+  /** What {@link #wire} builds: the router, and the parts housekeeping timers and workers need. */
+  public record Wired(Router router, AuthService auth, TokenBuckets buckets, Optional<ChainWorkers> chainWorkers) {}
+
+  /** The periodic chain workers; present only with a chain. */
+  public record ChainWorkers(ConsentRelayer relayer, ConsentIndexer indexer) {}
 
   /**
    * Builds every component by hand and mounts the routes. Add new domains here: construct their
@@ -171,14 +197,35 @@ public final class App implements AutoCloseable {
         Duration.ofSeconds(config.auth().nonceTtlSeconds()), Duration.ofSeconds(config.auth().sessionTtlSeconds()));
     TermsQueries terms = new TermsQueries(pool);
     CampaignQueries campaigns = new CampaignQueries(pool);
+    CampaignService campaignService = new CampaignService(pool, campaigns, terms);
     var limits = config.limits();
+    var work = config.work();
+
+    // the chain side: EIP-712 domains of the deployment, the ConsentRegistry gateway, the workers
+    Optional<SigningDomains> domains = chain.map(c -> SigningDomains.of(c.deployment()));
+    Optional<ConsentRegistryGateway> registry = chain.map(c -> new ConsentRegistryGateway(c.web3j(),
+        new TxSender(vertx, c.web3j(), c.operator(), c.chainId()), c.deployment().consentRegistry()));
+    ConsentQueries consents = new ConsentQueries(pool);
+    Optional<ChainWorkers> workers = registry.map(r -> new ChainWorkers(
+        new ConsentRelayer(vertx, pool, consents, terms, r, work.relayBatchSize(), clock),
+        new ConsentIndexer(vertx, pool, consents, r, chain.get().deployment().deployedAtBlock(),
+            work.confirmations())));
+    ContributionQueries contributions = new ContributionQueries(pool);
 
     List<ApiModule> modules = new ArrayList<>();
     modules.add(new AuthRoutes(auth, json, config.auth().siweDomain(), config.chain().chainId()));
     modules.add(new TermsRoutes(terms, json));
-    modules.add(new CampaignRoutes(new CampaignService(pool, campaigns, terms), campaigns, new ItemQueries(), pool,
+    modules.add(new CampaignRoutes(campaignService, campaigns, new ItemQueries(), pool,
         json, new CampaignRoutes.UploadLimits(limits.uploadBodyBytes(), limits.uploadBatchSize(),
             limits.uploadReportedRejections(), limits.jsonBodyBytes())));
+    modules.add(new Eip712Routes(domains, json));
+    modules.add(new ConsentRoutes(new ConsentService(registry, domains.map(SigningDomains::consent), consents, terms,
+        clock), json));
+    modules.add(new TaskRoutes(new TaskService(pool, new TaskQueries(pool), campaignService,
+        domains.map(SigningDomains::provenance), clock, Duration.ofSeconds(work.leaseTtlSeconds()),
+        () -> ThreadLocalRandom.current().nextDouble()), json));
+    modules.add(new ContributionRoutes(new ContributionService(vertx, domains.map(SigningDomains::provenance),
+        contributions, clock, work.submittedAtSkewSeconds()), contributions, json));
 
     List<HealthCheck> checks = new ArrayList<>(List.of(new DatabaseHealthCheck(pool)));
     chain.ifPresent(c -> checks.add(c.health()));
@@ -199,7 +246,7 @@ public final class App implements AutoCloseable {
     router.errorHandler(405, failures);
     router.errorHandler(413, failures);
     router.errorHandler(500, failures);
-    return new Wired(router, auth, buckets);
+    return new Wired(router, auth, buckets, workers);
   }
 
   private static void startHousekeeping(Vertx vertx, Wired wired) {
@@ -219,6 +266,11 @@ public final class App implements AutoCloseable {
 
   public Pool pool() {
     return pool;
+  }
+
+  /** The relayer and indexer (also run by their timers): tests and tools run a round on demand. */
+  public Optional<ChainWorkers> chainWorkers() {
+    return chainWorkers;
   }
 
   /** Stops accepting requests, closes the pool, Vert.x, the chain runtime and the embedded database. */

@@ -1,6 +1,8 @@
 package io.labelledger.chain;
 
 import io.labelledger.ops.HealthCheck;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
 
 /**
  * The chain as the service sees it once started: a node reachable over JSON-RPC with the
@@ -11,6 +13,15 @@ import io.labelledger.ops.HealthCheck;
 public interface ChainRuntime extends AutoCloseable {
   /** The chain id SIWE messages and EIP-712 domains must carry; must equal {@code chain.chainId}. */
   long chainId();
+
+  /** The node's client. Use {@code sendAsync()} (or a worker thread): {@code send()} blocks. */
+  Web3j web3j();
+
+  /** The key that relays, registers terms and anchors; it pays the gas. */
+  Credentials operator();
+
+  /** Where the contracts are on this chain. */
+  Deployment deployment();
 
   /** Readiness of the node (reported as {@code checks.chain} by {@code /health/ready}). */
   HealthCheck health();

@@ -82,6 +82,26 @@ public final class NodeChainRuntime implements ChainRuntime {
     }
   }
 
+  /**
+   * A runtime on a node that is already running, with contracts already deployed (tests deploy on
+   * their own chain; a deployment tool may have deployed elsewhere). Owns its own client: closing
+   * the runtime never stops the node. Blocking: checks the node's chain id.
+   */
+  public static NodeChainRuntime attach(String rpcUrl, Credentials operator, Deployment deployment) {
+    Web3j web3j = Web3j.build(new HttpService(rpcUrl));
+    try {
+      long chainId = web3j.ethChainId().send().getChainId().longValueExact();
+      if (chainId != deployment.chainId()) {
+        throw new ConfigException(List.of("the deployment is for chain " + deployment.chainId()
+            + " but the node at " + rpcUrl + " is on chain " + chainId));
+      }
+      return new NodeChainRuntime(null, web3j, rpcUrl, chainId, operator, deployment);
+    } catch (IOException e) {
+      web3j.shutdown();
+      throw new IllegalStateException("the node at " + rpcUrl + " does not answer: " + e.getMessage(), e);
+    }
+  }
+
   private static Credentials operatorKey(ChainConfig config) {
     if (config.relayerKey() != null) {
       return Credentials.create(config.relayerKey().reveal());
@@ -115,6 +135,7 @@ public final class NodeChainRuntime implements ChainRuntime {
     return chainId;
   }
 
+  @Override
   public Web3j web3j() {
     return web3j;
   }
@@ -123,10 +144,12 @@ public final class NodeChainRuntime implements ChainRuntime {
     return rpcUrl;
   }
 
+  @Override
   public Credentials operator() {
     return operator;
   }
 
+  @Override
   public Deployment deployment() {
     return deployment;
   }

@@ -57,6 +57,12 @@ public final class RevertDecoder {
     return bySelector.values().stream().map(ErrorDef::signature).sorted().distinct().toList();
   }
 
+  /** The name of the custom error with this 4-byte selector (0x + 8 hex digits), e.g. from ConsentRelaySkipped. */
+  public Optional<String> errorName(String selector) {
+    ErrorDef def = selector == null ? null : bySelector.get(selector.toLowerCase());
+    return Optional.ofNullable(def).map(ErrorDef::name);
+  }
+
   /**
    * Decodes revert data ({@code 0x} + selector + ABI-encoded arguments).
    *

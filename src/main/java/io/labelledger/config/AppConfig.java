@@ -17,7 +17,8 @@ public record AppConfig(
     @NotNull @Valid DatabaseConfig database,
     @NotNull @Valid ChainConfig chain,
     @NotNull @Valid AuthConfig auth,
-    @NotNull @Valid LimitsConfig limits) {
+    @NotNull @Valid LimitsConfig limits,
+    @NotNull @Valid WorkConfig work) {
 
   public Path dataPath() {
     return Path.of(dataDir);

@@ -58,7 +58,13 @@ public final class ConfigLoader {
       "LABELLEDGER_UPLOAD_BODY_LIMIT", "limits.uploadBodyBytes",
       "LABELLEDGER_UPLOAD_BATCH_SIZE", "limits.uploadBatchSize",
       "LABELLEDGER_RATE_LIMIT_PER_SECOND", "limits.rateLimit.requestsPerSecond",
-      "LABELLEDGER_RATE_LIMIT_BURST", "limits.rateLimit.burst");
+      "LABELLEDGER_RATE_LIMIT_BURST", "limits.rateLimit.burst",
+      "LABELLEDGER_LEASE_TTL_SECONDS", "work.leaseTtlSeconds",
+      "LABELLEDGER_SUBMITTED_AT_SKEW_SECONDS", "work.submittedAtSkewSeconds",
+      "LABELLEDGER_RELAY_INTERVAL_MS", "work.relayIntervalMs",
+      "LABELLEDGER_RELAY_BATCH_SIZE", "work.relayBatchSize",
+      "LABELLEDGER_INDEX_INTERVAL_MS", "work.indexIntervalMs",
+      "LABELLEDGER_CONFIRMATIONS", "work.confirmations");
 
   /** Secrets: dotted key → environment variable (the variable + "_FILE" names a file holding it). */
   static final Map<String, String> SECRET_KEYS = orderedMap(

@@ -43,7 +43,32 @@ public enum ErrorCode {
   TERMS_UNKNOWN(422, "terms %s are not published; publish them with POST /api/terms first"),
   CAMPAIGN_NOT_FOUND(404, "no campaign with id %s"),
   UNSUPPORTED_TASK_TYPE(400, "task type '%s' is not supported; supported: %s"),
-  ITEM_LINE_MALFORMED(400, "upload rejected, nothing stored: line %s is not a JSON object: %s");
+  ITEM_LINE_MALFORMED(400, "upload rejected, nothing stored: line %s is not a JSON object: %s"),
+
+  // signed typed data (consents, revocations, contributions)
+  CHAIN_UNAVAILABLE(503, "the chain is not available: %s"),
+  TYPED_DATA_MISMATCH(400, "the typed data is not one this service accepts: %s"),
+  DOMAIN_MISMATCH(400, "the typed data is for domain '%s'; this service expects '%s'"),
+  CHAIN_ID_MISMATCH(400, "the typed data is for chain id %s; this service is on chain id %s"),
+  VERIFYING_CONTRACT_MISMATCH(400, "the typed data names verifying contract %s; this service's %s is %s"),
+  CONTRIBUTOR_NOT_SIGNED_IN(403, "the message is for contributor %s but you are signed in as %s"),
+  SIGNER_MISMATCH(422, "the signature recovers to %s, not to the contributor %s"),
+
+  // consent
+  CONSENT_EXPIRY_INVALID(422, "expiresAt %s is not in the future (server time %s)"),
+  DEADLINE_EXPIRED(422, "the deadline %s has passed (server time %s)"),
+  CONSENT_NONCE_MISMATCH(409, "nonce %s is not the current on-chain nonce %s of this contributor for these terms"),
+  CONSENT_NONCE_PENDING(409, "nonce %s of this contributor for these terms is already used by request %s, still waiting to be relayed"),
+  CONSENT_REQUIRED(403, "%s has no valid consent to the terms %s of campaign %s; grant it with POST /api/consents"),
+
+  // tasks and contributions
+  NO_TASK_AVAILABLE(404, "no task is available for you in campaign %s right now"),
+  TERMS_MISMATCH(422, "the message names terms %s but campaign %s uses terms %s"),
+  ITEM_NOT_ASSIGNED(409, "item %s of campaign %s is not leased to you; ask POST /api/campaigns/%s/tasks/next"),
+  LEASE_EXPIRED(409, "your lease on item %s expired at %s"),
+  ANSWER_NOT_IN_LABEL_SET(422, "answer '%s' is not one of the campaign's labels %s"),
+  ALREADY_ANSWERED(409, "you already answered item %s of campaign %s (contribution %s)"),
+  SUBMITTED_AT_OUT_OF_RANGE(422, "submittedAt %s is more than %s s away from the server time %s");
 
   private final int status;
   private final String template;

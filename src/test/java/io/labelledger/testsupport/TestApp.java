@@ -3,6 +3,9 @@ package io.labelledger.testsupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labelledger.App;
+import io.labelledger.chain.ContractDeployer;
+import io.labelledger.chain.Deployment;
+import io.labelledger.chain.NodeChainRuntime;
 import io.labelledger.config.AppConfig;
 import io.labelledger.config.ConfigLoader;
 import io.labelledger.db.DatabaseCoordinates;
@@ -36,14 +39,17 @@ public final class TestApp implements AutoCloseable {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private final App app;
+  private final Optional<NodeChainRuntime> chain;
   private final MutableClock clock;
   private final AppConfig config;
   private final DatabaseCoordinates database;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
 
-  private TestApp(App app, MutableClock clock, AppConfig config, DatabaseCoordinates database) {
+  private TestApp(App app, Optional<NodeChainRuntime> chain, MutableClock clock, AppConfig config,
+      DatabaseCoordinates database) {
     this.app = app;
+    this.chain = chain;
     this.clock = clock;
     this.config = config;
     this.database = database;
@@ -52,6 +58,33 @@ public final class TestApp implements AutoCloseable {
 
   /** Starts with generous rate limits; {@code overrides} are extra LABELLEDGER_* variables. */
   public static TestApp start(String databaseHint, Map<String, String> overrides) {
+    return start(databaseHint, overrides, Optional.empty());
+  }
+
+  /**
+   * Starts on the test chain: a fresh funded operator key deploys this app's own contracts (so
+   * every test class has its own, reverted with the class's snapshot) and relays for it. The
+   * relayer and indexer timers are slow unless {@code overrides} say otherwise: tests run rounds
+   * with {@link #relay()} and {@link #index()} when they want them.
+   */
+  public static TestApp start(String databaseHint, Map<String, String> overrides, TestChain testChain) {
+    Credentials operator = testChain.newAccount(1000);
+    try {
+      Deployment deployment = new ContractDeployer(testChain.web3j(), testChain.txManager(operator), testChain.gas())
+          .deployAll(operator, testChain.chainId(), 500);
+      Map<String, String> env = new HashMap<>();
+      env.put("LABELLEDGER_CHAIN_ID", Long.toString(testChain.chainId()));
+      env.put("LABELLEDGER_RELAY_INTERVAL_MS", "3600000");
+      env.put("LABELLEDGER_INDEX_INTERVAL_MS", "3600000");
+      env.putAll(overrides);
+      return start(databaseHint, env, Optional.of(NodeChainRuntime.attach(testChain.rpcUrl(), operator, deployment)));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot deploy the contracts for " + databaseHint, e);
+    }
+  }
+
+  private static TestApp start(String databaseHint, Map<String, String> overrides,
+      Optional<NodeChainRuntime> runtime) {
     DatabaseCoordinates db = TestDatabase.freshDatabase(databaseHint);
     Map<String, String> env = new HashMap<>();
     env.put("LABELLEDGER_HTTP_HOST", "127.0.0.1");
@@ -73,9 +106,42 @@ public final class TestApp implements AutoCloseable {
       env.put("LABELLEDGER_DATA_DIR", workDir.resolve("data").toString());
       AppConfig config = new ConfigLoader(env, workDir).load();
       MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-      return new TestApp(App.start(config, clock, Optional.empty()), clock, config, db);
+      return new TestApp(App.start(config, clock, runtime.map(r -> r)), runtime, clock, config, db);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The deployment of this app's contracts (only when started on a chain). */
+  public Deployment deployment() {
+    return chain.orElseThrow().deployment();
+  }
+
+  /** One round of the consent relayer (terms registration, relaying, settling), awaited. */
+  public void relay() {
+    await(app.chainWorkers().orElseThrow().relayer().round());
+  }
+
+  /** One round of the consent indexer (reads the ConsentRegistry's logs up to the head), awaited. */
+  public void index() {
+    await(app.chainWorkers().orElseThrow().indexer().round());
+  }
+
+  /** A relaying round then an indexing round: what a signed consent needs to become consent state. */
+  public void relayAndIndex() {
+    relay();
+    index();
+  }
+
+  public io.vertx.sqlclient.Pool pool() {
+    return app.pool();
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(120, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -163,7 +229,7 @@ public final class TestApp implements AutoCloseable {
   /** Signs in with SIWE as {@code account}; returns the session token. */
   public String signIn(Credentials account) {
     Reply nonce = get("/api/auth/nonce");
-    Siwe.Message message = Siwe.Message.of(SIWE_DOMAIN, account, CHAIN_ID, nonce.json().get("nonce").asText(),
+    Siwe.Message message = Siwe.Message.of(SIWE_DOMAIN, account, config.chain().chainId(), nonce.json().get("nonce").asText(),
         clock.instant());
     Reply session = postJson("/api/auth/siwe",
         Map.of("message", message.text(), "signature", Siwe.personalSign(message.text(), account)), null);

@@ -1,0 +1,189 @@
+package io.labelledger.consent;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** SQL of consent requests and of the consent state followed from the chain. */
+public final class ConsentQueries {
+  private static final String REQUEST_COLUMNS =
+      "id, kind, contributor, terms_hash, expires_at, nonce, deadline, signature, status, tx_hash, failure, created_at, updated_at";
+
+  private final Pool pool;
+
+  public ConsentQueries(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** A stored request. {@code expiresAt} is null for revocations. */
+  public record Request(long id, String kind, String contributor, String termsHash, Long expiresAt, long nonce,
+      long deadline, byte[] signature, String status, String txHash, String failure, Instant createdAt,
+      Instant updatedAt) {}
+
+  /** The consent of one pair as the chain's events say. */
+  public record State(String contributor, String termsHash, Instant grantedAt, Instant expiresAt, Instant revokedAt) {
+    public boolean validAt(Instant t) {
+      return revokedAt == null && expiresAt.isAfter(t);
+    }
+  }
+
+  /**
+   * Stores a pending request unless its digest is already stored or its nonce is already carried
+   * by an open request; returns the new id, or empty on either conflict.
+   */
+  public Future<Optional<Long>> insert(String kind, String contributor, String termsHash, Long expiresAt, long nonce,
+      long deadline, byte[] signature, byte[] digest) {
+    return pool.preparedQuery("insert into consent_requests "
+            + "(kind, contributor, terms_hash, expires_at, nonce, deadline, signature, digest) "
+            + "values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing returning id")
+        .execute(Tuple.from(new Object[] {kind, contributor, termsHash, expiresAt, nonce, deadline,
+            Buffer.buffer(signature), Buffer.buffer(digest)}))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("id")));
+  }
+
+  /** After a conflict: the request with this digest, else the open one carrying the nonce. */
+  public Future<Optional<Request>> conflicting(byte[] digest, String contributor, String termsHash, long nonce) {
+    return pool.preparedQuery("select " + REQUEST_COLUMNS + " from consent_requests where digest = $1 "
+            + "union all select " + REQUEST_COLUMNS + " from consent_requests where contributor = $2 and terms_hash = $3 "
+            + "and nonce = $4 and status in ('pending', 'submitting', 'submitted') limit 1")
+        .execute(Tuple.of(Buffer.buffer(digest), contributor, termsHash, nonce))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toRequest(rows.iterator().next())));
+  }
+
+  public Future<List<Request>> requestsOf(String contributor, int limit) {
+    return pool.preparedQuery("select " + REQUEST_COLUMNS + " from consent_requests where contributor = $1 "
+            + "order by id desc limit $2")
+        .execute(Tuple.of(contributor, limit)).map(ConsentQueries::toRequests);
+  }
+
+  public Future<List<State>> statesOf(String contributor) {
+    return pool.preparedQuery("select contributor, terms_hash, granted_at, expires_at, revoked_at from consent_state "
+            + "where contributor = $1 order by terms_hash")
+        .execute(Tuple.of(contributor)).map(rows -> {
+          List<State> out = new ArrayList<>();
+          rows.forEach(row -> out.add(new State(row.getString("contributor"), row.getString("terms_hash"),
+              instant(row, "granted_at"), instant(row, "expires_at"), instant(row, "revoked_at"))));
+          return out;
+        });
+  }
+
+  // ------------------------------------------------------------------ relayer
+
+  /**
+   * Claims up to {@code limit} pending requests of one kind whose terms are registered on-chain:
+   * they become 'submitting' in one statement, so concurrent relayers (other instances) claim
+   * disjoint sets.
+   */
+  public Future<List<Request>> claimPending(String kind, int limit) {
+    return pool.preparedQuery("update consent_requests r set status = 'submitting', updated_at = now() "
+            + "where r.id in (select q.id from consent_requests q join terms t on t.terms_hash = q.terms_hash "
+            + "where q.status = 'pending' and q.kind = $1 and t.chain_status = 'registered' "
+            + "order by q.id limit $2 for update of q skip locked) returning " + REQUEST_COLUMNS)
+        .execute(Tuple.of(kind, limit)).map(ConsentQueries::toRequests);
+  }
+
+  public Future<Void> markSubmitted(List<Long> ids, String txHash) {
+    return pool.preparedQuery("update consent_requests set status = 'submitted', tx_hash = $2, updated_at = now() "
+            + "where id = any($1) and status = 'submitting'")
+        .execute(Tuple.of(ids.toArray(Long[]::new), txHash)).mapEmpty();
+  }
+
+  /** Puts in-flight requests back in the queue (nothing of theirs is or will be on the chain). */
+  public Future<Void> release(List<Long> ids) {
+    return pool.preparedQuery("update consent_requests set status = 'pending', tx_hash = null, updated_at = now() "
+            + "where id = any($1) and status in ('submitting', 'submitted')")
+        .execute(Tuple.of((Object) ids.toArray(Long[]::new))).mapEmpty();
+  }
+
+  /** Marks requests of a mined transaction: failure null = confirmed. Only rows still on that tx change. */
+  public Future<Void> settle(String txHash, List<Long> ids, List<String> failures) {
+    String[] statuses = failures.stream().map(f -> f == null ? "confirmed" : "failed").toArray(String[]::new);
+    return pool.preparedQuery("update consent_requests r set status = t.status, failure = t.failure, updated_at = now() "
+            + "from unnest($1::bigint[], $2::text[], $3::text[]) as t(id, status, failure) "
+            + "where r.id = t.id and r.tx_hash = $4 and r.status = 'submitted'")
+        .execute(Tuple.of(ids.toArray(Long[]::new), statuses, failures.toArray(String[]::new), txHash)).mapEmpty();
+  }
+
+  /** Requests claimed or sent before {@code before} and not settled: for recovery after crashes and timeouts. */
+  public Future<List<Request>> inFlight(Instant before, int limit) {
+    return pool.preparedQuery("select " + REQUEST_COLUMNS + " from consent_requests "
+            + "where status in ('submitting', 'submitted') and updated_at < $1 order by id limit $2")
+        .execute(Tuple.of(utc(before), limit)).map(ConsentQueries::toRequests);
+  }
+
+  // ------------------------------------------------------------------ indexer
+
+  /** Locks the follower's cursor (creating it at {@code startBlock}); empty when another instance holds it. */
+  public Future<Optional<Long>> lockCursor(SqlClient tx, String name, long startBlock) {
+    return tx.preparedQuery("insert into chain_cursor (name, next_block) values ($1, $2) on conflict do nothing")
+        .execute(Tuple.of(name, startBlock))
+        .compose(v -> tx.preparedQuery("select next_block from chain_cursor where name = $1 for update skip locked")
+            .execute(Tuple.of(name)))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("next_block")));
+  }
+
+  public Future<Void> moveCursor(SqlClient tx, String name, long nextBlock) {
+    return tx.preparedQuery("update chain_cursor set next_block = $2, updated_at = now() where name = $1")
+        .execute(Tuple.of(name, nextBlock)).mapEmpty();
+  }
+
+  /** Records a log once; true when it was new (and must be applied). */
+  public Future<Boolean> insertEvent(SqlClient tx, String txHash, int logIndex, long block, boolean granted,
+      String contributor, String termsHash, long at, long expiresAt, long nonce) {
+    return tx.preparedQuery("insert into consent_events "
+            + "(tx_hash, log_index, block_number, kind, contributor, terms_hash, at, expires_at, nonce) "
+            + "values ($1, $2, $3, $4, $5, $6, to_timestamp($7), to_timestamp($8), $9) on conflict do nothing")
+        .execute(Tuple.from(new Object[] {txHash, logIndex, block, granted ? "granted" : "revoked", contributor,
+            termsHash, (double) at, granted ? (double) expiresAt : null, nonce}))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  public Future<Void> applyGrant(SqlClient tx, String contributor, String termsHash, long grantedAt, long expiresAt,
+      long nonce, long block) {
+    return tx.preparedQuery("insert into consent_state "
+            + "(contributor, terms_hash, granted_at, expires_at, revoked_at, last_nonce, updated_block) "
+            + "values ($1, $2, to_timestamp($3), to_timestamp($4), null, $5, $6) "
+            + "on conflict (contributor, terms_hash) do update set granted_at = excluded.granted_at, "
+            + "expires_at = excluded.expires_at, revoked_at = null, last_nonce = excluded.last_nonce, "
+            + "updated_block = excluded.updated_block where consent_state.last_nonce < excluded.last_nonce")
+        .execute(Tuple.of(contributor, termsHash, (double) grantedAt, (double) expiresAt, nonce, block)).mapEmpty();
+  }
+
+  public Future<Void> applyRevoke(SqlClient tx, String contributor, String termsHash, long revokedAt, long nonce,
+      long block) {
+    return tx.preparedQuery("update consent_state set revoked_at = to_timestamp($3), last_nonce = $4, "
+            + "updated_block = $5 where contributor = $1 and terms_hash = $2 and last_nonce < $4")
+        .execute(Tuple.of(contributor, termsHash, (double) revokedAt, nonce, block)).mapEmpty();
+  }
+
+  private static List<Request> toRequests(io.vertx.sqlclient.RowSet<Row> rows) {
+    List<Request> out = new ArrayList<>();
+    rows.forEach(row -> out.add(toRequest(row)));
+    return out;
+  }
+
+  private static Request toRequest(Row row) {
+    return new Request(row.getLong("id"), row.getString("kind"), row.getString("contributor"),
+        row.getString("terms_hash"), row.getLong("expires_at"), row.getLong("nonce"), row.getLong("deadline"),
+        row.getBuffer("signature").getBytes(), row.getString("status"), row.getString("tx_hash"),
+        row.getString("failure"), instant(row, "created_at"), instant(row, "updated_at"));
+  }
+
+  private static Instant instant(Row row, String column) {
+    OffsetDateTime t = row.getOffsetDateTime(column);
+    return t == null ? null : t.toInstant();
+  }
+
+  static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,175 @@
+package io.labelledger.consent;
+
+import io.labelledger.chain.ChainException;
+import io.labelledger.chain.ConsentRegistryGateway;
+import io.labelledger.chain.ConsentRegistryGateway.SignedGrant;
+import io.labelledger.chain.ConsentRegistryGateway.SignedRevocation;
+import io.labelledger.chain.ConsentRegistryGateway.Skipped;
+import io.labelledger.chain.TxSender;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+
+/**
+ * Relays signed consents and revocations to ConsentRegistry in batches, on a Vert.x timer. Each
+ * tick: registers published terms on-chain, recovers requests left in flight (crash, timeout),
+ * then claims pending grants, then pending revocations, sends one batch transaction for each and
+ * settles the requests from the receipt: applied ones confirmed, skipped ones failed with the
+ * contract's reason (from ConsentRelaySkipped). Consent state itself comes from the indexer.
+ *
+ * <p>Never blocks the event loop (all chain and database calls are asynchronous); ticks never
+ * overlap. Safe with several instances: claims use {@code FOR UPDATE SKIP LOCKED}.
+ */
+public final class ConsentRelayer {
+  private static final Logger LOG = LoggerFactory.getLogger(ConsentRelayer.class);
+  private static final long RECEIPT_TIMEOUT_MS = 60_000;
+  private static final Duration STUCK_AFTER = Duration.ofSeconds(90);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final ConsentQueries queries;
+  private final TermsQueries terms;
+  private final ConsentRegistryGateway registry;
+  private final TxSender sender;
+  private final int batchSize;
+  private final Clock clock;
+  private Future<Void> current;
+
+  public ConsentRelayer(Vertx vertx, Pool pool, ConsentQueries queries, TermsQueries terms,
+      ConsentRegistryGateway registry, int batchSize, Clock clock) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.queries = queries;
+    this.terms = terms;
+    this.registry = registry;
+    this.sender = registry.sender();
+    this.batchSize = batchSize;
+    this.clock = clock;
+  }
+
+  public long start(long intervalMs) {
+    return vertx.setPeriodic(intervalMs, id -> roundIfIdle());
+  }
+
+  private synchronized void roundIfIdle() {
+    if (current == null || current.isComplete()) {
+      round();
+    }
+  }
+
+  /**
+   * A whole round that starts now or, when one is running, right after it (so everything on the
+   * chain and in the database when this is called is seen). Never fails: failures are logged and
+   * the next round retries.
+   */
+  public synchronized Future<Void> round() {
+    if (current != null && !current.isComplete()) {
+      return current.transform(ar -> round());
+    }
+    current = registerTerms()
+        .compose(v -> recover())
+        .compose(v -> relay("consent"))
+        .compose(v -> relay("revocation"))
+        .onFailure(err -> LOG.warn("consent relaying round failed: {}", err.toString()))
+        .otherwiseEmpty().mapEmpty();
+    return current;
+  }
+
+  /** Registers pending terms one by one; their consents are only relayed once registered. */
+  private Future<Void> registerTerms() {
+    return pool.withTransaction(tx -> terms.claimPending(tx, 10).compose(pending -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Terms t : pending) {
+        chain = chain.compose(v -> registry.registerTerms(t.termsHash(), t.uri(), RECEIPT_TIMEOUT_MS)
+            .compose(txHash -> terms.markRegistered(tx, t.termsHash(), txHash))
+            .recover(err -> {
+              if (err instanceof ChainException c && c.revert().isPresent()) {
+                String name = c.revert().get().name();
+                LOG.info("terms {}: registration refused by the contract ({})", t.termsHash(), name);
+                return "ConsentRegistryTermsAlreadyRegistered".equals(name)
+                    ? terms.markRegistered(tx, t.termsHash(), null)
+                    : terms.markFailed(tx, t.termsHash());
+              }
+              return Future.failedFuture(err); // chain unreachable: stays pending, retried next round
+            })
+            .onSuccess(x -> LOG.info("terms {} registered on-chain", t.termsHash())));
+      }
+      return chain;
+    }));
+  }
+
+  /** Requests in flight for too long: settle them from their receipt, or put them back in the queue. */
+  private Future<Void> recover() {
+    return queries.inFlight(clock.instant().minus(STUCK_AFTER), 1000).compose(stuck -> {
+      Map<String, List<ConsentQueries.Request>> byTx = new LinkedHashMap<>();
+      List<Long> unsent = new ArrayList<>();
+      for (ConsentQueries.Request r : stuck) {
+        if (r.txHash() == null) {
+          unsent.add(r.id());
+        } else {
+          byTx.computeIfAbsent(r.txHash(), k -> new ArrayList<>()).add(r);
+        }
+      }
+      Future<Void> chain = unsent.isEmpty() ? Future.succeededFuture() : queries.release(unsent);
+      for (Map.Entry<String, List<ConsentQueries.Request>> e : byTx.entrySet()) {
+        chain = chain.compose(v -> sender.receipt(e.getKey()).compose(receipt -> receipt.isPresent()
+            ? settle(e.getValue(), receipt.get())
+            : sender.known(e.getKey()).compose(known -> known ? Future.succeededFuture()
+                : queries.release(e.getValue().stream().map(ConsentQueries.Request::id).toList()))));
+      }
+      return chain;
+    });
+  }
+
+  private Future<Void> relay(String kind) {
+    return queries.claimPending(kind, batchSize).compose(batch -> {
+      if (batch.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      List<Long> ids = batch.stream().map(ConsentQueries.Request::id).toList();
+      String data = "consent".equals(kind) ? registry.grantBatchData(batch.stream().map(r -> new SignedGrant(
+              r.contributor(), r.termsHash(), r.expiresAt(), BigInteger.valueOf(r.nonce()), r.deadline(), r.signature()))
+              .toList())
+          : registry.revokeBatchData(batch.stream().map(r -> new SignedRevocation(r.contributor(), r.termsHash(),
+              BigInteger.valueOf(r.nonce()), r.deadline(), r.signature())).toList());
+      return sender.submit(registry.address(), data, txHash -> queries.markSubmitted(ids, txHash))
+          .recover(err -> queries.release(ids).compose(v -> Future.failedFuture(err)))
+          .compose(txHash -> {
+            LOG.info("relaying {} {} request(s) in {}", batch.size(), kind, txHash);
+            return sender.awaitReceipt(txHash, RECEIPT_TIMEOUT_MS);
+          })
+          .compose(receipt -> settle(batch, receipt));
+    });
+  }
+
+  private Future<Void> settle(List<ConsentQueries.Request> batch, TransactionReceipt receipt) {
+    List<Skipped> skipped = receipt.isStatusOK() ? registry.skipped(receipt) : List.of();
+    List<Long> ids = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    for (ConsentQueries.Request r : batch) {
+      ids.add(r.id());
+      if (!receipt.isStatusOK()) {
+        failures.add("the relaying transaction reverted");
+        continue;
+      }
+      failures.add(skipped.stream()
+          .filter(s -> s.contributor().equals(r.contributor()) && s.termsHash().equals(r.termsHash())
+              && s.nonce().equals(BigInteger.valueOf(r.nonce())))
+          .map(Skipped::reason).findFirst().orElse(null));
+    }
+    long failed = failures.stream().filter(f -> f != null).count();
+    LOG.info("{}: {} request(s) confirmed, {} skipped by the contract", receipt.getTransactionHash(),
+        ids.size() - failed, failed);
+    return queries.settle(receipt.getTransactionHash(), ids, failures);
+  }
+}

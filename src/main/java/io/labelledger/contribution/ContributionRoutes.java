@@ -1,0 +1,58 @@
+package io.labelledger.contribution;
+
+import io.labelledger.auth.Guards;
+import io.labelledger.http.ApiException;
+import io.labelledger.http.ApiModule;
+import io.labelledger.http.ErrorCode;
+import io.labelledger.http.JsonCodec;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+
+/**
+ * {@code POST /api/contributions}: 201 when stored, 200 with the same body when this exact signed
+ * contribution was stored before; {@code GET /api/contributions/me} lists the account's own.
+ */
+public final class ContributionRoutes implements ApiModule {
+  static final int DEFAULT_PAGE = 100;
+  static final int MAX_PAGE = 1000;
+
+  private final ContributionService contributions;
+  private final ContributionQueries queries;
+  private final JsonCodec json;
+
+  public ContributionRoutes(ContributionService contributions, ContributionQueries queries, JsonCodec json) {
+    this.contributions = contributions;
+    this.queries = queries;
+    this.json = json;
+  }
+
+  public record Page(List<ContributionQueries.View> contributions, Long nextAfterId) {}
+
+  @Override
+  public void mount(Router router) {
+    router.post("/api/contributions").handler(json.bodyHandler()).handler(Guards.requireSession()).handler(ctx ->
+        contributions.submit(Guards.account(ctx), json.decode(ctx, SignedContribution.Request.class))
+            .onSuccess(a -> json.respond(ctx, a.replayed() ? 200 : 201, a.receipt()))
+            .onFailure(ctx::fail));
+
+    router.get("/api/contributions/me").handler(Guards.requireSession()).handler(ctx -> {
+      long afterId = param(ctx, "afterId", 0, 0, Long.MAX_VALUE);
+      int limit = (int) param(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+      json.reply(ctx, 200, queries.byContributor(Guards.account(ctx).address(), afterId, limit)
+          .map(page -> new Page(page, page.size() == limit ? page.get(page.size() - 1).id() : null)));
+    });
+  }
+
+  private static long param(RoutingContext ctx, String name, long fallback, long min, long max) {
+    List<String> values = ctx.queryParam(name);
+    if (values.isEmpty()) {
+      return fallback;
+    }
+    String raw = values.get(0);
+    if (!raw.matches("[0-9]{1,18}") || Long.parseLong(raw) < min || Long.parseLong(raw) > max) {
+      throw new ApiException(ErrorCode.INVALID_PARAMETER, name, "must be an integer from " + min + " to " + max);
+    }
+    return Long.parseLong(raw);
+  }
+}

@@ -1,0 +1,37 @@
+package io.labelledger.contribution;
+
+import io.labelledger.signing.TypedData;
+import io.labelledger.signing.TypedDomain;
+import io.labelledger.signing.TypedField;
+import io.labelledger.signing.Uint;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Body of {@code POST /api/contributions}: the eth_signTypedData_v4 object of a Contribution
+ * exactly as signed (what {@code tasks/next} handed out, with the answer filled in) and its
+ * signature. Also the shape {@code tasks/next} replies with.
+ */
+public final class SignedContribution {
+  private SignedContribution() {}
+
+  public record Fields(
+      @NotNull @Pattern(regexp = "0x[0-9a-fA-F]{40}", message = "must be 0x + 40 hex digits") String contributor,
+      @NotNull Uint campaignId,
+      @NotNull Uint itemId,
+      @NotNull @Size(max = 10_000) String answer,
+      @NotNull @Pattern(regexp = "0x[0-9a-fA-F]{64}", message = "must be 0x + 64 hex digits") String termsHash,
+      @NotNull Uint submittedAt) {}
+
+  public record Typed(
+      @NotNull Map<String, @NotNull List<@NotNull @Valid TypedField>> types,
+      @NotNull String primaryType,
+      @NotNull @Valid TypedDomain domain,
+      @NotNull @Valid Fields message) implements TypedData {}
+
+  public record Request(@NotNull @Valid Typed typedData, @NotNull String signature) {}
+}
