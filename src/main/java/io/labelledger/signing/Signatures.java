@@ -2,16 +2,13 @@ package io.labelledger.signing;
 
 import io.labelledger.http.ApiException;
 import io.labelledger.http.ErrorCode;
-import java.math.BigInteger;
-import java.util.Arrays;
 import java.util.regex.Pattern;
-import org.web3j.crypto.Keys;
-import org.web3j.crypto.Sign;
 import org.web3j.utils.Numeric;
 
 /**
- * 65-byte (r, s, v) signatures of EIP-712 digests. Recovery is pure CPU (about 0.25 ms with web3j's
- * BouncyCastle code); callers on the hot path run it on a worker thread.
+ * 65-byte (r, s, v) signatures of EIP-712 digests, as they arrive over HTTP: parsed and checked
+ * here, failures turned into API errors. Recovery is CPU only (native libsecp256k1, ~60 µs);
+ * callers on the hot path still run it on a worker thread.
  */
 public final class Signatures {
   private static final Pattern SHAPE = Pattern.compile("0x[0-9a-fA-F]{130}");
@@ -33,16 +30,14 @@ public final class Signatures {
     return bytes;
   }
 
-  /** The lower-case address whose key signed {@code digest}; SIGNATURE_INVALID when none can be recovered. */
+  /**
+   * The lower-case address whose key signed {@code digest}, by the contracts' own rules (see
+   * {@link io.labelledger.chain.Signatures}); SIGNATURE_INVALID when none is acceptable, e.g. the
+   * malleable high-s twin of a valid signature, which the chain would refuse.
+   */
   public static String recover(byte[] digest, byte[] signature) {
-    Sign.SignatureData data = new Sign.SignatureData(signature[64],
-        Arrays.copyOfRange(signature, 0, 32), Arrays.copyOfRange(signature, 32, 64));
-    try {
-      BigInteger key = Sign.signedMessageHashToKey(digest, data);
-      return "0x" + Keys.getAddress(key);
-    } catch (java.security.SignatureException | RuntimeException e) {
-      throw new ApiException(ErrorCode.SIGNATURE_INVALID, "no public key can be recovered from it");
-    }
+    return io.labelledger.chain.Signatures.recover(digest, signature).orElseThrow(() ->
+        new ApiException(ErrorCode.SIGNATURE_INVALID, "no acceptable signer can be recovered from it"));
   }
 
   /** Recovers and compares; SIGNER_MISMATCH names both addresses when another key signed. */
