@@ -44,6 +44,8 @@ public final class TaskQueries {
       returning id, expires_at
       """;
 
+  private static final int LEASE_ATTEMPTS = 20;
+
   private final Pool pool;
 
   public TaskQueries(Pool pool) {
@@ -62,7 +64,9 @@ public final class TaskQueries {
   /** Tries to lease one item of the given kind in {@code tx}; empty when none is available. */
   public Future<Optional<Lease>> lease(SqlClient tx, long campaignId, String contributor, boolean gold, int overlap,
       Instant now, Instant expiresAt) {
-    return lease(tx, campaignId, contributor, gold, overlap, now, expiresAt, 3);
+    // Each lost race costs one more scan; concurrent clients lose several in a row when they all
+    // pick the first free item, and giving up then answered NO_TASK_AVAILABLE with items still free.
+    return lease(tx, campaignId, contributor, gold, overlap, now, expiresAt, LEASE_ATTEMPTS);
   }
 
   private Future<Optional<Lease>> lease(SqlClient tx, long campaignId, String contributor, boolean gold, int overlap,
