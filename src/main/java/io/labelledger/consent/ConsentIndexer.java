@@ -3,6 +3,7 @@ package io.labelledger.consent;
 import io.labelledger.chain.ConsentRegistryGateway;
 import io.labelledger.chain.ConsentRegistryGateway.ConsentEvent;
 import io.vertx.core.Future;
+import io.labelledger.ops.SerialRounds;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -25,18 +26,17 @@ public final class ConsentIndexer {
   private static final Logger LOG = LoggerFactory.getLogger(ConsentIndexer.class);
   private static final long MAX_RANGE = 2000;
 
-  private final Vertx vertx;
   private final Pool pool;
   private final ConsentQueries queries;
   private final ConsentRegistryGateway registry;
   private final long startBlock;
   private final int confirmations;
   private final String cursor;
-  private Future<Void> current;
+  private final SerialRounds rounds;
 
   public ConsentIndexer(Vertx vertx, Pool pool, ConsentQueries queries, ConsentRegistryGateway registry,
       long startBlock, int confirmations) {
-    this.vertx = vertx;
+    this.rounds = new SerialRounds(vertx, "consent indexing", this::oneRound);
     this.pool = pool;
     this.queries = queries;
     this.registry = registry;
@@ -46,13 +46,7 @@ public final class ConsentIndexer {
   }
 
   public long start(long intervalMs) {
-    return vertx.setPeriodic(intervalMs, id -> roundIfIdle());
-  }
-
-  private synchronized void roundIfIdle() {
-    if (current == null || current.isComplete()) {
-      round();
-    }
+    return rounds.start(intervalMs);
   }
 
   /**
@@ -60,14 +54,12 @@ public final class ConsentIndexer {
    * chain and in the database when this is called is seen). Never fails: failures are logged and
    * the next round retries.
    */
-  public synchronized Future<Void> round() {
-    if (current != null && !current.isComplete()) {
-      return current.transform(ar -> round());
-    }
-    current = catchUp()
-        .onFailure(err -> LOG.warn("consent indexing failed: {}", err.toString()))
-        .otherwiseEmpty().mapEmpty();
-    return current;
+  public Future<Void> round() {
+    return rounds.round();
+  }
+
+  private Future<Void> oneRound() {
+    return catchUp();
   }
 
   private Future<Void> catchUp() {

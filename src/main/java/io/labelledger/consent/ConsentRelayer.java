@@ -7,6 +7,7 @@ import io.labelledger.chain.ConsentRegistryGateway.SignedRevocation;
 import io.labelledger.chain.ConsentRegistryGateway.Skipped;
 import io.labelledger.chain.TxSender;
 import io.vertx.core.Future;
+import io.labelledger.ops.SerialRounds;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.math.BigInteger;
@@ -35,7 +36,6 @@ public final class ConsentRelayer {
   private static final long RECEIPT_TIMEOUT_MS = 60_000;
   private static final Duration STUCK_AFTER = Duration.ofSeconds(90);
 
-  private final Vertx vertx;
   private final Pool pool;
   private final ConsentQueries queries;
   private final TermsQueries terms;
@@ -43,11 +43,11 @@ public final class ConsentRelayer {
   private final TxSender sender;
   private final int batchSize;
   private final Clock clock;
-  private Future<Void> current;
+  private final SerialRounds rounds;
 
   public ConsentRelayer(Vertx vertx, Pool pool, ConsentQueries queries, TermsQueries terms,
       ConsentRegistryGateway registry, int batchSize, Clock clock) {
-    this.vertx = vertx;
+    this.rounds = new SerialRounds(vertx, "consent relaying", this::oneRound);
     this.pool = pool;
     this.queries = queries;
     this.terms = terms;
@@ -58,13 +58,7 @@ public final class ConsentRelayer {
   }
 
   public long start(long intervalMs) {
-    return vertx.setPeriodic(intervalMs, id -> roundIfIdle());
-  }
-
-  private synchronized void roundIfIdle() {
-    if (current == null || current.isComplete()) {
-      round();
-    }
+    return rounds.start(intervalMs);
   }
 
   /**
@@ -72,17 +66,15 @@ public final class ConsentRelayer {
    * chain and in the database when this is called is seen). Never fails: failures are logged and
    * the next round retries.
    */
-  public synchronized Future<Void> round() {
-    if (current != null && !current.isComplete()) {
-      return current.transform(ar -> round());
-    }
-    current = registerTerms()
+  public Future<Void> round() {
+    return rounds.round();
+  }
+
+  private Future<Void> oneRound() {
+    return registerTerms()
         .compose(v -> recover())
         .compose(v -> relay("consent"))
-        .compose(v -> relay("revocation"))
-        .onFailure(err -> LOG.warn("consent relaying round failed: {}", err.toString()))
-        .otherwiseEmpty().mapEmpty();
-    return current;
+        .compose(v -> relay("revocation"));
   }
 
   /** Registers pending terms one by one; their consents are only relayed once registered. */
