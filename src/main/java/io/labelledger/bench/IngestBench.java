@@ -14,6 +14,7 @@ import io.labelledger.config.AppConfig;
 import io.labelledger.config.ConfigLoader;
 import io.labelledger.consent.ConsentMessages;
 import io.labelledger.contribution.ContributionMessage;
+import io.labelledger.signing.SignedTypes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -144,7 +145,7 @@ public final class IngestBench {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<String> tokens = parallel(pool, keys, key -> signIn(key, config.auth().siweDomain(), chain.chainId()));
     parallel(pool, keys.size(), i -> consent(keys.get(i), tokens.get(i), terms, chain));
-    waitForConsents(campaign, tokens);
+    waitForConsents(tokens);
     System.out.printf("set-up: %,d contributors signed in and consented (%.1f s)%n", accounts, secondsSince(t0));
 
     long t1 = System.nanoTime();
@@ -225,12 +226,8 @@ public final class IngestBench {
     byte[] sig = Signatures.sign(message.digest(ConsentMessages.domain(chain.chainId(),
         chain.deployment().consentRegistry())), key);
     ObjectNode typed = JSON.createObjectNode();
-    ObjectNode types = typed.putObject("types");
-    types.set("EIP712Domain", fields("name", "string", "version", "string", "chainId", "uint256",
-        "verifyingContract", "address"));
-    types.set("Consent", fields("contributor", "address", "termsHash", "bytes32", "expiresAt", "uint256",
-        "nonce", "uint256", "deadline", "uint256"));
-    typed.put("primaryType", "Consent");
+    typed.set("types", JSON.valueToTree(SignedTypes.typesOf(SignedTypes.CONSENT)));
+    typed.put("primaryType", SignedTypes.CONSENT);
     ObjectNode domain = typed.putObject("domain");
     domain.put("name", ConsentMessages.DOMAIN_NAME).put("version", ConsentMessages.DOMAIN_VERSION)
         .put("chainId", chain.chainId()).put("verifyingContract", chain.deployment().consentRegistry());
@@ -241,7 +238,7 @@ public final class IngestBench {
   }
 
   /** Consent is relayed in batches and then indexed from chain events; wait until the last one counts. */
-  private void waitForConsents(long campaign, List<String> tokens) throws Exception {
+  private void waitForConsents(List<String> tokens) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     for (String token : List.of(tokens.get(0), tokens.get(tokens.size() - 1))) {
       while (true) {
@@ -393,14 +390,6 @@ public final class IngestBench {
     HttpResponse<String> reply = setupHttp.send(b.build(), HttpResponse.BodyHandlers.ofString());
     require(reply.statusCode() / 100 == 2, path + " answered " + reply.statusCode() + ": " + reply.body());
     return JSON.readTree(reply.body());
-  }
-
-  private static com.fasterxml.jackson.databind.node.ArrayNode fields(String... pairs) {
-    var array = JSON.createArrayNode();
-    for (int i = 0; i < pairs.length; i += 2) {
-      array.addObject().put("name", pairs[i]).put("type", pairs[i + 1]);
-    }
-    return array;
   }
 
   private interface Task<T> {

@@ -14,6 +14,7 @@ import io.labelledger.testsupport.TestChain;
 import io.labelledger.testsupport.TestDatabase;
 import io.labelledger.testsupport.TypedDataSigner;
 import io.labelledger.testsupport.WorkFixtures;
+import io.labelledger.testsupport.WorkFixtures.Contributor;
 import java.math.BigInteger;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -40,15 +41,8 @@ class ConsentIT {
     app.close();
   }
 
-  private record Contributor(Credentials key, String token) {
-    String address() {
-      return key.getAddress();
-    }
-  }
-
   private static Contributor contributor() {
-    Credentials key = chain.newAccount(1);
-    return new Contributor(key, app.signIn(key));
+    return WorkFixtures.signedIn(app, chain);
   }
 
   private long now() {

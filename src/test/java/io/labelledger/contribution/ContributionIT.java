@@ -13,6 +13,7 @@ import io.labelledger.testsupport.TestChain;
 import io.labelledger.testsupport.TestDatabase;
 import io.labelledger.testsupport.TypedDataSigner;
 import io.labelledger.testsupport.WorkFixtures;
+import io.labelledger.testsupport.WorkFixtures.Contributor;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -42,13 +43,9 @@ class ContributionIT {
     app.close();
   }
 
-  private record Contributor(Credentials key, String token) {}
-
+  /** A signed-in contributor with a valid consent to the terms. */
   private static Contributor consenting() {
-    Credentials key = chain.newAccount(1);
-    String token = app.signIn(key);
-    WorkFixtures.consent(app, chain, key, token, terms);
-    return new Contributor(key, token);
+    return WorkFixtures.consenting(app, chain, terms);
   }
 
   /** A campaign with {@code items} items and a contributor holding a lease on one; returns the task. */

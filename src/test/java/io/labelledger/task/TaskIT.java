@@ -10,6 +10,7 @@ import io.labelledger.testsupport.TestApp;
 import io.labelledger.testsupport.TestApp.Reply;
 import io.labelledger.testsupport.TestChain;
 import io.labelledger.testsupport.WorkFixtures;
+import io.labelledger.testsupport.WorkFixtures.Contributor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,14 +45,9 @@ class TaskIT {
     app.close();
   }
 
-  private record Contributor(Credentials key, String token) {}
-
   /** A signed-in contributor with a valid consent to the terms. */
   private static Contributor consenting() {
-    Credentials key = chain.newAccount(1);
-    String token = app.signIn(key);
-    WorkFixtures.consent(app, chain, key, token, terms);
-    return new Contributor(key, token);
+    return WorkFixtures.consenting(app, chain, terms);
   }
 
   private static Reply next(Contributor c, long campaign) {

@@ -19,6 +19,26 @@ public final class WorkFixtures {
 
   private WorkFixtures() {}
 
+  /** A contributor as the work tests use one: their key and their session token. */
+  public record Contributor(Credentials key, String token) {
+    public String address() {
+      return key.getAddress();
+    }
+  }
+
+  /** A new funded account, signed in. */
+  public static Contributor signedIn(TestApp app, TestChain chain) {
+    Credentials key = chain.newAccount(1);
+    return new Contributor(key, app.signIn(key));
+  }
+
+  /** A new funded account, signed in, with a valid consent to {@code terms} given through the real flow. */
+  public static Contributor consenting(TestApp app, TestChain chain, String terms) {
+    Contributor c = signedIn(app, chain);
+    consent(app, chain, c.key(), c.token(), terms);
+    return c;
+  }
+
   /** Creates a single-choice campaign (labels yes/no/maybe) on {@code terms}; returns its id. */
   public static long campaign(TestApp app, String terms, int overlap, double goldRate) {
     Map<String, Object> body = new HashMap<>();
