@@ -386,11 +386,15 @@ public final class AuditBundleReader {
       throw new MemberException(name + " must be a decimal string");
     }
     String text = parser.getText();
-    if (text.isEmpty() || text.length() > 78 || !text.chars().allMatch(ch -> ch >= '0' && ch <= '9')
-        || (text.length() > 1 && text.charAt(0) == '0')) {
+    boolean digits = !text.isEmpty() && text.length() <= 78 && (text.length() == 1 || text.charAt(0) != '0');
+    for (int i = 0; digits && i < text.length(); i++) {
+      char ch = text.charAt(i);
+      digits = ch >= '0' && ch <= '9';
+    }
+    if (!digits) {
       throw new MemberException(name + " must be a decimal string without leading zeros: \"" + abbreviate(text) + "\"");
     }
-    return new BigInteger(text);
+    return text.length() <= 18 ? BigInteger.valueOf(Long.parseLong(text)) : new BigInteger(text);
   }
 
   private byte[] hex(String name, int length) throws IOException {
@@ -415,15 +419,30 @@ public final class AuditBundleReader {
     }
     byte[] out = new byte[length];
     int at = offset + 2;
+    int bad = 0;
     for (int i = 0; i < length; i++) {
-      int hi = Character.digit(chars[at++], 16);
-      int lo = Character.digit(chars[at++], 16);
-      if (hi < 0 || lo < 0) {
-        return null;
-      }
+      char h = chars[at++];
+      char l = chars[at++];
+      int hi = h < 128 ? HEX[h] : -1;
+      int lo = l < 128 ? HEX[l] : -1;
+      bad |= hi | lo; // negative as soon as one digit is not hex
       out[i] = (byte) ((hi << 4) | lo);
     }
-    return out;
+    return bad < 0 ? null : out;
+  }
+
+  /** Value of an ASCII hex digit, -1 for any other character. */
+  private static final int[] HEX = new int[128];
+
+  static {
+    java.util.Arrays.fill(HEX, -1);
+    for (int i = 0; i < 10; i++) {
+      HEX['0' + i] = i;
+    }
+    for (int i = 0; i < 6; i++) {
+      HEX['a' + i] = 10 + i;
+      HEX['A' + i] = 10 + i;
+    }
   }
 
   private static <T> T required(T value, String name) {
