@@ -27,7 +27,11 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthCall;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.utils.Numeric;
 import org.web3j.protocol.http.HttpService;
 import okhttp3.OkHttpClient;
 
@@ -224,6 +228,42 @@ final class AuditChain implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The shares-tree indexes that ever claimed from a dataset, from the marketplace's
+   * {@code Claimed(datasetId indexed, index, account indexed, amount)} logs up to the pinned block
+   * (every payout emits one), with the sum of the amounts; empty when the endpoint refuses the
+   * log query (some providers limit block ranges), so that callers fall back to claimedOf for all.
+   */
+  Optional<ClaimLogs> claims(String marketplace, BigInteger datasetId) throws ChainUnavailableException {
+    EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, block, marketplace);
+    filter.addSingleTopic(CLAIMED_TOPIC);
+    filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(datasetId, 64));
+    EthLog logs = send(() -> web3j.ethGetLogs(filter).send(), true);
+    if (logs.hasError() || logs.getLogs() == null) {
+      return Optional.empty();
+    }
+    java.util.TreeSet<Long> indexes = new java.util.TreeSet<>();
+    BigInteger total = BigInteger.ZERO;
+    for (EthLog.LogResult<?> result : logs.getLogs()) {
+      if (!(result.get() instanceof Log log)) {
+        return Optional.empty();
+      }
+      byte[][] w = words(log.getData(), 2);
+      if (w == null) {
+        return Optional.empty();
+      }
+      indexes.add(uint(w[0]).longValueExact());
+      total = total.add(uint(w[1]));
+    }
+    return Optional.of(new ClaimLogs(indexes, total));
+  }
+
+  /** What the Claimed logs of a dataset say: which indexes claimed, and how much in all. */
+  record ClaimLogs(java.util.SortedSet<Long> indexes, BigInteger total) {}
+
+  private static final String CLAIMED_TOPIC = org.web3j.abi.EventEncoder.encode(
+      io.labelledger.chain.contracts.DataMarketplace.CLAIMED_EVENT);
+
   @Override
   public void close() {
     web3j.shutdown();
@@ -261,9 +301,14 @@ final class AuditChain implements AutoCloseable {
   }
 
   private <T> T send(Rpc<T> rpc) throws ChainUnavailableException {
+    return send(rpc, false);
+  }
+
+  /** Runs an RPC; an error answer is a ChainUnavailableException unless {@code errorsAllowed}. */
+  private <T> T send(Rpc<T> rpc, boolean errorsAllowed) throws ChainUnavailableException {
     try {
       T result = rpc.run();
-      if (result instanceof Response<?> r && r.hasError() && !(result instanceof EthCall)) {
+      if (!errorsAllowed && result instanceof Response<?> r && r.hasError() && !(result instanceof EthCall)) {
         throw new ChainUnavailableException("the RPC endpoint " + rpcUrl + " answered an error: "
             + r.getError().getMessage());
       }

@@ -24,8 +24,10 @@ public record AuditReport(AuditBundle.Header header, long block, long contributi
    * @param cpuSeconds CPU time of the whole process during the audit, all threads
    * @param peakHeapBytes sum of the heap pools' peaks during the audit (an upper bound)
    * @param peakRssBytes the process's peak resident set (Linux), or -1 where unknown
+   * @param phaseSeconds wall time of each phase: contributions (the streaming pass), consent, roots, payouts
    */
-  public record Stats(double seconds, double cpuSeconds, int threads, long peakHeapBytes, long peakRssBytes) {
+  public record Stats(double seconds, double cpuSeconds, int threads, long peakHeapBytes, long peakRssBytes,
+      Map<String, Double> phaseSeconds) {
     public double contributionsPerSecond(long contributions) {
       return seconds > 0 ? contributions / seconds : 0;
     }
@@ -96,6 +98,13 @@ public record AuditReport(AuditBundle.Header header, long block, long contributi
     s.put("contributionsPerSecond", Math.round(stats.contributionsPerSecond(contributions)));
     s.put("peakHeapBytes", stats.peakHeapBytes());
     s.put("peakRssBytes", stats.peakRssBytes());
+    Map<String, Double> phases = new LinkedHashMap<>();
+    for (String phase : List.of("contributions", "consent", "roots", "payouts")) {
+      if (stats.phaseSeconds().containsKey(phase)) {
+        phases.put(phase, round(stats.phaseSeconds().get(phase)));
+      }
+    }
+    s.put("phaseSeconds", phases);
     out.put("stats", s);
     return out;
   }

@@ -137,12 +137,17 @@ public final class AuditVerifier {
     private final IntArray pairOf = new IntArray();
     private final IntArray batchOf = new IntArray();
     private final List<AuditBundle.Share> shares = new ArrayList<>();
+    /** ConsentRegistry.consentOf of pairs [0, consentRecordsAsked), asked while contributions stream. */
+    private final List<CompletableFuture<List<AuditChain.ConsentRecord>>> consentRecords = new ArrayList<>();
+    private int consentRecordsAsked;
     private List<AuditBundle.Contribution> chunk = new ArrayList<>(CHUNK);
     private List<CompletableFuture<AuditChain.Batch>> chunkBatches = new ArrayList<>(CHUNK);
     private long chunkStart;
     private long count;
     private long malformed;
     private volatile String phase = "contributions";
+    private final Map<String, Double> phaseSeconds = new java.util.LinkedHashMap<>();
+    private long lapStart;
 
     Run(AuditChain chain, long fileSize) {
       this.chain = chain;
@@ -159,9 +164,11 @@ public final class AuditVerifier {
       try {
         reader = AuditBundleReader.open(in);
         try {
+          lapStart = System.nanoTime();
           reader.readInto(this);
           dispatch();
           awaitWorkers();
+          lap("contributions");
         } catch (Stop stop) {
           stopped = true;
         } catch (UncheckedIOException e) {
@@ -177,9 +184,15 @@ public final class AuditVerifier {
         options.progress().finished();
       }
       var stats = new AuditReport.Stats((System.nanoTime() - started) / 1e9,
-          (processCpuNanos() - cpuStarted) / 1e9, options.threads(), heap.peak(), peakRss());
+          (processCpuNanos() - cpuStarted) / 1e9, options.threads(), heap.peak(), peakRss(), Map.copyOf(phaseSeconds));
       return new AuditReport(header, chain.pinnedBlock(), count, contributorAddresses.size(), batches.size(),
           shares.size(), failures.listed(), failures.counts(), stopped, stats);
+    }
+
+    private void lap(String name) {
+      long now = System.nanoTime();
+      phaseSeconds.put(name, (now - lapStart) / 1e9);
+      lapStart = now;
     }
 
     private void report() {
@@ -288,6 +301,9 @@ public final class AuditVerifier {
       int pair = pairIds.computeIfAbsent(pairKey, k -> {
         pairContributor.add(contributor);
         pairTerms.add(c.termsHash());
+        if (pairTerms.size() - consentRecordsAsked == AuditChain.BATCH) {
+          askConsentRecords();
+        }
         return pairTerms.size() - 1;
       });
       int batch = batchSlots.computeIfAbsent(c.batchId(), id -> {
@@ -336,6 +352,29 @@ public final class AuditVerifier {
     @Override
     public void malformedShare(long position, String message) {
       failures.add(AuditFailure.dataset(AuditCheck.MALFORMED, "shares entry #" + position + ": " + message));
+    }
+
+    /** Asks for the consent records of the pairs met since the last ask, in the background. */
+    private void askConsentRecords() {
+      int from = consentRecordsAsked;
+      int to = pairTerms.size();
+      if (from == to) {
+        return;
+      }
+      List<String> who = new ArrayList<>(to - from);
+      for (int pair = from; pair < to; pair++) {
+        who.add(contributorAddresses.get(pairContributor.get(pair)));
+      }
+      List<byte[]> terms = List.copyOf(pairTerms.subList(from, to));
+      String registry = header.chain().consentRegistry();
+      consentRecords.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return chain.consentRecords(registry, who, terms);
+        } catch (ChainUnavailableException e) {
+          throw new CompletionException(e);
+        }
+      }, rpc));
+      consentRecordsAsked = to;
     }
 
     private void dispatch() {
@@ -451,11 +490,14 @@ public final class AuditVerifier {
       }
       phase = "consent";
       checkConsent();
+      lap("consent");
       phase = "roots";
       checkContentRoot();
       checkShares();
+      lap("roots");
       phase = "payouts";
       checkPayouts();
+      lap("payouts");
     }
 
     private void checkConsent() throws IOException {
@@ -464,7 +506,11 @@ public final class AuditVerifier {
       for (int contributor : pairContributor) {
         who.add(contributorAddresses.get(contributor));
       }
-      List<AuditChain.ConsentRecord> records = chain.consentRecords(registry, who, pairTerms);
+      askConsentRecords();
+      List<AuditChain.ConsentRecord> records = new ArrayList<>(pairTerms.size());
+      for (CompletableFuture<List<AuditChain.ConsentRecord>> asked : consentRecords) {
+        records.addAll(join(asked));
+      }
       List<ConsentHistory> histories = histories(registry, who, records);
 
       // Anchoring: one evaluation per (pair, batch), confirmed on-chain where it fails.
@@ -585,6 +631,17 @@ public final class AuditVerifier {
       }
     }
 
+    private <T> T join(CompletableFuture<T> future) throws ChainUnavailableException {
+      try {
+        return future.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof ChainUnavailableException c) {
+          throw c;
+        }
+        throw e;
+      }
+    }
+
     private void checkContentRoot() {
       if (dataset == null) {
         return;
@@ -689,9 +746,28 @@ public final class AuditVerifier {
       if (dataset == null || shares.isEmpty()) {
         return;
       }
-      List<Long> indexes = new ArrayList<>(shares.size());
-      shares.forEach(s -> indexes.add(s.index()));
-      List<BigInteger> claimed = chain.claimedOf(header.chain().marketplace(), header.dataset().id(), indexes);
+      String marketplace = header.chain().marketplace();
+      BigInteger id = header.dataset().id();
+      // Only indexes that ever claimed can have claimed anything: the Claimed logs name them (one
+      // query), and claimedOf gives their amounts. Without logs, claimedOf is asked for every entry.
+      Optional<AuditChain.ClaimLogs> logs = chain.claims(marketplace, id);
+      List<Long> asked = new ArrayList<>();
+      shares.forEach(s -> {
+        if (logs.isEmpty() || logs.get().indexes().contains(s.index())) {
+          asked.add(s.index());
+        }
+      });
+      Map<Long, BigInteger> claimedByIndex = new HashMap<>();
+      List<BigInteger> answers = chain.claimedOf(marketplace, id, asked);
+      for (int i = 0; i < asked.size(); i++) {
+        claimedByIndex.put(asked.get(i), answers.get(i));
+      }
+      if (logs.isPresent() && !logs.get().total().equals(dataset.paidOut())) {
+        failures.add(AuditFailure.dataset(AuditCheck.PAYOUTS, "the marketplace's Claimed logs add up to "
+            + logs.get().total() + " but it reports paying out " + dataset.paidOut()));
+      }
+      List<BigInteger> claimed = new ArrayList<>(shares.size());
+      shares.forEach(s -> claimed.add(claimedByIndex.getOrDefault(s.index(), BigInteger.ZERO)));
       BigInteger revenue = dataset.revenue();
       BigInteger total = dataset.totalShares();
       BigInteger claimedSum = BigInteger.ZERO;

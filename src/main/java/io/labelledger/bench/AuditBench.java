@@ -125,7 +125,7 @@ public final class AuditBench {
     double loadBefore = loadAverage();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = List.of(java, "-Xmx" + verifierHeap, "-cp", System.getProperty("java.class.path"),
-        "io.labelledger.cli.LabelLedgerCli", "audit", "--rpc", rpcUrl, "--bundle", bundle.toString(), "--json");
+        "io.labelledger.cli.LabelLedgerCli", "audit", "--rpc", rpcUrl, "--bundle", bundle.toString(), "--json", "--progress");
     System.out.printf(Locale.ROOT, "verify: labelledger audit (-Xmx%s) on %d cores, load average %.2f...%n",
         verifierHeap, Runtime.getRuntime().availableProcessors(), loadBefore);
     long t0 = System.nanoTime();
@@ -160,6 +160,7 @@ public final class AuditBench {
     r.put("max_heap", verifierHeap);
     r.put("peak_heap_bytes", stats.get("peakHeapBytes").asLong());
     r.put("peak_rss_bytes", stats.get("peakRssBytes").asLong());
+    r.put("phase_seconds", stats.get("phaseSeconds"));
     r.put("native_secp256k1", Signatures.isNative());
     r.put("load_average_before", loadBefore);
     r.put("load_average_after", loadAfter);
