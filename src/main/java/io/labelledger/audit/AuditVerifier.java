@@ -119,6 +119,9 @@ public final class AuditVerifier {
     private final ThreadLocal<ContributionHasher> hashers = new ThreadLocal<>();
     private final AtomicLong verified = new AtomicLong();
     private final LeafStore leaves = new LeafStore();
+    /** Public keys whose address was checked to be the contributor's: later signatures compare keys. */
+    private final java.util.concurrent.ConcurrentHashMap<String, byte[]> knownKeys =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     // reader thread only
     private AuditBundleReader reader;
@@ -444,13 +447,19 @@ public final class AuditVerifier {
     private void verifyOne(ContributionHasher hasher, long index, AuditBundle.Contribution c,
         CompletableFuture<AuditChain.Batch> batchFuture) {
       byte[] digest = hasher.digest(c);
-      Optional<String> signer = Signatures.recover(digest, c.signature());
-      if (signer.isEmpty()) {
+      byte[] key = Signatures.recoverPublicKey(digest, c.signature());
+      if (key == null) {
         fail(AuditCheck.SIGNATURE, index, c, "the signature is not a valid secp256k1 signature of the signed fields"
             + " (OpenZeppelin ECDSA rules)");
-      } else if (!signer.get().equals(c.contributor())) {
-        fail(AuditCheck.SIGNATURE, index, c, "the signature over the signed fields recovers to " + signer.get()
-            + ", not to the contributor");
+      } else if (!Arrays.equals(key, knownKeys.get(c.contributor()))) {
+        // First signature of this contributor (or a wrong one): hash the key into its address.
+        String signer = Signatures.addressOfPublicKey(key);
+        if (signer.equals(c.contributor())) {
+          knownKeys.putIfAbsent(signer, key);
+        } else {
+          fail(AuditCheck.SIGNATURE, index, c, "the signature over the signed fields recovers to " + signer
+              + ", not to the contributor");
+        }
       }
       byte[] leaf = hasher.leaf(digest);
       leaves.set(index, leaf);
