@@ -113,7 +113,10 @@ public final class AuditVerifier {
     private final long fileSize;
     private final Failures failures = new Failures(options.maxFailuresListed());
     private final ExecutorService workers = Executors.newFixedThreadPool(options.threads(), daemon("audit-worker"));
+    /** Batch roots: workers wait for these, so they never queue behind other reads. */
     private final ExecutorService rpc = Executors.newFixedThreadPool(2, daemon("audit-rpc"));
+    /** Consent records, read ahead while the contributions stream. */
+    private final ExecutorService consentRpc = Executors.newSingleThreadExecutor(daemon("audit-consent-rpc"));
     private final Semaphore inFlight = new Semaphore(options.threads() * 2);
     private final List<Future<?>> pending = new ArrayList<>();
     private final ThreadLocal<ContributionHasher> hashers = new ThreadLocal<>();
@@ -137,8 +140,11 @@ public final class AuditVerifier {
     private final List<byte[]> pairTerms = new ArrayList<>();
     private final Map<Long, Integer> batchSlots = new HashMap<>();
     private final List<CompletableFuture<AuditChain.Batch>> batches = new ArrayList<>();
-    private final IntArray pairOf = new IntArray();
-    private final IntArray batchOf = new IntArray();
+    /** Per contribution, its (pair, batch) id: the unit consent at anchoring is decided for; -1 if malformed. */
+    private final IntArray pairBatchOf = new IntArray();
+    private final Map<Long, Integer> pairBatchIds = new HashMap<>();
+    private final IntArray pairOfPairBatch = new IntArray();
+    private final IntArray batchOfPairBatch = new IntArray();
     private final List<AuditBundle.Share> shares = new ArrayList<>();
     /** ConsentRegistry.consentOf of pairs [0, consentRecordsAsked), asked while contributions stream. */
     private final List<CompletableFuture<List<AuditChain.ConsentRecord>>> consentRecords = new ArrayList<>();
@@ -184,6 +190,7 @@ public final class AuditVerifier {
         ticker.shutdownNow();
         workers.shutdownNow();
         rpc.shutdownNow();
+        consentRpc.shutdownNow();
         options.progress().finished();
       }
       var stats = new AuditReport.Stats((System.nanoTime() - started) / 1e9,
@@ -342,8 +349,15 @@ public final class AuditVerifier {
     }
 
     private void record(long index, int pair, int batch) {
-      pairOf.add(pair);
-      batchOf.add(batch);
+      int id = -1;
+      if (pair >= 0) {
+        id = pairBatchIds.computeIfAbsent(((long) pair << 32) | batch, k -> {
+          pairOfPairBatch.add(pair);
+          batchOfPairBatch.add(batch);
+          return pairOfPairBatch.size() - 1;
+        });
+      }
+      pairBatchOf.add(id);
       count = index + 1;
     }
 
@@ -376,7 +390,7 @@ public final class AuditVerifier {
         } catch (ChainUnavailableException e) {
           throw new CompletionException(e);
         }
-      }, rpc));
+      }, consentRpc));
       consentRecordsAsked = to;
     }
 
@@ -498,10 +512,12 @@ public final class AuditVerifier {
             + header.dataset().contributionCount() + " contributions; the bundle holds " + count));
       }
       phase = "consent";
+      // The content root (CPU) is built while consent is read (mostly waiting on the node).
+      CompletableFuture<Void> contentRoot = CompletableFuture.runAsync(this::checkContentRoot, workers);
       checkConsent();
       lap("consent");
       phase = "roots";
-      checkContentRoot();
+      contentRoot.join();
       checkShares();
       lap("roots");
       phase = "payouts";
@@ -523,64 +539,65 @@ public final class AuditVerifier {
       List<ConsentHistory> histories = histories(registry, who, records);
 
       // Anchoring: one evaluation per (pair, batch), confirmed on-chain where it fails.
-      Map<Long, Boolean> validAtAnchor = new HashMap<>();
+      int units = pairOfPairBatch.size();
+      boolean[] invalidAtAnchor = new boolean[units];
       List<Long> doubtful = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        int pair = pairOf.get(i);
-        int slot = batchOf.get(i);
-        if (pair < 0) {
-          continue;
-        }
-        AuditChain.Batch batch = batches.get(slot).join();
-        if (!batch.anchored()) {
-          continue; // an inclusion failure already
-        }
-        long key = ((long) pair << 32) | slot;
-        if (!validAtAnchor.containsKey(key)) {
-          boolean valid = histories.get(pair).validAt(batch.anchoredAt());
-          validAtAnchor.put(key, valid);
-          if (!valid) {
-            doubtful.add(key);
-          }
+      for (int unit = 0; unit < units; unit++) {
+        AuditChain.Batch batch = join(batches.get(batchOfPairBatch.get(unit)));
+        // An unanchored batch is an inclusion failure already.
+        if (batch.anchored() && !histories.get(pairOfPairBatch.get(unit)).validAt(batch.anchoredAt())) {
+          invalidAtAnchor[unit] = true;
+          doubtful.add((long) unit);
         }
       }
-      confirm(registry, doubtful, key -> (int) (key >>> 32), key -> batches.get((int) (key & 0xffffffffL)).join().anchoredAt(),
-          who, validAtAnchor);
+      for (long unit : confirm(registry, doubtful, unit -> pairOfPairBatch.get((int) (long) unit),
+          unit -> batches.get(batchOfPairBatch.get((int) (long) unit)).join().anchoredAt(), who)) {
+        invalidAtAnchor[(int) unit] = false;
+      }
+      boolean[] invalidAtListing = new boolean[histories.size()];
+      if (dataset != null) {
+        List<Long> doubtfulPairs = new ArrayList<>();
+        for (int pair = 0; pair < histories.size(); pair++) {
+          if (!histories.get(pair).validAt(dataset.listedAt())) {
+            invalidAtListing[pair] = true;
+            doubtfulPairs.add((long) pair);
+          }
+        }
+        for (long pair : confirm(registry, doubtfulPairs, pair -> (int) (long) pair, pair -> dataset.listedAt(),
+            who)) {
+          invalidAtListing[(int) pair] = false;
+        }
+      }
+      if (doubtful.isEmpty() && !contains(invalidAtListing)) {
+        return; // nothing to name: no pass over the contributions
+      }
       for (int i = 0; i < count; i++) {
-        int pair = pairOf.get(i);
-        if (pair < 0) {
+        int unit = pairBatchOf.get(i);
+        if (unit < 0) {
           continue;
         }
-        long key = ((long) pair << 32) | batchOf.get(i);
-        if (Boolean.FALSE.equals(validAtAnchor.get(key))) {
-          AuditChain.Batch batch = batches.get(batchOf.get(i)).join();
+        int pair = pairOfPairBatch.get(unit);
+        if (invalidAtAnchor[unit]) {
+          AuditChain.Batch batch = join(batches.get(batchOfPairBatch.get(unit)));
           failures.add(AuditFailure.contribution(AuditCheck.CONSENT_AT_ANCHORING, i, null, who.get(pair),
               "consent to terms " + Hex.encode(pairTerms.get(pair)) + " was not valid when batch " + batch.batchId()
                   + " was anchored at " + batch.anchoredAt() + " (" + histories.get(pair).describe() + ")"));
         }
-      }
-
-      if (dataset == null) {
-        return;
-      }
-      Map<Long, Boolean> validAtListing = new HashMap<>();
-      List<Long> doubtfulPairs = new ArrayList<>();
-      for (int pair = 0; pair < histories.size(); pair++) {
-        boolean valid = histories.get(pair).validAt(dataset.listedAt());
-        validAtListing.put((long) pair, valid);
-        if (!valid) {
-          doubtfulPairs.add((long) pair);
-        }
-      }
-      confirm(registry, doubtfulPairs, key -> (int) (long) key, key -> dataset.listedAt(), who, validAtListing);
-      for (int i = 0; i < count; i++) {
-        int pair = pairOf.get(i);
-        if (pair >= 0 && Boolean.FALSE.equals(validAtListing.get((long) pair))) {
+        if (invalidAtListing[pair]) {
           failures.add(AuditFailure.contribution(AuditCheck.CONSENT_AT_LISTING, i, null, who.get(pair),
               "consent to terms " + Hex.encode(pairTerms.get(pair)) + " was not valid when the dataset was listed at "
                   + dataset.listedAt() + " (" + histories.get(pair).describe() + ")"));
         }
       }
+    }
+
+    private static boolean contains(boolean[] flags) {
+      for (boolean f : flags) {
+        if (f) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** Reads the closed intervals of every pair that has some. */
@@ -614,14 +631,15 @@ public final class AuditVerifier {
     }
 
     /**
-     * Asks the contract's own wasValidAt about every pair the history says was not valid, so that
-     * a reported consent failure is the contract's word, not only this program's reading of it.
+     * Asks the contract's own wasValidAt about every key the history says was not valid, so that a
+     * reported consent failure is the contract's word, not only this program's reading of it.
+     * Returns the keys the contract says were valid after all.
      */
-    private void confirm(String registry, List<Long> keys, java.util.function.ToIntFunction<Long> pairOfKey,
-        java.util.function.ToLongFunction<Long> timeOfKey, List<String> who, Map<Long, Boolean> verdicts)
-        throws ChainUnavailableException {
+    private List<Long> confirm(String registry, List<Long> keys, java.util.function.ToIntFunction<Long> pairOfKey,
+        java.util.function.ToLongFunction<Long> timeOfKey, List<String> who) throws ChainUnavailableException {
+      List<Long> valid = new ArrayList<>();
       if (keys.isEmpty()) {
-        return;
+        return valid;
       }
       List<String> askWho = new ArrayList<>();
       List<byte[]> askTerms = new ArrayList<>();
@@ -635,9 +653,10 @@ public final class AuditVerifier {
       List<Boolean> onChain = chain.wasValidAt(registry, askWho, askTerms, askTime);
       for (int i = 0; i < keys.size(); i++) {
         if (onChain.get(i)) {
-          verdicts.put(keys.get(i), true);
+          valid.add(keys.get(i));
         }
       }
+      return valid;
     }
 
     private <T> T join(CompletableFuture<T> future) throws ChainUnavailableException {
@@ -666,7 +685,7 @@ public final class AuditVerifier {
       }
       byte[] root = StandardMerkleRoot.of(leaves, count, (position, first) -> failures.add(
           AuditFailure.contribution(AuditCheck.DUPLICATE, position, null,
-              contributorAddresses.get(pairContributor.get(pairOf.get((int) position))),
+              contributorAddresses.get(pairContributor.get(pairOfPairBatch.get(pairBatchOf.get((int) position)))),
               "the same contribution (leaf) as contribution #" + first)));
       if (!Arrays.equals(root, dataset.contentRoot())) {
         failures.add(AuditFailure.dataset(AuditCheck.CONTENT_ROOT, "the bundle's " + count
@@ -856,6 +875,10 @@ public final class AuditVerifier {
 
     int get(int i) {
       return values[i];
+    }
+
+    int size() {
+      return size;
     }
 
     void set(int i, int v) {

@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = {
-        "Verifies a dataset's audit bundle against the chain alone: signatures, anchoring, consent,",
-        "content and shares roots, the shares rule and payouts. Uses every core.",
+        "Verifies a dataset's audit bundle against the chain alone (never the service):",
+        "signatures, anchoring, consent, content and shares roots, the shares rule, payouts.",
         "Exit codes: 0 every check holds; 1 some check fails (each failure is named);",
         "2 bad usage, an unreadable bundle or an unreachable RPC endpoint."})
 final class AuditCommand implements Callable<Integer> {
@@ -72,7 +72,8 @@ final class AuditCommand implements Callable<Integer> {
     if (!Files.isRegularFile(bundle)) {
       return unusable(out, err, "bundle-unreadable", "no bundle file at " + bundle);
     }
-    ProgressBar bar = progress || System.console() != null ? new ProgressBar(err) : null;
+    boolean terminal = System.console() != null;
+    ProgressBar bar = progress || terminal ? new ProgressBar(err, terminal) : null;
     AuditVerifier verifier = new AuditVerifier(rpc, new AuditVerifier.Options(threads, maxFailures,
         bar == null ? AuditVerifier.Progress.NONE : bar));
     AuditReport report;
@@ -148,33 +149,41 @@ final class AuditCommand implements Callable<Integer> {
     }
   }
 
-  /** A one-line bar on stderr, redrawn in place. */
+  /** A one-line bar on stderr, redrawn in place (in a terminal), or a line every few seconds (elsewhere). */
   private static final class ProgressBar implements AuditVerifier.Progress {
     private final PrintWriter err;
+    private final boolean terminal;
     private final long started = System.nanoTime();
+    private long lastLine;
     private boolean drawn;
 
-    ProgressBar(PrintWriter err) {
+    ProgressBar(PrintWriter err, boolean terminal) {
       this.err = err;
+      this.terminal = terminal;
     }
 
     @Override
     public synchronized void update(String phase, long done, long total, long bytesRead, long bytesTotal) {
+      long now = System.nanoTime();
+      if (!terminal && now - lastLine < 5_000_000_000L) {
+        return;
+      }
+      lastLine = now;
       double fraction = total > 0 ? Math.min(1.0, (double) done / total)
           : bytesTotal > 0 ? (double) bytesRead / bytesTotal : 0;
       int width = 30;
       int filled = (int) Math.round(fraction * width);
       double seconds = (System.nanoTime() - started) / 1e9;
-      err.printf(Locale.ROOT, "\r[%s%s] %3.0f%% %,d/%,d contributions, %,.0f/s, %s   ",
-          "#".repeat(filled), "-".repeat(width - filled), fraction * 100, done, total,
-          seconds > 0 ? done / seconds : 0, phase);
+      err.printf(Locale.ROOT, "%s[%s%s] %3.0f%% %,d/%,d contributions, %,.0f/s, %s   %s",
+          terminal ? "\r" : "", "#".repeat(filled), "-".repeat(width - filled), fraction * 100, done, total,
+          seconds > 0 ? done / seconds : 0, phase, terminal ? "" : "\n");
       err.flush();
       drawn = true;
     }
 
     @Override
     public synchronized void finished() {
-      if (drawn) {
+      if (drawn && terminal) {
         err.print("\r" + " ".repeat(100) + "\r");
         err.flush();
       }

@@ -2,6 +2,7 @@ package io.labelledger.provenance;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.bouncycastle.crypto.digests.KeccakDigest;
 
 /**
@@ -52,24 +53,38 @@ public final class StandardMerkleRoot {
       return store.get(sorted[0]);
     }
     // OpenZeppelin's layout: a flat array of 2n-1 nodes, sorted leaf k at index 2n-2-k, node i's
-    // children at 2i+1 and 2i+2. Only the n-1 inner nodes are materialised.
+    // children at 2i+1 and 2i+2. Only the n-1 inner nodes are materialised. Nodes of one depth
+    // (indexes 2^d-1 .. 2^(d+1)-2) depend only on deeper ones: each depth is hashed in parallel.
     byte[] inner = new byte[(size - 1) * 32];
-    KeccakDigest keccak = new KeccakDigest(256);
-    byte[] a = new byte[32];
-    byte[] b = new byte[32];
-    for (int i = size - 2; i >= 0; i--) {
-      node(store, sorted, inner, size, 2 * i + 1, a);
-      node(store, sorted, inner, size, 2 * i + 2, b);
-      if (Arrays.compareUnsigned(a, b) <= 0) {
-        keccak.update(a, 0, 32);
-        keccak.update(b, 0, 32);
-      } else {
-        keccak.update(b, 0, 32);
-        keccak.update(a, 0, 32);
-      }
-      keccak.doFinal(inner, i * 32);
+    int last = size - 2;
+    int depth = 31 - Integer.numberOfLeadingZeros(last + 1);
+    for (int d = depth; d >= 0; d--) {
+      int from = (1 << d) - 1;
+      int to = Math.min(last, (1 << (d + 1)) - 2);
+      IntStream range = IntStream.rangeClosed(from, to);
+      (to - from >= 4096 ? range.parallel() : range).forEach(i -> hashNode(store, sorted, inner, size, i));
     }
     return Arrays.copyOfRange(inner, 0, 32);
+  }
+
+  private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[2][32]);
+  private static final ThreadLocal<KeccakDigest> KECCAK = ThreadLocal.withInitial(() -> new KeccakDigest(256));
+
+  private static void hashNode(LeafStore store, int[] sorted, byte[] inner, int n, int i) {
+    byte[][] scratch = SCRATCH.get();
+    byte[] a = scratch[0];
+    byte[] b = scratch[1];
+    node(store, sorted, inner, n, 2 * i + 1, a);
+    node(store, sorted, inner, n, 2 * i + 2, b);
+    KeccakDigest keccak = KECCAK.get();
+    if (Arrays.compareUnsigned(a, b) <= 0) {
+      keccak.update(a, 0, 32);
+      keccak.update(b, 0, 32);
+    } else {
+      keccak.update(b, 0, 32);
+      keccak.update(a, 0, 32);
+    }
+    keccak.doFinal(inner, i * 32);
   }
 
   private static void node(LeafStore store, int[] sorted, byte[] inner, int n, int index, byte[] into) {
