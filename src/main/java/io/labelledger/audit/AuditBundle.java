@@ -53,6 +53,11 @@ public final class AuditBundle {
       paymentToken = address(paymentToken, "paymentToken");
     }
 
+    /** The ids of a deployment (what the service records in {@code deployment.json}). */
+    public static Chain of(io.labelledger.chain.Deployment d) {
+      return new Chain(d.chainId(), d.consentRegistry(), d.provenanceRegistry(), d.marketplace(), d.paymentToken());
+    }
+
     /** The EIP-712 domain contributions are signed under (ProvenanceRegistry on this chain). */
     public Eip712.Domain contributionDomain() {
       return ContributionMessage.domain(chainId, provenanceRegistry);

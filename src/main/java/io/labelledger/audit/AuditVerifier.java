@@ -142,7 +142,7 @@ public final class AuditVerifier {
     private final List<CompletableFuture<AuditChain.Batch>> batches = new ArrayList<>();
     /** Per contribution, its (pair, batch) id: the unit consent at anchoring is decided for; -1 if malformed. */
     private final IntArray pairBatchOf = new IntArray();
-    private final Map<Long, Integer> pairBatchIds = new HashMap<>();
+    private final LongIntMap pairBatchIds = new LongIntMap();
     private final IntArray pairOfPairBatch = new IntArray();
     private final IntArray batchOfPairBatch = new IntArray();
     private final List<AuditBundle.Share> shares = new ArrayList<>();
@@ -351,11 +351,14 @@ public final class AuditVerifier {
     private void record(long index, int pair, int batch) {
       int id = -1;
       if (pair >= 0) {
-        id = pairBatchIds.computeIfAbsent(((long) pair << 32) | batch, k -> {
+        long key = ((long) pair << 32) | batch;
+        id = pairBatchIds.get(key);
+        if (id < 0) {
+          id = pairOfPairBatch.size();
+          pairBatchIds.put(key, id);
           pairOfPairBatch.add(pair);
           batchOfPairBatch.add(batch);
-          return pairOfPairBatch.size() - 1;
-        });
+        }
       }
       pairBatchOf.add(id);
       count = index + 1;
@@ -883,6 +886,65 @@ public final class AuditVerifier {
 
     void set(int i, int v) {
       values[i] = v;
+    }
+  }
+
+  /**
+   * Non-negative int values by long key, open addressing: one entry per (contributor, batch) of a
+   * bundle without an object per entry (a boxed map costs about 80 bytes an entry).
+   */
+  static final class LongIntMap {
+    private long[] keys = new long[1024];
+    private int[] values = new int[1024];
+    private boolean[] used = new boolean[1024];
+    private int size;
+
+    /** The value of {@code key}, or -1. */
+    int get(long key) {
+      int mask = keys.length - 1;
+      for (int i = slot(key, mask); used[i]; i = (i + 1) & mask) {
+        if (keys[i] == key) {
+          return values[i];
+        }
+      }
+      return -1;
+    }
+
+    void put(long key, int value) {
+      if (2 * (size + 1) > keys.length) {
+        grow();
+      }
+      int mask = keys.length - 1;
+      int i = slot(key, mask);
+      while (used[i] && keys[i] != key) {
+        i = (i + 1) & mask;
+      }
+      if (!used[i]) {
+        used[i] = true;
+        size++;
+      }
+      keys[i] = key;
+      values[i] = value;
+    }
+
+    private void grow() {
+      long[] oldKeys = keys;
+      int[] oldValues = values;
+      boolean[] oldUsed = used;
+      keys = new long[oldKeys.length * 2];
+      values = new int[oldKeys.length * 2];
+      used = new boolean[oldKeys.length * 2];
+      size = 0;
+      for (int i = 0; i < oldKeys.length; i++) {
+        if (oldUsed[i]) {
+          put(oldKeys[i], oldValues[i]);
+        }
+      }
+    }
+
+    private static int slot(long key, int mask) {
+      long h = key * 0x9E3779B97F4A7C15L;
+      return (int) (h ^ (h >>> 32)) & mask;
     }
   }
 

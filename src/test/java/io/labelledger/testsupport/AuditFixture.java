@@ -86,8 +86,7 @@ public final class AuditFixture {
   }
 
   public AuditBundle.Chain bundleChain() {
-    return new AuditBundle.Chain(deployment.chainId(), deployment.consentRegistry(),
-        deployment.provenanceRegistry(), deployment.marketplace(), deployment.paymentToken());
+    return AuditBundle.Chain.of(deployment);
   }
 
   public byte[] registerTerms(String text) {
