@@ -674,23 +674,18 @@ public final class AuditVerifier {
     }
 
     private void checkContentRoot() {
-      if (dataset == null) {
-        return;
-      }
-      if (count == 0) {
-        failures.add(AuditFailure.dataset(AuditCheck.CONTENT_ROOT, "the bundle has no contributions"));
-        return;
-      }
-      if (malformed > 0) {
-        failures.add(AuditFailure.dataset(AuditCheck.CONTENT_ROOT, "cannot be reproduced: " + malformed
-            + " contributions are malformed"));
+      if (count == 0 || malformed > 0) {
+        if (dataset != null) { // without a listing there is no root to reproduce
+          failures.add(AuditFailure.dataset(AuditCheck.CONTENT_ROOT, count == 0 ? "the bundle has no contributions"
+              : "cannot be reproduced: " + malformed + " contributions are malformed"));
+        }
         return;
       }
       byte[] root = StandardMerkleRoot.of(leaves, count, (position, first) -> failures.add(
           AuditFailure.contribution(AuditCheck.DUPLICATE, position, null,
               contributorAddresses.get(pairContributor.get(pairOfPairBatch.get(pairBatchOf.get((int) position)))),
               "the same contribution (leaf) as contribution #" + first)));
-      if (!Arrays.equals(root, dataset.contentRoot())) {
+      if (dataset != null && !Arrays.equals(root, dataset.contentRoot())) { // duplicates are found either way
         failures.add(AuditFailure.dataset(AuditCheck.CONTENT_ROOT, "the bundle's " + count
             + " contributions have content root " + Hex.encode(root) + "; the chain lists "
             + Hex.encode(dataset.contentRoot())));
@@ -774,7 +769,7 @@ public final class AuditVerifier {
     }
 
     private void checkPayouts() throws ChainUnavailableException {
-      if (dataset == null || shares.isEmpty()) {
+      if (dataset == null) {
         return;
       }
       String marketplace = header.chain().marketplace();

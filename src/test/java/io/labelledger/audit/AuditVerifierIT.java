@@ -357,6 +357,16 @@ class AuditVerifierIT {
     });
   }
 
+  @Test
+  void namesPayoutsWhenTheBundleListsNoSharesAtAll() throws IOException {
+    AuditReport report = verify(write(good, honest(goodContent), List.of()));
+    assertThat(report.failures()).anySatisfy(f -> {
+      assertThat(f.check()).isEqualTo(AuditCheck.PAYOUTS);
+      assertThat(f.message()).contains("claimed 0");
+    });
+    assertThat(report.failureCounts()).containsKeys(AuditCheck.SHARES_ROOT, AuditCheck.SHARES_RULE);
+  }
+
   // ------------------------------------------------------------------ the CLI
 
   @Test
