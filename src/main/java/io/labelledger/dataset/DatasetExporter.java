@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DatasetExporter {
   private static final Logger LOG = LoggerFactory.getLogger(DatasetExporter.class);
-  static final int FETCH = 512;
+  static final int FETCH = 1024;
   static final int CHUNK_BYTES = 64 * 1024;
   static final int CHUNKS_IN_FLIGHT = 16;
   static final int HANDOFF_HIGH = 4 * FETCH;
