@@ -145,7 +145,7 @@ public final class DatasetBuilder {
               values ($1, $2, $3, $4, $5, $6, $7::numeric, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
               returning id""")
           .execute(Tuple.from(new Object[] {campaignId, version, campaign.getLong("parent"), name,
-              campaign.getString("terms_hash"), paymentToken, request.price().toString(), bar,
+              campaign.getString("terms_hash"), paymentToken, io.vertx.sqlclient.data.Numeric.create(new java.math.BigDecimal(request.price())), bar,
               Hex.encode(content.root()), Hex.encode(shares.root()), shares.totalShares().longValueExact(),
               (long) items.size(), (long) contributions.size(), sharesByAccount.size(),
               batches.toArray(Long[]::new), quality, at}));
@@ -193,12 +193,12 @@ public final class DatasetBuilder {
     return tx.preparedQuery("""
             select count(*) filter (where c.answer = i.label) as agree, count(*) as total
               from contributions c join items i on i.id = c.item_id
-             where c.item_id = any($1)""").execute(Tuple.of(itemIds.toArray(Long[]::new)))
+             where c.item_id = any($1)""").execute(Tuple.tuple().addArrayOfLong(itemIds.toArray(Long[]::new)))
         .compose(agreement -> tx.preparedQuery("""
                 select count(*) filter (where c.answer = i.gold_answer) as right, count(*) as total
                   from contributions c join items i on i.id = c.item_id
                  where i.campaign_id = $1 and i.is_gold and c.contributor = any($2)""")
-            .execute(Tuple.of(campaignId, contributors.toArray(String[]::new)))
+            .execute(Tuple.tuple().addLong(campaignId).addArrayOfString(contributors.toArray(String[]::new)))
             .map(gold -> {
               Row a = agreement.iterator().next();
               Row g = gold.iterator().next();

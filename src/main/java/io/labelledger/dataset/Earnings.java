@@ -148,7 +148,7 @@ public final class Earnings {
             BigInteger paid = market.claimedIn(receipt);
             LOG.info("operator claim {} for {} paid {} in {}", claimId, account, paid, receipt.getTransactionHash());
             return pool.preparedQuery("update operator_claims set status = 'confirmed', amount = $2::numeric"
-                    + " where id = $1").execute(Tuple.of(claimId, paid.toString()))
+                    + " where id = $1").execute(Tuple.of(claimId, io.vertx.sqlclient.data.Numeric.create(new java.math.BigDecimal(paid))))
                 .map(new ClaimResult(claimId, account, receipt.getTransactionHash(), paid.toString(), ids));
           })
           .recover(err -> pool.preparedQuery("update operator_claims set status = 'failed', failure = $2 where id = $1")

@@ -89,8 +89,8 @@ public final class PurchaseIndexer {
               insert into dataset_purchases (tx_hash, log_index, chain_dataset_id, buyer, price, fee, block_number,
                                              purchased_at)
               values ($1, $2, $3, $4, $5::numeric, $6::numeric, $7, to_timestamp($8)) on conflict do nothing""")
-          .execute(Tuple.from(new Object[] {p.txHash(), p.logIndex(), p.datasetId(), p.buyer(), p.price().toString(),
-              p.fee().toString(), p.block(), (double) time})).mapEmpty());
+          .execute(Tuple.from(new Object[] {p.txHash(), p.logIndex(), p.datasetId(), p.buyer(), io.vertx.sqlclient.data.Numeric.create(new java.math.BigDecimal(p.price())),
+              io.vertx.sqlclient.data.Numeric.create(new java.math.BigDecimal(p.fee())), p.block(), (double) time})).mapEmpty());
     }
     if (!purchases.isEmpty()) {
       chain = chain.onSuccess(v -> LOG.info("indexed {} purchase(s) up to block {}", purchases.size(),
