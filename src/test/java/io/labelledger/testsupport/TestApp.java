@@ -69,23 +69,47 @@ public final class TestApp implements AutoCloseable {
    */
   public static TestApp start(String databaseHint, Map<String, String> overrides, TestChain testChain) {
     Credentials operator = testChain.newAccount(1000);
+    Credentials anchorer = testChain.newAccount(1000);
     try {
       Deployment deployment = new ContractDeployer(testChain.web3j(), testChain.txManager(operator), testChain.gas())
-          .deployAll(operator, testChain.chainId(), 500);
+          .deployAll(operator, anchorer.getAddress(), testChain.chainId(), 500);
       Map<String, String> env = new HashMap<>();
       env.put("LABELLEDGER_CHAIN_ID", Long.toString(testChain.chainId()));
       env.put("LABELLEDGER_RELAY_INTERVAL_MS", "3600000");
       env.put("LABELLEDGER_INDEX_INTERVAL_MS", "3600000");
+      env.put("LABELLEDGER_ANCHOR_INTERVAL_MS", "3600000");
       env.putAll(overrides);
-      return start(databaseHint, env, Optional.of(NodeChainRuntime.attach(testChain.rpcUrl(), operator, deployment)));
+      return start(databaseHint, env, Optional.of(NodeChainRuntime.attach(testChain.rpcUrl(), operator, anchorer,
+          deployment)));
     } catch (Exception e) {
       throw new IllegalStateException("cannot deploy the contracts for " + databaseHint, e);
     }
   }
 
+  /**
+   * Another instance of the service on the same database, chain and contracts as {@code first}
+   * (same operator and anchorer keys): a restart after a crash, or a second instance behind a load
+   * balancer. {@code overrides} as for {@link #start(String, Map, TestChain)}.
+   */
+  public static TestApp sibling(TestApp first, Map<String, String> overrides) {
+    NodeChainRuntime runtime = first.chain.orElseThrow();
+    Map<String, String> env = new HashMap<>();
+    env.put("LABELLEDGER_CHAIN_ID", Long.toString(runtime.chainId()));
+    env.put("LABELLEDGER_RELAY_INTERVAL_MS", "3600000");
+    env.put("LABELLEDGER_INDEX_INTERVAL_MS", "3600000");
+    env.put("LABELLEDGER_ANCHOR_INTERVAL_MS", "3600000");
+    env.putAll(overrides);
+    return start(first.database, env, Optional.of(NodeChainRuntime.attach(runtime.rpcUrl(), runtime.operator(),
+        runtime.anchorer(), runtime.deployment())));
+  }
+
   private static TestApp start(String databaseHint, Map<String, String> overrides,
       Optional<NodeChainRuntime> runtime) {
-    DatabaseCoordinates db = TestDatabase.freshDatabase(databaseHint);
+    return start(TestDatabase.freshDatabase(databaseHint), overrides, runtime);
+  }
+
+  private static TestApp start(DatabaseCoordinates db, Map<String, String> overrides,
+      Optional<NodeChainRuntime> runtime) {
     Map<String, String> env = new HashMap<>();
     env.put("LABELLEDGER_HTTP_HOST", "127.0.0.1");
     env.put("LABELLEDGER_HTTP_PORT", "0");
@@ -131,6 +155,21 @@ public final class TestApp implements AutoCloseable {
   public void relayAndIndex() {
     relay();
     index();
+  }
+
+  /** One round of the anchorer (closes due batches, sends, records receipts), awaited. */
+  public void anchor() {
+    await(anchorer().round());
+  }
+
+  /** This instance's anchorer, e.g. to give it test faults. */
+  public io.labelledger.provenance.Anchorer anchorer() {
+    return app.chainWorkers().orElseThrow().anchorer();
+  }
+
+  /** The key that deployed this app's contracts: their admin, curator and treasury, and the relayer. */
+  public Credentials operator() {
+    return chain.orElseThrow().operator();
   }
 
   public io.vertx.sqlclient.Pool pool() {
