@@ -47,7 +47,7 @@ public final class ProofQueries {
     }
     return pool.preparedQuery("select substring(b.tree from u.p * 32 + 1 for 32) as node "
             + "from anchor_batches b, unnest($2::int[]) with ordinality as u(p, o) where b.id = $1 order by u.o")
-        .execute(Tuple.of(batchId, boxed)).map(rows -> {
+        .execute(Tuple.of(batchId, (Object) boxed)).map(rows -> {
           List<byte[]> out = new ArrayList<>(positions.length);
           rows.forEach(r -> out.add(r.getBuffer("node").getBytes()));
           return out;
