@@ -108,8 +108,43 @@ public final class TestApp implements AutoCloseable {
     return start(TestDatabase.freshDatabase(databaseHint), overrides, runtime);
   }
 
+  /**
+   * The service as {@code App.main} starts it, on the node at {@code LABELLEDGER_RPC_URL} in
+   * {@code overrides} (which must also give the relayer and anchorer keys), with {@code dataDir}
+   * holding its {@code deployment.json}: {@link NodeChainRuntime#start} finds (or deploys) the
+   * contracts, and starts even when the node does not answer.
+   */
+  public static TestApp startOnNode(DatabaseCoordinates db, Map<String, String> overrides, Path dataDir) {
+    Map<String, String> env = baseEnv(db);
+    env.putAll(overrides);
+    env.put("LABELLEDGER_DATA_DIR", dataDir.toString());
+    AppConfig config = new ConfigLoader(env, dataDir).load();
+    NodeChainRuntime runtime = NodeChainRuntime.start(config.chain(), config.anchor().key(), config.dataPath(),
+        ChainExtension.ProjectPaths.root().resolve("node"));
+    try {
+      return start(db, env, Optional.of(runtime));
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
+  }
+
   private static TestApp start(DatabaseCoordinates db, Map<String, String> overrides,
       Optional<NodeChainRuntime> runtime) {
+    Map<String, String> env = baseEnv(db);
+    env.putAll(overrides);
+    try {
+      Path workDir = Files.createTempDirectory("labelledger-test-app");
+      env.putIfAbsent("LABELLEDGER_DATA_DIR", workDir.resolve("data").toString());
+      AppConfig config = new ConfigLoader(env, workDir).load();
+      MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+      return new TestApp(App.start(config, clock, runtime.map(r -> r)), runtime, clock, config, db);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, String> baseEnv(DatabaseCoordinates db) {
     Map<String, String> env = new HashMap<>();
     env.put("LABELLEDGER_HTTP_HOST", "127.0.0.1");
     env.put("LABELLEDGER_HTTP_PORT", "0");
@@ -124,16 +159,7 @@ public final class TestApp implements AutoCloseable {
     env.put("LABELLEDGER_CHAIN_ID", Long.toString(CHAIN_ID));
     env.put("LABELLEDGER_RATE_LIMIT_PER_SECOND", "100000");
     env.put("LABELLEDGER_RATE_LIMIT_BURST", "100000");
-    env.putAll(overrides);
-    try {
-      Path workDir = Files.createTempDirectory("labelledger-test-app");
-      env.put("LABELLEDGER_DATA_DIR", workDir.resolve("data").toString());
-      AppConfig config = new ConfigLoader(env, workDir).load();
-      MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-      return new TestApp(App.start(config, clock, runtime.map(r -> r)), runtime, clock, config, db);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return env;
   }
 
   /** The deployment of this app's contracts (only when started on a chain). */
