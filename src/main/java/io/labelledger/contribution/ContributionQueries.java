@@ -17,7 +17,8 @@ public final class ContributionQueries {
   /**
    * The whole acceptance in one statement (one round trip, one implicit transaction): every check
    * that needs the database is computed from one snapshot, and only when all pass is the
-   * contribution inserted and its lease deleted. The result row says which check failed.
+   * contribution inserted, its lease deleted and the item's answers counted (which closes the item
+   * when they reach answers_wanted, see V4). The result row says which check failed.
    */
   private static final String ACCEPT = """
       with camp as (
@@ -38,7 +39,8 @@ public final class ContributionQueries {
         insert into contributions (campaign_id, item_id, contributor, answer, terms_hash, submitted_at, signature, digest)
         select $1, $2, $3, $4, $5, $6, $7, $8 from ok
         on conflict do nothing returning id, status),
-      del as (delete from leases where id = (select id from lease) and exists (select 1 from ins))
+      del as (delete from leases where id = (select id from lease) and exists (select 1 from ins)),
+      counted as (update items set answers = answers + 1 where id = $2 and exists (select 1 from ins))
       select (select id from ins) as new_id, (select status from ins) as new_status,
              (select id from same) as same_id, (select status from same) as same_status,
              (select id from prior) as prior_id,

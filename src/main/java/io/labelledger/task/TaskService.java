@@ -73,11 +73,10 @@ public final class TaskService {
   private Future<TaskQueries.Lease> allocate(Principal.Account account, Campaign campaign, Instant now) {
     boolean gold = campaign.goldRate() > 0 && random.getAsDouble() < campaign.goldRate();
     Instant expiresAt = now.plus(leaseTtl);
-    return pool.withTransaction(tx -> queries.lease(tx, campaign.id(), account.address(), gold, campaign.overlap(),
-                now, expiresAt)
+    return pool.withTransaction(tx -> queries.lease(tx, campaign.id(), account.address(), gold, now, expiresAt)
             .compose(first -> first.isPresent() || campaign.goldRate() == 0
                 ? Future.succeededFuture(first)
-                : queries.lease(tx, campaign.id(), account.address(), !gold, campaign.overlap(), now, expiresAt)))
+                : queries.lease(tx, campaign.id(), account.address(), !gold, now, expiresAt)))
         .compose(lease -> lease.isPresent() ? Future.succeededFuture(lease.get())
             : Future.failedFuture(new ApiException(ErrorCode.NO_TASK_AVAILABLE, campaign.id())));
   }

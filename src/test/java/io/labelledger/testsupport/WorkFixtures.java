@@ -69,6 +69,36 @@ public final class WorkFixtures {
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
   }
 
+  /** Asks for the next task of {@code campaign} and answers it, signed; returns the item id. */
+  public static long answerNext(TestApp app, Contributor c, long campaign, String answer) {
+    Reply task = app.postJson("/api/campaigns/" + campaign + "/tasks/next", "", c.token());
+    assertThat(task.status()).as(task.body()).isEqualTo(200);
+    com.fasterxml.jackson.databind.node.ObjectNode typed = task.json().get("typedData").deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) typed.get("message")).put("answer", answer);
+    Reply reply = app.postJson("/api/contributions", TypedDataSigner.signed(typed, c.key()), c.token());
+    assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+    return task.json().get("itemId").asLong();
+  }
+
+  /** The first column of the first row of {@code sql} on the app's database (null when no row). */
+  public static Object queryValue(TestApp app, String sql) {
+    try (java.sql.Connection c = TestDatabase.connect(app.database()); java.sql.Statement s = c.createStatement();
+         java.sql.ResultSet rs = s.executeQuery(sql)) {
+      return rs.next() ? rs.getObject(1) : null;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  /** Runs a write on the app's database, as another component (e.g. quality) would; returns the row count. */
+  public static int execute(TestApp app, String sql) {
+    try (java.sql.Connection c = TestDatabase.connect(app.database()); java.sql.Statement s = c.createStatement()) {
+      return s.executeUpdate(sql);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
   /** The pair's nonce on-chain, read as any wallet would. */
   public static long nonceOf(TestApp app, TestChain chain, String contributor, String terms) {
     try {
