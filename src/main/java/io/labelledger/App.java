@@ -42,6 +42,11 @@ import io.labelledger.ops.DatabaseHealthCheck;
 import io.labelledger.ops.HealthCheck;
 import io.labelledger.ops.HealthRoutes;
 import io.labelledger.ops.Metrics;
+import io.labelledger.quality.ContributorScores;
+import io.labelledger.quality.QualityGate;
+import io.labelledger.quality.QualityQueries;
+import io.labelledger.quality.QualityRoutes;
+import io.labelledger.quality.QualityWorker;
 import io.labelledger.signing.Eip712Routes;
 import io.labelledger.signing.SigningDomains;
 import io.labelledger.task.TaskQueries;
@@ -86,15 +91,17 @@ public final class App implements AutoCloseable {
   private final EmbeddedDatabase embedded;
   private final Optional<ChainRuntime> chain;
   private final Optional<ChainWorkers> chainWorkers;
+  private final QualityWorker quality;
 
   private App(Vertx vertx, Pool pool, HttpServer server, EmbeddedDatabase embedded, Optional<ChainRuntime> chain,
-      Optional<ChainWorkers> chainWorkers) {
+      Optional<ChainWorkers> chainWorkers, QualityWorker quality) {
     this.vertx = vertx;
     this.pool = pool;
     this.server = server;
     this.embedded = embedded;
     this.chain = chain;
     this.chainWorkers = chainWorkers;
+    this.quality = quality;
   }
 
   public static void main(String[] args) {
@@ -156,13 +163,14 @@ public final class App implements AutoCloseable {
           .requestHandler(wired.router())
           .listen());
       startHousekeeping(vertx, wired);
+      wired.quality().start();
       wired.chainWorkers().ifPresent(w -> {
         w.relayer().start(config.work().relayIntervalMs());
         w.indexer().start(config.work().indexIntervalMs());
       });
       LOG.info("LabelLedger listening on http://{}:{}/ (API under /api, health under /health)",
           config.http().host(), server.actualPort());
-      return new App(vertx, pool, server, embedded, chain, wired.chainWorkers());
+      return new App(vertx, pool, server, embedded, chain, wired.chainWorkers(), wired.quality());
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close();
@@ -175,7 +183,8 @@ public final class App implements AutoCloseable {
   }
 
   /** What {@link #wire} builds: the router, and the parts housekeeping timers and workers need. */
-  public record Wired(Router router, AuthService auth, TokenBuckets buckets, Optional<ChainWorkers> chainWorkers) {}
+  public record Wired(Router router, AuthService auth, TokenBuckets buckets, Optional<ChainWorkers> chainWorkers,
+      QualityWorker quality) {}
 
   /** The periodic chain workers; present only with a chain. */
   public record ChainWorkers(ConsentRelayer relayer, ConsentIndexer indexer) {}
@@ -211,6 +220,8 @@ public final class App implements AutoCloseable {
         new ConsentIndexer(vertx, pool, consents, r, chain.get().deployment().deployedAtBlock(),
             work.confirmations())));
     ContributionQueries contributions = new ContributionQueries(pool);
+    ContributorScores scores = new ContributorScores(pool, config.quality().floorMinGold());
+    QualityWorker quality = new QualityWorker(vertx, new QualityQueries(pool), config.quality(), clock);
 
     List<ApiModule> modules = new ArrayList<>();
     modules.add(new AuthRoutes(auth, json, config.auth().siweDomain(), config.chain().chainId()));
@@ -223,9 +234,10 @@ public final class App implements AutoCloseable {
         clock), json));
     modules.add(new TaskRoutes(new TaskService(pool, new TaskQueries(pool), campaignService,
         domains.map(SigningDomains::provenance), clock, Duration.ofSeconds(work.leaseTtlSeconds()),
-        () -> ThreadLocalRandom.current().nextDouble()), json));
+        () -> ThreadLocalRandom.current().nextDouble(), new QualityGate(scores)), json));
     modules.add(new ContributionRoutes(new ContributionService(vertx, domains.map(SigningDomains::provenance),
-        contributions, clock, work.submittedAtSkewSeconds()), contributions, json));
+        contributions, clock, work.submittedAtSkewSeconds()), contributions, scores, json));
+    modules.add(new QualityRoutes(pool, campaignService, scores, json));
 
     List<HealthCheck> checks = new ArrayList<>(List.of(new DatabaseHealthCheck(pool)));
     chain.ifPresent(c -> checks.add(c.health()));
@@ -246,7 +258,7 @@ public final class App implements AutoCloseable {
     router.errorHandler(405, failures);
     router.errorHandler(413, failures);
     router.errorHandler(500, failures);
-    return new Wired(router, auth, buckets, workers);
+    return new Wired(router, auth, buckets, workers, quality);
   }
 
   private static void startHousekeeping(Vertx vertx, Wired wired) {
@@ -271,6 +283,11 @@ public final class App implements AutoCloseable {
   /** The relayer and indexer (also run by their timers): tests and tools run a round on demand. */
   public Optional<ChainWorkers> chainWorkers() {
     return chainWorkers;
+  }
+
+  /** The aggregation worker (also run by its timer): tests and tools run a round on demand. */
+  public QualityWorker quality() {
+    return quality;
   }
 
   /** Stops accepting requests, closes the pool, Vert.x, the chain runtime and the embedded database. */

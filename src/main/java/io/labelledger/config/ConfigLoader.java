@@ -64,7 +64,14 @@ public final class ConfigLoader {
       "LABELLEDGER_RELAY_INTERVAL_MS", "work.relayIntervalMs",
       "LABELLEDGER_RELAY_BATCH_SIZE", "work.relayBatchSize",
       "LABELLEDGER_INDEX_INTERVAL_MS", "work.indexIntervalMs",
-      "LABELLEDGER_CONFIRMATIONS", "work.confirmations");
+      "LABELLEDGER_CONFIRMATIONS", "work.confirmations",
+      "LABELLEDGER_QUALITY_INTERVAL_MS", "quality.intervalMs",
+      "LABELLEDGER_QUALITY_BATCH_SIZE", "quality.batchSize",
+      "LABELLEDGER_QUALITY_REESTIMATE_INTERVAL_MS", "quality.reestimateIntervalMs",
+      "LABELLEDGER_QUALITY_FLOOR_MIN_GOLD", "quality.floorMinGold",
+      "LABELLEDGER_QUALITY_DEFAULT_ACCURACY", "quality.defaultAccuracy",
+      "LABELLEDGER_QUALITY_SMOOTHING", "quality.smoothing",
+      "LABELLEDGER_QUALITY_DIAGONAL_PRIOR", "quality.diagonalPrior");
 
   /** Secrets: dotted key → environment variable (the variable + "_FILE" names a file holding it). */
   static final Map<String, String> SECRET_KEYS = orderedMap(

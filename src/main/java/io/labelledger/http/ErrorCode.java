@@ -68,7 +68,11 @@ public enum ErrorCode {
   LEASE_EXPIRED(409, "your lease on item %s expired at %s"),
   ANSWER_NOT_IN_LABEL_SET(422, "answer '%s' is not one of the campaign's labels %s"),
   ALREADY_ANSWERED(409, "you already answered item %s of campaign %s (contribution %s)"),
-  SUBMITTED_AT_OUT_OF_RANGE(422, "submittedAt %s is more than %s s away from the server time %s");
+  SUBMITTED_AT_OUT_OF_RANGE(422, "submittedAt %s is more than %s s away from the server time %s"),
+
+  // quality
+  ACCURACY_BELOW_FLOOR(403, "your accuracy on the gold items of campaign %s is %s (%s of %s correct, smoothed), "
+      + "below its floor of %s: it hands you no more tasks");
 
   private final int status;
   private final String template;
