@@ -39,16 +39,40 @@ public final class WorkFixtures {
     return c;
   }
 
+  /** {@code n} new funded accounts, signed in, consenting to {@code terms}: one relaying round for all. */
+  public static List<Contributor> consentingMany(TestApp app, TestChain chain, String terms, int n) {
+    List<Contributor> out = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Contributor c = signedIn(app, chain);
+      Reply reply = postConsent(app, chain, c.key(), c.token(), terms);
+      assertThat(reply.status()).as(reply.body()).isEqualTo(202);
+      out.add(c);
+    }
+    app.relayAndIndex();
+    for (Contributor c : out) {
+      assertThat(app.get("/api/consents/me", c.token()).json().get("consents").findValuesAsText("termsHash"))
+          .contains(terms);
+    }
+    return out;
+  }
+
   /** Creates a single-choice campaign (labels yes/no/maybe) on {@code terms}; returns its id. */
   public static long campaign(TestApp app, String terms, int overlap, double goldRate) {
+    return campaign(app, terms, Map.of("overlap", overlap, "goldRate", goldRate));
+  }
+
+  /**
+   * Creates a single-choice campaign (labels yes/no/maybe) on {@code terms} with {@code settings}
+   * (overlap, goldRate, maxOverlap, accuracyFloor, targetConfidence, ...); returns its id.
+   */
+  public static long campaign(TestApp app, String terms, Map<String, Object> settings) {
     Map<String, Object> body = new HashMap<>();
     body.put("name", "Work test");
     body.put("instructions", "Answer yes, no or maybe.");
     body.put("taskType", "single_choice");
     body.put("labels", List.of("yes", "no", "maybe"));
-    body.put("overlap", overlap);
-    body.put("goldRate", goldRate);
     body.put("termsHash", terms);
+    body.putAll(settings);
     Reply reply = app.postJson("/api/campaigns", body, TestApp.OPERATOR_TOKEN);
     assertThat(reply.status()).as(reply.body()).isEqualTo(201);
     return reply.json().get("id").asLong();
