@@ -54,7 +54,7 @@ public final class QualityQueries {
       """;
 
   private static final String ITEMS = """
-      select id, campaign_id, is_gold, gold_answer, answers_wanted, decided_at is not null as decided
+      select id, campaign_id, is_gold, gold_answer, answers_wanted, decided_at is not null as decided, label, confidence
       from items where id = any($1)
       """;
 
@@ -156,15 +156,16 @@ public final class QualityQueries {
     });
   }
 
-  /** An item as the worker labels it. */
+  /** An item as the worker labels it; {@code label}/{@code confidence} as stored (null before any). */
   public record ItemState(long id, long campaignId, boolean gold, String goldAnswer, int answersWanted,
-      boolean decided) {}
+      boolean decided, String label, Double confidence) {}
 
   public Future<List<ItemState>> items(SqlClient client, long[] ids) {
     return client.preparedQuery(ITEMS).execute(Tuple.of(boxed(ids))).map(rows -> {
       List<ItemState> out = new ArrayList<>();
       rows.forEach(r -> out.add(new ItemState(r.getLong("id"), r.getLong("campaign_id"), r.getBoolean("is_gold"),
-          r.getString("gold_answer"), r.getInteger("answers_wanted"), r.getBoolean("decided"))));
+          r.getString("gold_answer"), r.getInteger("answers_wanted"), r.getBoolean("decided"), r.getString("label"),
+          r.getDouble("confidence"))));
       return out;
     });
   }
@@ -277,11 +278,12 @@ public final class QualityQueries {
   /** Answers wanted and decided state of the campaign's items that have answers, by id. */
   public Future<Map<Long, ItemState>> answeredItems(long campaignId) {
     return pool.preparedQuery("select id, campaign_id, is_gold, gold_answer, answers_wanted, "
-            + "decided_at is not null as decided from items where campaign_id = $1 and answers > 0")
+            + "decided_at is not null as decided, label, confidence from items where campaign_id = $1 and answers > 0")
         .execute(Tuple.of(campaignId)).map(rows -> {
           Map<Long, ItemState> out = new HashMap<>();
           rows.forEach(r -> out.put(r.getLong("id"), new ItemState(r.getLong("id"), campaignId, r.getBoolean("is_gold"),
-              r.getString("gold_answer"), r.getInteger("answers_wanted"), r.getBoolean("decided"))));
+              r.getString("gold_answer"), r.getInteger("answers_wanted"), r.getBoolean("decided"),
+              r.getString("label"), r.getDouble("confidence"))));
           return out;
         });
   }

@@ -39,6 +39,8 @@ public final class QualityWorker {
   private static final int READ_PAGE = 20_000;
   private static final int MAX_BATCHES_PER_ROUND = 20;
   private static final Duration ABANDONED_CLAIM = Duration.ofMinutes(10);
+  /** A re-estimate that moves an item's confidence by less than this, label unchanged, leaves it alone. */
+  static final double UNCHANGED = 1e-4;
 
   private final Vertx vertx;
   private final QualityQueries queries;
@@ -140,10 +142,10 @@ public final class QualityWorker {
             Instant now = clock.instant();
             return queries.writeModel(campaignId, estimated.result(), now)
                 .compose(v -> writeInChunks(estimated.writes(), 0, now))
-                .onSuccess(v -> LOG.info("campaign {} re-estimated: {} answers, {} contributors, {} items, "
-                        + "{} EM iterations (converged: {}), mean accuracy {}, {} ms", campaignId,
+                .onSuccess(v -> LOG.info("campaign {} re-estimated: {} answers, {} contributors, {} items "
+                        + "({} written), {} EM iterations (converged: {}), mean accuracy {}, {} ms", campaignId,
                     estimated.result().answerCount(), estimated.result().contributors().size(),
-                    estimated.result().items().size(), estimated.result().iterations(),
+                    estimated.result().items().size(), estimated.writes().size(), estimated.result().iterations(),
                     estimated.result().converged(), String.format(java.util.Locale.ROOT, "%.3f", estimated.result().meanAccuracy()),
                     (System.nanoTime() - started) / 1_000_000));
           });
@@ -152,7 +154,10 @@ public final class QualityWorker {
 
   private record Estimated(Reestimate.Result result, List<QualityQueries.ItemWrite> writes) {}
 
-  /** The overlap decision of every re-estimated item, with the new model's labels. */
+  /**
+   * The overlap decision of every re-estimated item, with the new model's labels; items whose label
+   * stays and whose confidence barely moves, with nothing to decide, are left out.
+   */
   static List<QualityQueries.ItemWrite> decisions(Reestimate.Result result, CampaignModel model,
       Map<Long, QualityQueries.ItemState> items) {
     List<QualityQueries.ItemWrite> writes = new ArrayList<>(result.items().size());
@@ -168,6 +173,10 @@ public final class QualityWorker {
         OverlapPolicy.Decision d = model.policy().decide(e.answers(), item.answersWanted(), e.confidence());
         action = d.close() ? CampaignModel.Action.DECIDE
             : d.answersWanted() > item.answersWanted() ? CampaignModel.Action.RAISE : CampaignModel.Action.KEEP;
+      }
+      if (action == CampaignModel.Action.KEEP && e.label().equals(item.label()) && item.confidence() != null
+          && Math.abs(e.confidence() - item.confidence()) < UNCHANGED) {
+        continue; // nothing to write: a steady campaign's re-estimate touches only the items it moves
       }
       writes.add(new QualityQueries.ItemWrite(e.itemId(), e.answers(), e.label(), e.confidence(), action,
           model.policy().maxOverlap()));

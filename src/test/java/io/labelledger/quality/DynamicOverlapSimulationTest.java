@@ -151,7 +151,7 @@ class DynamicOverlapSimulationTest {
       model = new CampaignModel(LABELS, result.prior(), result.meanAccuracy(), policy);
       Map<Long, QualityQueries.ItemState> states = new HashMap<>();
       for (int i = 0; i < truth.length; i++) {
-        states.put((long) i, new QualityQueries.ItemState(i, 1, false, null, wanted[i], decided[i]));
+        states.put((long) i, new QualityQueries.ItemState(i, 1, false, null, wanted[i], decided[i], null, null));
       }
       boolean reopened = false;
       for (QualityQueries.ItemWrite w : QualityWorker.decisions(result, model, states)) {
