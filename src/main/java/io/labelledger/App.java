@@ -48,6 +48,7 @@ import io.labelledger.quality.QualityQueries;
 import io.labelledger.quality.QualityRoutes;
 import io.labelledger.quality.QualityWorker;
 import io.labelledger.signing.Eip712Routes;
+import io.labelledger.signing.SignerRecovery;
 import io.labelledger.signing.SigningDomains;
 import io.labelledger.task.TaskQueries;
 import io.labelledger.task.TaskRoutes;
@@ -203,7 +204,8 @@ public final class App implements AutoCloseable {
         new SiweVerifier(config.auth().siweDomain(), config.chain().chainId(),
             Duration.ofSeconds(config.auth().clockSkewSeconds()), clock),
         new SessionTokens(), clock,
-        Duration.ofSeconds(config.auth().nonceTtlSeconds()), Duration.ofSeconds(config.auth().sessionTtlSeconds()));
+        Duration.ofSeconds(config.auth().nonceTtlSeconds()), Duration.ofSeconds(config.auth().sessionTtlSeconds()),
+        Duration.ofSeconds(config.auth().sessionCacheSeconds()));
     TermsQueries terms = new TermsQueries(pool);
     CampaignQueries campaigns = new CampaignQueries(pool);
     CampaignService campaignService = new CampaignService(pool, campaigns, terms);
@@ -222,6 +224,7 @@ public final class App implements AutoCloseable {
     ContributionQueries contributions = new ContributionQueries(pool);
     ContributorScores scores = new ContributorScores(pool, config.quality().floorMinGold());
     QualityWorker quality = new QualityWorker(vertx, new QualityQueries(pool), config.quality(), clock);
+    SignerRecovery recovery = SignerRecovery.forCores(vertx);
 
     List<ApiModule> modules = new ArrayList<>();
     modules.add(new AuthRoutes(auth, json, config.auth().siweDomain(), config.chain().chainId()));
@@ -231,12 +234,13 @@ public final class App implements AutoCloseable {
             limits.uploadReportedRejections(), limits.jsonBodyBytes())));
     modules.add(new Eip712Routes(domains, json));
     modules.add(new ConsentRoutes(new ConsentService(registry, domains.map(SigningDomains::consent), consents, terms,
-        clock), json));
+        clock, recovery), json));
     modules.add(new TaskRoutes(new TaskService(pool, new TaskQueries(pool), campaignService,
         domains.map(SigningDomains::provenance), clock, Duration.ofSeconds(work.leaseTtlSeconds()),
         () -> ThreadLocalRandom.current().nextDouble(), new QualityGate(scores)), json));
-    modules.add(new ContributionRoutes(new ContributionService(vertx, domains.map(SigningDomains::provenance),
-        contributions, clock, work.submittedAtSkewSeconds()), contributions, scores, json));
+    modules.add(new ContributionRoutes(new ContributionService(vertx, recovery, domains.map(SigningDomains::provenance),
+        contributions, clock, work.submittedAtSkewSeconds(), Math.max(1, config.database().poolSize() / 2)),
+        contributions, scores, json));
     modules.add(new QualityRoutes(pool, campaignService, scores, json));
 
     List<HealthCheck> checks = new ArrayList<>(List.of(new DatabaseHealthCheck(pool)));

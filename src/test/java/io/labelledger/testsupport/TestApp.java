@@ -148,6 +148,10 @@ public final class TestApp implements AutoCloseable {
     return app.pool();
   }
 
+  public io.vertx.core.Vertx vertx() {
+    return app.vertx();
+  }
+
   private static <T> T await(io.vertx.core.Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(120, java.util.concurrent.TimeUnit.SECONDS);
