@@ -57,7 +57,13 @@ import io.labelledger.ops.DatabaseHealthCheck;
 import io.labelledger.ops.HealthCheck;
 import io.labelledger.ops.HealthRoutes;
 import io.labelledger.ops.Metrics;
+import io.labelledger.quality.ContributorScores;
+import io.labelledger.quality.QualityGate;
+import io.labelledger.quality.QualityQueries;
+import io.labelledger.quality.QualityRoutes;
+import io.labelledger.quality.QualityWorker;
 import io.labelledger.signing.Eip712Routes;
+import io.labelledger.signing.SignerRecovery;
 import io.labelledger.signing.SigningDomains;
 import io.labelledger.task.TaskQueries;
 import io.labelledger.task.TaskRoutes;
@@ -102,15 +108,17 @@ public final class App implements AutoCloseable {
   private final EmbeddedDatabase embedded;
   private final Optional<ChainRuntime> chain;
   private final Optional<ChainWorkers> chainWorkers;
+  private final QualityWorker quality;
 
   private App(Vertx vertx, Pool pool, HttpServer server, EmbeddedDatabase embedded, Optional<ChainRuntime> chain,
-      Optional<ChainWorkers> chainWorkers) {
+      Optional<ChainWorkers> chainWorkers, QualityWorker quality) {
     this.vertx = vertx;
     this.pool = pool;
     this.server = server;
     this.embedded = embedded;
     this.chain = chain;
     this.chainWorkers = chainWorkers;
+    this.quality = quality;
   }
 
   public static void main(String[] args) {
@@ -172,6 +180,7 @@ public final class App implements AutoCloseable {
           .requestHandler(wired.router())
           .listen());
       startHousekeeping(vertx, wired);
+      wired.quality().start();
       wired.chainWorkers().ifPresent(w -> {
         w.relayer().start(config.work().relayIntervalMs());
         w.indexer().start(config.work().indexIntervalMs());
@@ -180,7 +189,7 @@ public final class App implements AutoCloseable {
       });
       LOG.info("LabelLedger listening on http://{}:{}/ (API under /api, health under /health)",
           config.http().host(), server.actualPort());
-      return new App(vertx, pool, server, embedded, chain, wired.chainWorkers());
+      return new App(vertx, pool, server, embedded, chain, wired.chainWorkers(), wired.quality());
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close();
@@ -193,7 +202,8 @@ public final class App implements AutoCloseable {
   }
 
   /** What {@link #wire} builds: the router, and the parts housekeeping timers and workers need. */
-  public record Wired(Router router, AuthService auth, TokenBuckets buckets, Optional<ChainWorkers> chainWorkers) {}
+  public record Wired(Router router, AuthService auth, TokenBuckets buckets, Optional<ChainWorkers> chainWorkers,
+      QualityWorker quality) {}
 
   /**
    * The periodic chain workers; present only with a chain. The indexer follows consents, anchors
@@ -216,7 +226,8 @@ public final class App implements AutoCloseable {
         new SiweVerifier(config.auth().siweDomain(), config.chain().chainId(),
             Duration.ofSeconds(config.auth().clockSkewSeconds()), clock),
         new SessionTokens(), clock,
-        Duration.ofSeconds(config.auth().nonceTtlSeconds()), Duration.ofSeconds(config.auth().sessionTtlSeconds()));
+        Duration.ofSeconds(config.auth().nonceTtlSeconds()), Duration.ofSeconds(config.auth().sessionTtlSeconds()),
+        Duration.ofSeconds(config.auth().sessionCacheSeconds()));
     TermsQueries terms = new TermsQueries(pool);
     CampaignQueries campaigns = new CampaignQueries(pool);
     CampaignService campaignService = new CampaignService(pool, campaigns, terms);
@@ -245,6 +256,9 @@ public final class App implements AutoCloseable {
         new PurchaseIndexer(vertx, pool, market.get(), datasets, chain.get().deployment().deployedAtBlock(),
             work.confirmations())));
     ContributionQueries contributions = new ContributionQueries(pool);
+    ContributorScores scores = new ContributorScores(pool, config.quality().floorMinGold());
+    QualityWorker quality = new QualityWorker(vertx, new QualityQueries(pool), config.quality(), clock);
+    SignerRecovery recovery = SignerRecovery.forCores(vertx);
 
     List<ApiModule> modules = new ArrayList<>();
     modules.add(new AuthRoutes(auth, json, config.auth().siweDomain(), config.chain().chainId()));
@@ -254,12 +268,14 @@ public final class App implements AutoCloseable {
             limits.uploadReportedRejections(), limits.jsonBodyBytes())));
     modules.add(new Eip712Routes(domains, json));
     modules.add(new ConsentRoutes(new ConsentService(registry, domains.map(SigningDomains::consent), consents, terms,
-        clock), json));
+        clock, recovery), json));
     modules.add(new TaskRoutes(new TaskService(pool, new TaskQueries(pool), campaignService,
         domains.map(SigningDomains::provenance), clock, Duration.ofSeconds(work.leaseTtlSeconds()),
-        () -> ThreadLocalRandom.current().nextDouble()), json));
-    modules.add(new ContributionRoutes(new ContributionService(vertx, domains.map(SigningDomains::provenance),
-        contributions, clock, work.submittedAtSkewSeconds()), contributions, json));
+        () -> ThreadLocalRandom.current().nextDouble(), new QualityGate(scores)), json));
+    modules.add(new ContributionRoutes(new ContributionService(vertx, recovery, domains.map(SigningDomains::provenance),
+        contributions, clock, work.submittedAtSkewSeconds(), Math.max(1, config.database().poolSize() / 2)),
+        contributions, scores, json));
+    modules.add(new QualityRoutes(pool, campaignService, scores, json));
     modules.add(new DatasetRoutes(
         new DatasetBuilder(pool, deployment.map(Deployment::paymentToken).orElse("0x" + "0".repeat(40))),
         datasets, new DatasetExporter(vertx, pool, config.datasets().exportParallelParquet()),
@@ -287,7 +303,7 @@ public final class App implements AutoCloseable {
     router.errorHandler(405, failures);
     router.errorHandler(413, failures);
     router.errorHandler(500, failures);
-    return new Wired(router, auth, buckets, workers);
+    return new Wired(router, auth, buckets, workers, quality);
   }
 
   private static void startHousekeeping(Vertx vertx, Wired wired) {
@@ -312,6 +328,11 @@ public final class App implements AutoCloseable {
   /** The relayer, indexer and anchorer (also run by their timers): tests and tools run a round on demand. */
   public Optional<ChainWorkers> chainWorkers() {
     return chainWorkers;
+  }
+
+  /** The aggregation worker (also run by its timer): tests and tools run a round on demand. */
+  public QualityWorker quality() {
+    return quality;
   }
 
   /** Stops accepting requests, closes the pool, Vert.x, the chain runtime and the embedded database. */

@@ -20,7 +20,8 @@ public record AppConfig(
     @NotNull @Valid LimitsConfig limits,
     @NotNull @Valid WorkConfig work,
     @NotNull @Valid DatasetConfig datasets,
-    @NotNull @Valid AnchorConfig anchor) {
+    @NotNull @Valid AnchorConfig anchor,
+    @NotNull @Valid QualityConfig quality) {
 
   public Path dataPath() {
     return Path.of(dataDir);

@@ -55,6 +55,7 @@ public final class ConfigLoader {
       "LABELLEDGER_SESSION_TTL_SECONDS", "auth.sessionTtlSeconds",
       "LABELLEDGER_NONCE_TTL_SECONDS", "auth.nonceTtlSeconds",
       "LABELLEDGER_CLOCK_SKEW_SECONDS", "auth.clockSkewSeconds",
+      "LABELLEDGER_SESSION_CACHE_SECONDS", "auth.sessionCacheSeconds",
       "LABELLEDGER_JSON_BODY_LIMIT", "limits.jsonBodyBytes",
       "LABELLEDGER_UPLOAD_BODY_LIMIT", "limits.uploadBodyBytes",
       "LABELLEDGER_UPLOAD_BATCH_SIZE", "limits.uploadBatchSize",
@@ -75,7 +76,14 @@ public final class ConfigLoader {
       "LABELLEDGER_ANCHOR_MAX_BATCH_AGE_MS", "anchor.maxBatchAgeMs",
       "LABELLEDGER_ANCHOR_REPLACE_AFTER_MS", "anchor.replaceAfterMs",
       "LABELLEDGER_ANCHOR_GAS_BUMP_PERCENT", "anchor.gasBumpPercent",
-      "LABELLEDGER_ANCHOR_MAX_GAS_PRICE_GWEI", "anchor.maxGasPriceGwei");
+      "LABELLEDGER_ANCHOR_MAX_GAS_PRICE_GWEI", "anchor.maxGasPriceGwei",
+      "LABELLEDGER_QUALITY_INTERVAL_MS", "quality.intervalMs",
+      "LABELLEDGER_QUALITY_BATCH_SIZE", "quality.batchSize",
+      "LABELLEDGER_QUALITY_REESTIMATE_INTERVAL_MS", "quality.reestimateIntervalMs",
+      "LABELLEDGER_QUALITY_FLOOR_MIN_GOLD", "quality.floorMinGold",
+      "LABELLEDGER_QUALITY_DEFAULT_ACCURACY", "quality.defaultAccuracy",
+      "LABELLEDGER_QUALITY_SMOOTHING", "quality.smoothing",
+      "LABELLEDGER_QUALITY_DIAGONAL_PRIOR", "quality.diagonalPrior");
 
   /** Secrets: dotted key → environment variable (the variable + "_FILE" names a file holding it). */
   static final Map<String, String> SECRET_KEYS = orderedMap(

@@ -80,7 +80,11 @@ public enum ErrorCode {
   CLAIM_TOO_SOON(429, "the operator already sent claims for %s at %s; the next may be sent after %s"),
 
   // provenance
-  CONTRIBUTION_NOT_FOUND(404, "no contribution %s that you may read");
+  CONTRIBUTION_NOT_FOUND(404, "no contribution %s that you may read"),
+
+  // quality
+  ACCURACY_BELOW_FLOOR(403, "your accuracy on the gold items of campaign %s is %s (%s of %s correct, smoothed), "
+      + "below its floor of %s: it hands you no more tasks");
 
   private final int status;
   private final String template;

@@ -159,6 +159,7 @@ public final class TestApp implements AutoCloseable {
     env.put("LABELLEDGER_CHAIN_ID", Long.toString(CHAIN_ID));
     env.put("LABELLEDGER_RATE_LIMIT_PER_SECOND", "100000");
     env.put("LABELLEDGER_RATE_LIMIT_BURST", "100000");
+    env.put("LABELLEDGER_QUALITY_INTERVAL_MS", "3600000");
     return env;
   }
 
@@ -203,8 +204,22 @@ public final class TestApp implements AutoCloseable {
     return chain.orElseThrow().operator();
   }
 
+  /** One round of the aggregation worker (every queued answer taken in, then a due re-estimate), awaited. */
+  public void aggregate() {
+    await(app.quality().round());
+  }
+
+  /** Takes every queued answer in, then re-estimates the campaign with Dawid-Skene now, awaited. */
+  public void reestimate(long campaignId) {
+    await(app.quality().reestimate(campaignId));
+  }
+
   public io.vertx.sqlclient.Pool pool() {
     return app.pool();
+  }
+
+  public io.vertx.core.Vertx vertx() {
+    return app.vertx();
   }
 
   private static <T> T await(io.vertx.core.Future<T> future) {
