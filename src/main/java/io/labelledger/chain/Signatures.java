@@ -30,28 +30,42 @@ public final class Signatures {
 
   /** The recovering signer as a lower-case 0x address, or empty when the signature is not acceptable. */
   public static Optional<String> recover(byte[] digest, byte[] signature) {
+    byte[] publicKey = recoverPublicKey(digest, signature);
+    return publicKey == null ? Optional.empty() : Optional.of(addressOfPublicKey(publicKey));
+  }
+
+  /**
+   * The signer's uncompressed public key ({@code 0x04 ‖ x ‖ y}, 65 bytes), under the same rules as
+   * {@link #recover}, or null when the signature is not acceptable: for bulk checks that compare
+   * keys of signers they already know instead of hashing each key into an address.
+   */
+  public static byte[] recoverPublicKey(byte[] digest, byte[] signature) {
     if (digest == null || digest.length != 32 || signature == null || signature.length != 65) {
-      return Optional.empty();
+      return null;
     }
     int v = signature[64] & 0xff;
     int recId = v >= 27 ? v - 27 : v;
     if (recId != 0 && recId != 1) {
-      return Optional.empty();
+      return null;
     }
     BigInteger r = new BigInteger(1, Arrays.copyOfRange(signature, 0, 32));
     BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, 32, 64));
     if (r.signum() == 0 || s.signum() == 0 || s.compareTo(HALF_ORDER) > 0
         || r.compareTo(Sign.CURVE_PARAMS.getN()) >= 0) {
-      return Optional.empty();
+      return null;
     }
     try {
-      byte[] publicKey = NATIVE != null
+      return NATIVE != null
           ? NATIVE.ecdsaRecover(Arrays.copyOfRange(signature, 0, 64), digest, recId)
           : web3jRecover(digest, signature, recId);
-      return Optional.of(addressOf(publicKey));
     } catch (RuntimeException invalid) {
-      return Optional.empty();
+      return null;
     }
+  }
+
+  /** The lower-case 0x address of an uncompressed public key from {@link #recoverPublicKey}. */
+  public static String addressOfPublicKey(byte[] uncompressed65) {
+    return addressOf(uncompressed65);
   }
 
   /**

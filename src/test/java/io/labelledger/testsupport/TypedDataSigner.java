@@ -26,7 +26,24 @@ public final class TypedDataSigner {
   private static final List<Map<String, String>> REVOCATION = fields("contributor", "address", "termsHash", "bytes32",
       "nonce", "uint256", "deadline", "uint256");
 
+  private static final List<Map<String, String>> CONTRIBUTION = fields("contributor", "address", "campaignId",
+      "uint256", "itemId", "uint256", "answer", "string", "termsHash", "bytes32", "submittedAt", "uint256");
+
   private TypedDataSigner() {}
+
+  /** A Contribution (domain = ProvenanceRegistry), as the task route hands it out with the answer filled in. */
+  public static ObjectNode contribution(Deployment d, String contributor, long campaignId, long itemId, String answer,
+      String termsHash, long submittedAt) {
+    Map<String, Object> message = new LinkedHashMap<>();
+    message.put("contributor", contributor);
+    message.put("campaignId", campaignId);
+    message.put("itemId", itemId);
+    message.put("answer", answer);
+    message.put("termsHash", termsHash);
+    message.put("submittedAt", submittedAt);
+    return typedData("Contribution", CONTRIBUTION, domain("LabelLedger Provenance", d.chainId(),
+        d.provenanceRegistry()), message);
+  }
 
   public static ObjectNode consent(Deployment d, String contributor, String termsHash, long expiresAt, long nonce,
       long deadline) {
