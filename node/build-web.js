@@ -84,7 +84,12 @@ async function main() {
   for (const f of fs.readdirSync(path.join(srcDir, 'static'))) {
     fs.copyFileSync(path.join(srcDir, 'static', f), path.join(tmpDir, f));
   }
+  // the chunks the entry imports statically are fetched with it, not after it has been parsed
+  const preload = outputs[entry].imports.filter((i) => i.kind === 'import-statement')
+    .map((i) => `<link rel="modulepreload" href="/${rel(i.path)}" integrity="${sri(path.resolve(root, i.path))}">`)
+    .join('\n  ');
   const html = fs.readFileSync(path.join(srcDir, 'index.html'), 'utf8')
+    .replace('{{preload}}', preload)
     .replace('{{app.js}}', rel(entry))
     .replace('{{app.js.integrity}}', sri(path.resolve(root, entry)))
     .replace('{{app.css}}', rel(css))

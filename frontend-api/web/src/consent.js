@@ -2,7 +2,6 @@
 // contributor, stored by the service (202) and relayed on-chain; the page then watches
 // GET /api/consents/me until the chain says so.
 import { ApiError, api, apiCached } from './api.js';
-import { consentRegistry, publicProvider } from './chain.js';
 
 const HOUR = 3600;
 const DAY = 86400;
@@ -29,6 +28,8 @@ export function latestRequestFor(mine, termsHash) {
  * guess is corrected from the service's CONSENT_NONCE_MISMATCH reply.
  */
 async function currentNonce(address, termsHash, mine) {
+  // chain reading code (ethers' providers) is loaded only when needed
+  const { consentRegistry, publicProvider } = await import('./chain.js');
   const rpc = await publicProvider();
   if (rpc) {
     try {

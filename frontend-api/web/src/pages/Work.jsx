@@ -3,7 +3,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Busy, ErrorMessage, Mono, Note, PageTitle, RequireSession } from '../components.jsx';
 import { dateTime, plural, shortHex } from '../format.js';
-import { checkAnchoredContribution } from '../proof.js';
 import { session } from '../session.js';
 import { useStore } from '../store.js';
 import { anchorOf, contributionsPage, goldOf, goldSummary } from '../work.js';
@@ -37,6 +36,8 @@ function ProofCheck({ contribution, anchor }) {
   async function run() {
     setBusy(true);
     try {
+      // the Merkle tree library and chain reading are loaded on first use
+      const { checkAnchoredContribution } = await import('../proof.js');
       setResult(await checkAnchoredContribution({ digest: contribution.digest, batchId: anchor.batchId, root: anchor.root, proof: anchor.proof }));
     } finally {
       setBusy(false);
