@@ -14,25 +14,42 @@ function num(v) {
   return v === null || v === undefined || v === '' ? null : Number(v);
 }
 
+const ANCHOR_STATES = {
+  pending: 'Waiting to be put in a batch',
+  batched: 'In a batch; its anchoring transaction is not sent yet',
+  sent: 'Anchoring transaction sent',
+  mined: 'Anchoring transaction mined; waiting for confirmations',
+  anchored: 'Anchored',
+};
+
+export function anchorStateText(state) {
+  return ANCHOR_STATES[state] || state;
+}
+
 /**
- * The anchoring of a contribution, whichever of the plausible shapes the API uses: an `anchor`
- * object, or flat fields. Null when it is not anchored (yet).
+ * Where a contribution's anchoring stands, from a /contributions/me row: `anchor` is the state
+ * (pending, batched, sent, mined, anchored) with `batchId`, `txHash`, `blockNumber` beside it; an
+ * object under `anchor` with the same fields is read too. Null when the API says nothing about it.
  */
 export function anchorOf(c) {
-  const a = c.anchor || c.anchoring || c;
-  const batchId = num(a.batchId ?? a.batch ?? c.batchId);
-  if (batchId === null || Number.isNaN(batchId)) return null;
+  const a = c.anchor && typeof c.anchor === 'object' ? c.anchor : c;
+  const state = typeof c.anchor === 'string' ? c.anchor : (a.state ?? null);
+  const batchId = num(a.batchId);
+  if (state === null && batchId === null) return null;
+  const resolved = state || 'anchored';
   return {
+    state: resolved,
+    anchored: resolved === 'anchored',
     batchId,
-    root: a.root ?? a.batchRoot ?? null,
-    txHash: a.txHash ?? a.transactionHash ?? a.tx ?? null,
-    blockNumber: num(a.blockNumber ?? a.block),
-    anchoredAt: a.anchoredAt ?? a.blockTime ?? null,
-    leafIndex: num(a.leafIndex ?? c.leafIndex),
-    proof: Array.isArray(a.proof) ? a.proof : Array.isArray(c.proof) ? c.proof : null,
-    state: a.state ?? a.status ?? null,
-    proofUrl: a.proofUrl ?? null,
+    txHash: a.txHash ?? null,
+    blockNumber: num(a.blockNumber),
+    anchoredAt: a.anchoredAt ?? null,
   };
+}
+
+/** The inclusion proof of my contribution `id` (GET /api/contributions/{id}/proof). */
+export function proofOf(id) {
+  return api('GET', `/api/contributions/${id}/proof`);
 }
 
 /** Gold information of one contribution, when the API gives it. */

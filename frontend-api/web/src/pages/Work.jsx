@@ -5,7 +5,7 @@ import { Busy, ErrorMessage, Mono, Note, PageTitle, RequireSession } from '../co
 import { dateTime, plural, shortHex } from '../format.js';
 import { session } from '../session.js';
 import { useStore } from '../store.js';
-import { anchorOf, contributionsPage, goldOf, goldSummary } from '../work.js';
+import { anchorOf, anchorStateText, contributionsPage, goldOf, goldSummary, proofOf } from '../work.js';
 import { GoldSummary } from './Labeller.jsx';
 import { EarningsSection } from './Earnings.jsx';
 
@@ -27,33 +27,44 @@ const STATUS_TEXT = {
   pending: 'Pending review',
 };
 
-function ProofCheck({ contribution, anchor }) {
+function ProofCheck({ contribution }) {
   const [result, setResult] = useState(null);
+  const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
-  if (!anchor.proof || !anchor.root) {
-    return <span class="meta">proof not published yet</span>;
-  }
   async function run() {
     setBusy(true);
+    setError(null);
     try {
+      const reply = await proofOf(contribution.id);
+      const a = reply.anchor || {};
+      if (!a.root || !Array.isArray(a.proof) || a.batchId === null || a.batchId === undefined) {
+        throw new Error('The service has no proof for this contribution yet.');
+      }
       // the Merkle tree library and chain reading are loaded on first use
       const { checkAnchoredContribution } = await import('../proof.js');
-      setResult(await checkAnchoredContribution({ digest: contribution.digest, batchId: anchor.batchId, root: anchor.root, proof: anchor.proof }));
+      setResult(await checkAnchoredContribution({ digest: contribution.digest, batchId: a.batchId, root: a.root,
+        proof: a.proof, registry: reply.registry }));
+    } catch (e) {
+      setError(e);
     } finally {
       setBusy(false);
     }
   }
   if (!result) {
     return (
-      <button type="button" class="small" disabled={busy} onClick={run}
-        aria-label={`Check the inclusion proof of contribution ${contribution.id}`}>
-        {busy ? 'Checking…' : 'Check proof'}
-      </button>
+      <>
+        <button type="button" class="small" disabled={busy} onClick={run}
+          aria-label={`Check the inclusion proof of contribution ${contribution.id}`}>
+          {busy ? 'Checking…' : 'Check proof'}
+        </button>
+        <ErrorMessage error={error} />
+      </>
     );
   }
   const failed = result.some((r) => r.ok === false);
   return (
-    <ul class={`checks ${failed ? 'bad' : 'ok'}`} aria-label={`Proof check of contribution ${contribution.id}`} data-proof-result={failed ? 'fail' : 'pass'}>
+    <ul class={`checks ${failed ? 'bad' : 'ok'}`} aria-label={`Proof check of contribution ${contribution.id}`}
+      data-proof-result={failed ? 'fail' : 'pass'} role="status">
       {result.map((r) => (
         <li key={r.check}><span aria-hidden="true">{r.ok === true ? '✓' : r.ok === false ? '✗' : '–'}</span> {r.detail}</li>
       ))}
@@ -65,7 +76,8 @@ function ContributionRow({ c }) {
   const anchor = anchorOf(c);
   const gold = goldOf(c);
   return (
-    <li class="contribution" data-contribution-id={c.id} data-status={c.status} data-anchored={anchor ? 'yes' : 'no'}>
+    <li class="contribution" data-contribution-id={c.id} data-status={c.status}
+      data-anchored={anchor && anchor.anchored ? 'yes' : 'no'} data-anchor-state={anchor ? anchor.state : 'unknown'}>
       <div class="row-head">
         <span class={`badge ${c.status}`}>{STATUS_TEXT[c.status] || c.status}</span>
         <span>Campaign {c.campaignId} · item {c.itemId}</span>
@@ -76,15 +88,15 @@ function ContributionRow({ c }) {
       <p class="meta">Signed digest <Mono title={c.digest}>{shortHex(c.digest, 6)}</Mono></p>
       {anchor ? (
         <div class="anchor">
-          <p><span class="badge anchored">Anchored</span> batch <strong>{anchor.batchId}</strong>
-            {anchor.leafIndex !== null && <> · leaf {anchor.leafIndex}</>}
+          <p>{anchor.anchored ? <span class="badge anchored">Anchored</span> : <span class="badge pending">{anchorStateText(anchor.state)}</span>}
+            {anchor.batchId !== null && <> batch <strong>{anchor.batchId}</strong></>}
             {anchor.txHash && <> · tx <Mono title={anchor.txHash}>{shortHex(anchor.txHash, 6)}</Mono></>}
             {anchor.blockNumber !== null && <> · block {anchor.blockNumber}</>}
             {anchor.anchoredAt && <> · {dateTime(anchor.anchoredAt)}</>}</p>
-          <ProofCheck contribution={c} anchor={anchor} />
+          {anchor.anchored && <ProofCheck contribution={c} />}
         </div>
       ) : (
-        <p class="meta">Not anchored on-chain yet: answers are anchored in batches, usually within minutes.</p>
+        <p class="meta">Anchoring on-chain: not reported by this service yet.</p>
       )}
     </li>
   );
@@ -120,7 +132,8 @@ function Contributions() {
   let anchored = 0;
   for (const c of rows) {
     byStatus[c.status] = (byStatus[c.status] || 0) + 1;
-    if (anchorOf(c)) anchored++;
+    const a = anchorOf(c);
+    if (a && a.anchored) anchored++;
   }
   return (
     <section aria-labelledby="contrib-title">
