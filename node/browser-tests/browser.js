@@ -85,8 +85,20 @@ async function tabAndPress(page, text, key = 'Enter', options) {
   return presses;
 }
 
+/** Focus by Tab on the element matching the CSS `selector`, then press `key`. */
+async function tabToSelectorAndPress(page, selector, key = 'Enter', options) {
+  const presses = await tabTo(page, selector,
+    `(() => document.activeElement && document.activeElement.matches(${JSON.stringify(selector)}))()`, options);
+  await page.keyboard.press(key);
+  return presses;
+}
+
 /** Screenshots at desktop width and at 375 px (restoring the desktop viewport); checks nothing overflows at 375. */
 async function shoot(page, dir, name, shots) {
+  if (!shots.length) {
+    // a fresh set per run: no picture of an earlier run is left to be mistaken for this one's
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   fs.mkdirSync(dir, { recursive: true });
   const desktop = path.join(dir, `${name}-desktop.png`);
   await page.setViewportSize(DESKTOP);
@@ -116,4 +128,4 @@ function main(scenario) {
   });
 }
 
-module.exports = { DESKTOP, PHONE, launch, newPage, tabTo, tabAndPress, shoot, main };
+module.exports = { DESKTOP, PHONE, launch, newPage, tabTo, tabAndPress, tabToSelectorAndPress, shoot, main };

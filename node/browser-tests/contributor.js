@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Browser test: a contributor, with the keyboard alone, signs in with a key generated in the
-// browser, reads the campaign's terms, consents, labels `tasks` items with the shortcut keys and
-// finds them listed with their status (and anchoring, when `expectAnchored`).
+// browser, reads the campaign's terms, consents, labels `tasks` items with the shortcut keys,
+// finds them listed with their status (and anchoring, when `expectAnchored`), and withdraws the
+// consent.
 // stdin: {baseUrl, campaignId, tasks, screenshots, expectAnchored?, timeoutMs?}
 // stdout: {ok, address, answered: [{itemId, answer}], listed: [...], problems, screenshots, figures}
 'use strict';
 const path = require('path');
-const { launch, newPage, tabAndPress, shoot, main } = require('./browser');
+const { launch, newPage, tabAndPress, tabToSelectorAndPress, shoot, main } = require('./browser');
 
 main(async (req) => {
   const tasks = req.tasks || 5;
@@ -23,8 +24,7 @@ main(async (req) => {
     await shoot(page, req.screenshots, '01-campaigns', shots);
 
     // open the campaign with the keyboard
-    const name = await page.locator(`a[href="#/contribute/${req.campaignId}"]`).first().innerText();
-    keyPresses.tab += await tabAndPress(page, `Open ${name}`);
+    keyPresses.tab += await tabToSelectorAndPress(page, `a.button[href="#/contribute/${req.campaignId}"]`);
     await page.waitForURL(`**/#/contribute/${req.campaignId}`);
 
     // sign in with a key created in this browser
@@ -105,8 +105,19 @@ main(async (req) => {
     await page.getByText('Show the private key').waitFor();
     await shoot(page, req.screenshots, '07-account', shots);
 
+    // withdraw the consent: back to the campaign, by keyboard, sign the Revocation and wait for the chain
+    await page.goto(`${req.baseUrl}/#/contribute/${req.campaignId}`);
+    await page.getByText('You consented').waitFor();
+    await tabAndPress(page, 'Withdraw consent');
+    await page.getByRole('group', { name: 'Confirm withdrawal' }).waitFor();
+    await shoot(page, req.screenshots, '08-withdraw', shots);
+    await tabAndPress(page, 'Sign the withdrawal');
+    await page.getByText('You withdrew your consent').waitFor({ timeout: 120000 });
+    const labellerAfterWithdrawal = await page.locator('.labeller').count();
+    await shoot(page, req.screenshots, '09-withdrawn', shots);
+
     return {
-      address, termsText, labels, answered, listed, summary, outcome, problems, screenshots: shots,
+      address, termsText, labels, answered, listed, summary, outcome, problems, screenshots: shots, labellerAfterWithdrawal,
       figures: { tabPresses: keyPresses.tab, nextItemMs: switchMs },
     };
   } catch (e) {

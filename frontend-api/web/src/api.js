@@ -12,6 +12,8 @@ export class ApiError extends Error {
 
 let sessionToken = null;
 let onSessionLost = () => {};
+let reauthenticate = async () => false;
+let reauthenticating = null;
 
 export function setSessionToken(token) {
   sessionToken = token;
@@ -23,10 +25,26 @@ export function onSessionEnded(callback) {
 }
 
 /**
+ * How to get a new session without asking anyone (a key kept in the browser signs again); resolves
+ * true when it did. Requests that met an expired session are then sent once more.
+ */
+export function onSessionExpired(callback) {
+  reauthenticate = callback;
+}
+
+function renewSession() {
+  if (!reauthenticating) {
+    reauthenticating = Promise.resolve().then(() => reauthenticate()).catch(() => false)
+      .finally(() => { reauthenticating = null; });
+  }
+  return reauthenticating;
+}
+
+/**
  * Calls the API. `body` is sent as JSON; `auth: false` leaves the session token out.
  * Resolves with the parsed JSON reply (null for 204), rejects with an ApiError.
  */
-export async function api(method, path, { body, auth = true, signal } = {}) {
+export async function api(method, path, { body, auth = true, signal, retried = false } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (auth && sessionToken) headers.Authorization = `Bearer ${sessionToken}`;
@@ -52,7 +70,10 @@ export async function api(method, path, { body, auth = true, signal } = {}) {
   if (!response.ok) {
     const error = json && json.error;
     const code = (error && error.code) || `HTTP_${response.status}`;
-    if (auth && sessionToken && (code === 'SESSION_EXPIRED' || code === 'SESSION_INVALID')) onSessionLost(code);
+    if (auth && sessionToken && (code === 'SESSION_EXPIRED' || code === 'SESSION_INVALID')) {
+      if (!retried && await renewSession()) return api(method, path, { body, auth, signal, retried: true });
+      onSessionLost(code);
+    }
     throw new ApiError(response.status, code, (error && error.message) || `The service answered ${response.status}.`,
       error && error.details);
   }

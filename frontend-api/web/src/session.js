@@ -1,7 +1,7 @@
 // Sign-In with Ethereum (EIP-4361) against the service, and the session that follows. The session
 // token lives in sessionStorage (this tab only); the key stays wherever it is (wallet or browser).
 import { getAddress } from 'ethers';
-import { api, onSessionEnded, setSessionToken } from './api.js';
+import { api, onSessionEnded, onSessionExpired, setSessionToken } from './api.js';
 import { createStore } from './store.js';
 import { browserKeySigner, connectInjected, hasInjectedWallet } from './wallet.js';
 
@@ -63,6 +63,15 @@ export async function signOut(notice = null) {
   remember(null);
   session.set({ signer: null, token: null, address: null, expiresAt: null, notice });
 }
+
+// a key kept in the browser signs a new sign-in message by itself when the session runs out, so a
+// long labelling run is not interrupted; a wallet would have to ask, so its user signs in again
+onSessionExpired(async () => {
+  const { signer, token } = session.get();
+  if (!token || !signer || signer.kind !== 'browser') return false;
+  await signIn(signer);
+  return true;
+});
 
 onSessionEnded((code) => {
   signOut(code === 'SESSION_EXPIRED' ? 'Your session expired: please sign in again.'

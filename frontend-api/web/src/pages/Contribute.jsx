@@ -1,6 +1,6 @@
 // Contributors: pick a campaign, read its terms in full, consent (or withdraw) with a signature,
 // then label with the keyboard.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Busy, ErrorMessage, Mono, Note, PageTitle, RequireSession, errorText } from '../components.jsx';
 import { consentFor, giveConsent, latestRequestFor, myConsents, revokeConsent, waitForConsentState } from '../consent.js';
@@ -86,6 +86,11 @@ function ConsentGate({ campaign }) {
   const [days, setDays] = useState('365');
   const [step, setStep] = useState(null); // null | 'signing' | 'relaying' | 'confirm-revoke' | 'revoking'
   const [showTerms, setShowTerms] = useState(false);
+  const confirmRef = useRef(null);
+  useEffect(() => {
+    // the confirmation replaces the button that opened it: keyboard focus moves into it
+    if (step === 'confirm-revoke' && confirmRef.current) confirmRef.current.focus();
+  }, [step]);
 
   async function refresh() {
     setMine(await myConsents());
@@ -164,7 +169,7 @@ function ConsentGate({ campaign }) {
             )}
           </div>
           {step === 'confirm-revoke' && (
-            <div class="confirm" role="group" aria-label="Confirm withdrawal">
+            <div class="confirm" role="group" aria-label="Confirm withdrawal" tabIndex={-1} ref={confirmRef}>
               <p>Withdrawing stops any future use of your work under these terms: the next dataset versions leave it
                 out. Data already sold stays sold. You sign a Revocation; the chain records when.</p>
               <button type="button" class="danger" onClick={revokeNow}>Sign the withdrawal</button>

@@ -31,7 +31,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
 import org.web3j.tx.ReadonlyTransactionManager;
+import org.web3j.utils.Numeric;
 
 /**
  * The browser app on the real service (PostgreSQL, Ganache, relayer and indexer on short timers),
@@ -123,7 +126,7 @@ class WebAppIT {
   }
 
   @Test
-  void contributorSignsInConsentsAndLabelsFiveTasksByKeyboard() throws Exception {
+  void contributorSignsInConsentsLabelsFiveTasksAndWithdrawsByKeyboard() throws Exception {
     long campaign = WorkFixtures.campaign(app, terms, 1, 0);
     WorkFixtures.items(app, campaign, 8, 0);
     Path shots = SCREENSHOTS.resolve("contributor");
@@ -168,10 +171,24 @@ class WebAppIT {
     }
     assertThat(stored).isEqualTo(answered);
 
-    // the consent the page signed is on-chain: read from the ConsentRegistry itself
+    // the consent and its withdrawal the page signed were both relayed, and the chain now says no
+    try (Connection c = TestDatabase.connect(app.database());
+        PreparedStatement q = c.prepareStatement("select kind, status from consent_requests where contributor = ? order by id")) {
+      q.setString(1, address);
+      List<String> requests = new ArrayList<>();
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          requests.add(rs.getString("kind") + ":" + rs.getString("status"));
+        }
+      }
+      assertThat(requests).containsExactly("consent:confirmed", "revocation:confirmed");
+    }
     ConsentRegistry registry = ConsentRegistry.load(app.deployment().consentRegistry(), chain.web3j(),
         new ReadonlyTransactionManager(chain.web3j(), address), chain.gas());
-    assertThat(registry.isValid(address, Hex.decode(terms)).send()).isTrue();
+    assertThat(registry.isValid(address, Hex.decode(terms)).send()).isFalse();
+    assertThat(registry.nonceOf(address, Hex.decode(terms)).send()).as("a consent and a revocation used two nonces")
+        .isEqualTo(java.math.BigInteger.TWO);
+    assertThat(result.get("labellerAfterWithdrawal").asInt()).as("no labelling without consent").isZero();
 
     // every one of them listed on the contributions page, with its status
     List<Long> listedIds = new ArrayList<>();
@@ -183,7 +200,7 @@ class WebAppIT {
     assertThat(result.get("summary").asText()).contains("5 contributions shown", "5 accepted");
 
     // screenshots at both widths, and nothing wider than a 375 px screen
-    assertThat(result.get("screenshots")).hasSizeGreaterThanOrEqualTo(7);
+    assertThat(result.get("screenshots")).hasSizeGreaterThanOrEqualTo(9);
     for (JsonNode shot : result.get("screenshots")) {
       assertThat(shot.get("overflowAt375").asInt()).as(shot.get("name") + " overflows at 375 px").isLessThanOrEqualTo(0);
       for (String width : List.of("desktop", "phone")) {
@@ -194,5 +211,58 @@ class WebAppIT {
         assertThat(new String(head, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
       }
     }
+  }
+
+  @Test
+  void aBrowserWalletSignsInConsentsAndSignsEachAnswer() throws Exception {
+    long campaign = WorkFixtures.campaign(app, terms, 1, 0);
+    WorkFixtures.items(app, campaign, 5, 0);
+    Credentials wallet = Credentials.create(Keys.createEcKeyPair());
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("baseUrl", app.baseUrl());
+    request.put("campaignId", campaign);
+    request.put("tasks", 3);
+    request.put("screenshots", SCREENSHOTS.resolve("wallet").toString());
+    request.put("privateKey", Numeric.toHexStringWithPrefixZeroPadded(wallet.getEcKeyPair().getPrivateKey(), 64));
+    request.put("chainId", app.config().chain().chainId());
+    request.put("timeoutMs", 90_000);
+
+    JsonNode result = NodeScript.run("browser-tests/injected-wallet.js", request, Duration.ofMinutes(5));
+
+    assertThat(result.get("ok").asBoolean()).as(result.toString()).isTrue();
+    assertThat(result.get("address").asText()).isEqualToIgnoringCase(wallet.getAddress());
+    for (String kind : List.of("consoleErrors", "pageErrors", "cspViolations", "failedRequests")) {
+      assertThat(result.at("/problems/" + kind)).as(kind).isEmpty();
+    }
+    // everything went through the wallet: one sign-in text, one consent, one signature per answer
+    List<String> asked = new ArrayList<>();
+    result.get("requests").forEach(r -> asked.add(r.get("method").asText()
+        + (r.has("primaryType") ? ":" + r.get("primaryType").asText() : "")));
+    assertThat(asked).containsExactly("eth_requestAccounts", "personal_sign", "eth_signTypedData_v4:Consent",
+        "eth_signTypedData_v4:Contribution", "eth_signTypedData_v4:Contribution", "eth_signTypedData_v4:Contribution");
+    assertThat(result.at("/requests/1/text").asText())
+        .startsWith(TestApp.SIWE_DOMAIN + " wants you to sign in with your Ethereum account:\n"
+            + Keys.toChecksumAddress(wallet.getAddress()) + "\n");
+
+    Map<Long, String> answered = new LinkedHashMap<>();
+    result.get("answered").forEach(a -> answered.put(a.get("itemId").asLong(), a.get("answer").asText()));
+    assertThat(storedAnswers(wallet.getAddress(), campaign)).isEqualTo(answered).hasSize(3);
+  }
+
+  private static Map<Long, String> storedAnswers(String address, long campaign) throws Exception {
+    Map<Long, String> stored = new LinkedHashMap<>();
+    try (Connection c = TestDatabase.connect(app.database());
+        PreparedStatement q = c.prepareStatement(
+            "select item_id, answer from contributions where contributor = ? and campaign_id = ? and status = 'accepted'"
+                + " order by id")) {
+      q.setString(1, address.toLowerCase(Locale.ROOT));
+      q.setLong(2, campaign);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          stored.put(rs.getLong("item_id"), rs.getString("answer"));
+        }
+      }
+    }
+    return stored;
   }
 }
