@@ -88,8 +88,8 @@ export function AuditPage() {
       <p class="lead">Check a dataset's public audit bundle against the chain yourself, in this page: every signature,
         every inclusion proof, every consent, the listed roots and the payouts. Only the chain is trusted.</p>
       {serviceWaiting && (
-        <Note kind="waiting">This service does not publish datasets or audit bundles yet (waiting for the datasets and audit
-          routes). You can still verify a bundle file made by <code>labelledger audit</code>'s format (version 1).</Note>
+        <Note kind="waiting">This service does not publish datasets or their audit bundles yet (not available on this
+          service yet). You can still verify an audit bundle file (format version 1) here.</Note>
       )}
       <form class="card stack" onSubmit={run} aria-labelledby="audit-form-title">
         <h2 id="audit-form-title">Bundle and chain</h2>
@@ -113,8 +113,8 @@ export function AuditPage() {
             onInput={(e) => setRpcUrl(e.currentTarget.value)} />
           <p id="audit-rpc-hint" class="hint">
             {allowedOrigin
-              ? <>This page may connect only to {allowedOrigin} (its security policy). To use a node of your own, run <code>labelledger audit --rpc URL --bundle FILE</code>.</>
-              : <>This service publishes no chain endpoint, and this page may connect to none other: run <code>labelledger audit --rpc URL --bundle FILE</code> instead.</>}
+              ? <>This page may connect only to {allowedOrigin} (its security policy). To check against a node of your own, verify the bundle outside this page.</>
+              : <>This service publishes no chain endpoint, and this page's security policy allows no other: verify the bundle outside this page.</>}
           </p>
           {otherOrigin && <p class="message warn">The page's policy will block {rpcUrl}.</p>}
         </div>

@@ -249,6 +249,27 @@ class WebAppIT {
     assertThat(storedAnswers(wallet.getAddress(), campaign)).isEqualTo(answered).hasSize(3);
   }
 
+  @Test
+  void buyerAndAuditorPagesShowWhatTheServiceOffersAndRefuseAForeignBundle() {
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("baseUrl", app.baseUrl());
+    request.put("screenshots", SCREENSHOTS.resolve("pages").toString());
+
+    JsonNode result = NodeScript.run("browser-tests/pages.js", request, Duration.ofMinutes(3));
+
+    assertThat(result.get("ok").asBoolean()).as(result.toString()).isTrue();
+    for (String kind : List.of("consoleErrors", "pageErrors", "cspViolations", "failedRequests")) {
+      assertThat(result.at("/problems/" + kind)).as(kind).isEmpty();
+    }
+    // the pages say they wait exactly when the service has no datasets routes
+    boolean catalogue = app.get("/api/datasets").status() == 200;
+    assertThat(result.get("buyWaiting").asBoolean()).isEqualTo(!catalogue);
+    assertThat(result.get("auditWaiting").asBoolean()).isEqualTo(!catalogue);
+    assertThat(result.get("rpcPrefilled").asText()).isEqualTo(app.get("/api/chain").json().get("rpcUrl").asText());
+    assertThat(result.get("auditError").asText()).contains("Not an audit bundle");
+    result.get("screenshots").forEach(shot -> assertThat(shot.get("overflowAt375").asInt()).isLessThanOrEqualTo(0));
+  }
+
   private static Map<Long, String> storedAnswers(String address, long campaign) throws Exception {
     Map<Long, String> stored = new LinkedHashMap<>();
     try (Connection c = TestDatabase.connect(app.database());
