@@ -19,6 +19,11 @@ export function setSessionToken(token) {
   sessionToken = token;
 }
 
+/** The session token now (for downloads that need the raw response). */
+export function currentSessionToken() {
+  return sessionToken;
+}
+
 /** Called when the service says the session is gone (expired, logged out elsewhere). */
 export function onSessionEnded(callback) {
   onSessionLost = callback;

@@ -26,7 +26,8 @@ function CheckResult({ check }) {
 
 export function AuditPage() {
   const [catalogue, setCatalogue] = useState({ loading: true });
-  const [datasetId, setDatasetId] = useState('');
+  // #/audit?dataset=ID (the dataset page links here) preselects a dataset
+  const [datasetId, setDatasetId] = useState(() => new URLSearchParams(window.location.hash.split('?')[1] || '').get('dataset') || '');
   const [file, setFile] = useState(null);
   const [rpcUrl, setRpcUrl] = useState('');
   const [allowedOrigin, setAllowedOrigin] = useState(null);
