@@ -145,6 +145,7 @@ export function Labeller({ campaign }) {
 
   function retry() {
     setError(null);
+    feedRef.current.exhausted = false;
     show(null, 'loading');
     showNext();
   }
@@ -178,8 +179,12 @@ export function Labeller({ campaign }) {
         {(phase === 'loading' || phase === 'waiting') && <p class="busy">Loading the next item…</p>}
         {phase === 'done' && (
           <div>
-            <p class="item-text">Nothing left for you in this campaign. Thank you!</p>
-            <p><a href="#/work">See your contributions and their status</a></p>
+            <p class="item-text">Nothing left for you in this campaign right now. Thank you!</p>
+            <p class="meta">Items other people hold come back if they do not answer in time.</p>
+            <div class="actions">
+              <a href="#/work">See your contributions and their status</a>
+              <button type="button" class="small" onClick={retry}>Look again</button>
+            </div>
           </div>
         )}
         {phase === 'error' && (

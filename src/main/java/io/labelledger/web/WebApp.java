@@ -41,7 +41,7 @@ public final class WebApp {
   }
 
   static String contentSecurityPolicy(Optional<String> rpcOrigin) {
-    return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
         + "connect-src 'self'" + rpcOrigin.map(o -> " " + o).orElse("") + "; manifest-src 'self'; "
         + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
   }
