@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Browser test: a contributor, with the keyboard alone, signs in with a key generated in the
 // browser, reads the campaign's terms, consents, labels `tasks` items with the shortcut keys,
-// finds them listed with their status (and anchoring, when `expectAnchored`), and withdraws the
-// consent.
-// stdin: {baseUrl, campaignId, tasks, screenshots, expectAnchored?, timeoutMs?}
+// finds them listed with their status (and, when the service reports anchoring, anchored, with the
+// in-page proof check passing), and withdraws the consent.
+// stdin: {baseUrl, campaignId, tasks, screenshots, timeoutMs?}
 // stdout: {ok, address, answered: [{itemId, answer}], listed: [...], problems, screenshots, figures}
 'use strict';
 const path = require('path');
@@ -73,8 +73,10 @@ main(async (req) => {
     keyPresses.tab += await tabAndPress(page, 'My work');
     await page.waitForURL('**/#/work');
     await page.locator('li.contribution').first().waitFor();
-    if (req.expectAnchored) {
-      // anchoring runs in batches: refresh until every answer shows its batch
+    // anchoring: when the service reports it, wait until every answer is anchored (refreshing the
+    // list as a person would), then run the in-page proof check of the first one
+    const anchorReported = (await page.locator('li.contribution').first().getAttribute('data-anchor-state')) !== 'unknown';
+    if (anchorReported) {
       const until = Date.now() + timeout;
       for (;;) {
         const unanchored = await page.locator('li.contribution[data-anchored="no"]').count();
@@ -84,7 +86,6 @@ main(async (req) => {
         await page.getByRole('button', { name: 'Refresh' }).click();
         await page.waitForTimeout(300);
       }
-      // the proof check, in the page, for the first contribution
       await page.locator('li.contribution').first().getByRole('button', { name: /Check the inclusion proof/ }).focus();
       await page.keyboard.press('Enter');
       await page.locator('li.contribution').first().locator('[data-proof-result]').waitFor();
@@ -93,6 +94,7 @@ main(async (req) => {
       id: Number(el.getAttribute('data-contribution-id')),
       status: el.getAttribute('data-status'),
       anchored: el.getAttribute('data-anchored') === 'yes',
+      anchorState: el.getAttribute('data-anchor-state'),
       proof: el.querySelector('[data-proof-result]')?.getAttribute('data-proof-result') || null,
       text: el.innerText,
     })));
@@ -118,6 +120,7 @@ main(async (req) => {
 
     return {
       address, termsText, labels, answered, listed, summary, outcome, problems, screenshots: shots, labellerAfterWithdrawal,
+      anchorReported,
       figures: { tabPresses: keyPresses.tab, nextItemMs: switchMs },
     };
   } catch (e) {

@@ -58,9 +58,12 @@ class WebAppIT {
   @BeforeAll
   static void start(TestChain testChain) {
     chain = testChain;
+    // relaying, indexing and (where the service has it) anchoring on short timers, as a person sees them
     app = TestApp.start("WebAppIT", Map.of(
         "LABELLEDGER_RELAY_INTERVAL_MS", "300",
-        "LABELLEDGER_INDEX_INTERVAL_MS", "300"), chain);
+        "LABELLEDGER_INDEX_INTERVAL_MS", "300",
+        "LABELLEDGER_ANCHOR_INTERVAL_MS", "300",
+        "LABELLEDGER_ANCHOR_MAX_BATCH_AGE_MS", "500"), chain);
     terms = app.publishTerms(TERMS);
   }
 
@@ -198,6 +201,17 @@ class WebAppIT {
     });
     assertThat(Set.copyOf(listedIds)).isEqualTo(storedIds);
     assertThat(result.get("summary").asText()).contains("5 contributions shown", "5 accepted");
+    // anchoring, where the service reports it: every answer anchored and the page's proof check passing
+    boolean anchoring = serviceAnchors();
+    assertThat(result.get("anchorReported").asBoolean()).as("the page shows anchoring iff the service has it")
+        .isEqualTo(anchoring);
+    if (anchoring) {
+      result.get("listed").forEach(l -> assertThat(l.get("anchorState").asText()).isEqualTo("anchored"));
+      assertThat(result.at("/listed/0/proof").asText()).isEqualTo("pass");
+      assertThat(result.get("summary").asText()).contains("5 anchored");
+    } else {
+      result.get("listed").forEach(l -> assertThat(l.get("anchorState").asText()).isEqualTo("unknown"));
+    }
 
     // screenshots at both widths, and nothing wider than a 375 px screen
     assertThat(result.get("screenshots")).hasSizeGreaterThanOrEqualTo(9);
@@ -268,6 +282,16 @@ class WebAppIT {
     assertThat(result.get("rpcPrefilled").asText()).isEqualTo(app.get("/api/chain").json().get("rpcUrl").asText());
     assertThat(result.get("auditError").asText()).contains("Not an audit bundle");
     result.get("screenshots").forEach(shot -> assertThat(shot.get("overflowAt375").asInt()).isLessThanOrEqualTo(0));
+  }
+
+  /** Whether this service anchors contributions (its schema has the anchor batches). */
+  private static boolean serviceAnchors() throws Exception {
+    try (Connection c = TestDatabase.connect(app.database());
+        PreparedStatement q = c.prepareStatement("select to_regclass('anchor_batches') is not null");
+        ResultSet rs = q.executeQuery()) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
   }
 
   private static Map<Long, String> storedAnswers(String address, long campaign) throws Exception {
