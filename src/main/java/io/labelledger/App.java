@@ -18,6 +18,7 @@ import io.labelledger.config.ConfigException;
 import io.labelledger.config.ConfigLoader;
 import io.labelledger.chain.ConsentRegistryGateway;
 import io.labelledger.chain.TxSender;
+import io.labelledger.chain.MarketplaceGateway;
 import io.labelledger.consent.ConsentIndexer;
 import io.labelledger.consent.ConsentQueries;
 import io.labelledger.consent.ConsentRelayer;
@@ -28,6 +29,12 @@ import io.labelledger.consent.TermsRoutes;
 import io.labelledger.contribution.ContributionQueries;
 import io.labelledger.contribution.ContributionRoutes;
 import io.labelledger.contribution.ContributionService;
+import io.labelledger.dataset.DatasetBuilder;
+import io.labelledger.dataset.DatasetExporter;
+import io.labelledger.dataset.DatasetRoutes;
+import io.labelledger.dataset.DatasetService;
+import io.labelledger.dataset.Earnings;
+import io.labelledger.dataset.PurchaseIndexer;
 import io.labelledger.db.DatabaseCoordinates;
 import io.labelledger.db.EmbeddedDatabase;
 import io.labelledger.db.Migrations;
@@ -161,6 +168,7 @@ public final class App implements AutoCloseable {
       wired.chainWorkers().ifPresent(w -> {
         w.relayer().start(config.work().relayIntervalMs());
         w.indexer().start(config.work().indexIntervalMs());
+        w.purchases().start(config.datasets().purchaseIndexIntervalMs());
       });
       LOG.info("LabelLedger listening on http://{}:{}/ (API under /api, health under /health)",
           config.http().host(), server.actualPort());
@@ -180,7 +188,7 @@ public final class App implements AutoCloseable {
   public record Wired(Router router, AuthService auth, TokenBuckets buckets, Optional<ChainWorkers> chainWorkers) {}
 
   /** The periodic chain workers; present only with a chain. */
-  public record ChainWorkers(ConsentRelayer relayer, ConsentIndexer indexer) {}
+  public record ChainWorkers(ConsentRelayer relayer, ConsentIndexer indexer, PurchaseIndexer purchases) {}
 
   /**
    * Builds every component by hand and mounts the routes. Add new domains here: construct their
@@ -208,9 +216,15 @@ public final class App implements AutoCloseable {
     Optional<ConsentRegistryGateway> registry = chain.map(c -> new ConsentRegistryGateway(c.web3j(),
         new TxSender(vertx, c.web3j(), c.operator(), c.chainId()), c.deployment().consentRegistry()));
     ConsentQueries consents = new ConsentQueries(pool);
+    Optional<MarketplaceGateway> market = chain.map(c -> new MarketplaceGateway(c.web3j(),
+        registry.get().sender(), c.deployment().marketplace()));
+    Optional<Deployment> deployment = chain.map(ChainRuntime::deployment);
+    DatasetService datasets = new DatasetService(pool, market, deployment, config.datasets().sampleSize());
     Optional<ChainWorkers> workers = registry.map(r -> new ChainWorkers(
         new ConsentRelayer(vertx, pool, consents, terms, r, work.relayBatchSize(), clock),
         new ConsentIndexer(vertx, pool, consents, r, chain.get().deployment().deployedAtBlock(),
+            work.confirmations()),
+        new PurchaseIndexer(vertx, pool, market.get(), datasets, chain.get().deployment().deployedAtBlock(),
             work.confirmations())));
     ContributionQueries contributions = new ContributionQueries(pool);
 
@@ -228,6 +242,10 @@ public final class App implements AutoCloseable {
         () -> ThreadLocalRandom.current().nextDouble()), json));
     modules.add(new ContributionRoutes(new ContributionService(vertx, domains.map(SigningDomains::provenance),
         contributions, clock, work.submittedAtSkewSeconds()), contributions, json));
+    modules.add(new DatasetRoutes(
+        new DatasetBuilder(pool, deployment.map(Deployment::paymentToken).orElse("0x" + "0".repeat(40))),
+        datasets, new DatasetExporter(vertx, pool, config.datasets().exportParallelParquet()),
+        market.map(m -> new Earnings(pool, m, config.datasets().claimIntervalSeconds())), json, clock));
 
     Optional<String> publicRpcUrl = publicRpcUrl(config, chain);
     modules.add(new ChainInfoRoutes(chain.map(ChainRuntime::deployment), publicRpcUrl, json));

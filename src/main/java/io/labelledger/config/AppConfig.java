@@ -18,7 +18,8 @@ public record AppConfig(
     @NotNull @Valid ChainConfig chain,
     @NotNull @Valid AuthConfig auth,
     @NotNull @Valid LimitsConfig limits,
-    @NotNull @Valid WorkConfig work) {
+    @NotNull @Valid WorkConfig work,
+    @NotNull @Valid DatasetConfig datasets) {
 
   public Path dataPath() {
     return Path.of(dataDir);

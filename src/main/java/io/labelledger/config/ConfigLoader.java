@@ -65,7 +65,11 @@ public final class ConfigLoader {
       "LABELLEDGER_RELAY_INTERVAL_MS", "work.relayIntervalMs",
       "LABELLEDGER_RELAY_BATCH_SIZE", "work.relayBatchSize",
       "LABELLEDGER_INDEX_INTERVAL_MS", "work.indexIntervalMs",
-      "LABELLEDGER_CONFIRMATIONS", "work.confirmations");
+      "LABELLEDGER_CONFIRMATIONS", "work.confirmations",
+      "LABELLEDGER_EXPORT_PARALLEL_PARQUET", "datasets.exportParallelParquet",
+      "LABELLEDGER_SAMPLE_SIZE", "datasets.sampleSize",
+      "LABELLEDGER_CLAIM_INTERVAL_SECONDS", "datasets.claimIntervalSeconds",
+      "LABELLEDGER_PURCHASE_INDEX_INTERVAL_MS", "datasets.purchaseIndexIntervalMs");
 
   /** Secrets: dotted key → environment variable (the variable + "_FILE" names a file holding it). */
   static final Map<String, String> SECRET_KEYS = orderedMap(

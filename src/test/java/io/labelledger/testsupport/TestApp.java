@@ -127,6 +127,11 @@ public final class TestApp implements AutoCloseable {
     await(app.chainWorkers().orElseThrow().indexer().round());
   }
 
+  /** One round of the purchase indexer (DatasetPurchased logs up to the head), awaited. */
+  public void purchases() {
+    await(app.chainWorkers().orElseThrow().purchases().round());
+  }
+
   /** A relaying round then an indexing round: what a signed consent needs to become consent state. */
   public void relayAndIndex() {
     relay();
