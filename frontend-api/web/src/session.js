@@ -48,7 +48,15 @@ export async function signIn(signer) {
     issuedAt: new Date().toISOString(),
   });
   const signature = await signer.signMessage(message);
-  const reply = await api('POST', '/api/auth/siwe', { body: { message, signature }, auth: false });
+  let reply;
+  try {
+    reply = await api('POST', '/api/auth/siwe', { body: { message, signature }, auth: false });
+  } catch (e) {
+    if (e.code === 'SIWE_ISSUED_IN_FUTURE') {
+      throw new Error('This device\'s clock is ahead of the service\'s: set it to the right time and sign in again.');
+    }
+    throw e;
+  }
   setSessionToken(reply.token);
   remember({ token: reply.token, address, expiresAt: reply.expiresAt, kind: signer.kind });
   session.set({ signer, token: reply.token, address, expiresAt: reply.expiresAt, restoring: false, notice: null });

@@ -107,7 +107,8 @@ class DatasetWebIT {
     request.put("downloads", SCREENSHOTS.resolveSibling("downloads").toString());
     request.put("timeoutMs", 90_000);
 
-    JsonNode result = NodeScript.run("browser-tests/buyer.js", request, Duration.ofMinutes(5));
+    JsonNode result = app.clock().followingWallClock(() ->
+        NodeScript.run("browser-tests/buyer.js", request, Duration.ofMinutes(5)));
 
     assertThat(result.get("ok").asBoolean()).as(result.toString()).isTrue();
     for (String kind : List.of("consoleErrors", "pageErrors", "cspViolations", "failedRequests")) {

@@ -140,7 +140,8 @@ class WebAppIT {
     request.put("screenshots", shots.toString());
     request.put("timeoutMs", 90_000);
 
-    JsonNode result = NodeScript.run("browser-tests/contributor.js", request, Duration.ofMinutes(6));
+    JsonNode result = app.clock().followingWallClock(() ->
+        NodeScript.run("browser-tests/contributor.js", request, Duration.ofMinutes(6)));
 
     assertThat(result.get("ok").asBoolean()).as(result.toString()).isTrue();
     JsonNode problems = result.get("problems");
@@ -241,7 +242,8 @@ class WebAppIT {
     request.put("chainId", app.config().chain().chainId());
     request.put("timeoutMs", 90_000);
 
-    JsonNode result = NodeScript.run("browser-tests/injected-wallet.js", request, Duration.ofMinutes(5));
+    JsonNode result = app.clock().followingWallClock(() ->
+        NodeScript.run("browser-tests/injected-wallet.js", request, Duration.ofMinutes(5)));
 
     assertThat(result.get("ok").asBoolean()).as(result.toString()).isTrue();
     assertThat(result.get("address").asText()).isEqualToIgnoringCase(wallet.getAddress());
@@ -269,7 +271,8 @@ class WebAppIT {
     request.put("baseUrl", app.baseUrl());
     request.put("screenshots", SCREENSHOTS.resolve("pages").toString());
 
-    JsonNode result = NodeScript.run("browser-tests/pages.js", request, Duration.ofMinutes(3));
+    JsonNode result = app.clock().followingWallClock(() ->
+        NodeScript.run("browser-tests/pages.js", request, Duration.ofMinutes(3)));
 
     assertThat(result.get("ok").asBoolean()).as(result.toString()).isTrue();
     for (String kind : List.of("consoleErrors", "pageErrors", "cspViolations", "failedRequests")) {
