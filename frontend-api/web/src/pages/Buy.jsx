@@ -24,17 +24,21 @@ function Price({ units, token }) {
   return <span>{token ? tokenAmount(units, token.decimals, token.symbol) : `${units} token units`}</span>;
 }
 
-/** Quality figures as the service reports them: fractions as percentages, the rest as they are. */
+/** Quality figures as the service reports them: rates as percentages, distributions as counts, nothing for null. */
 function Quality({ quality }) {
-  const entries = Object.entries(quality || {});
+  const entries = Object.entries(quality || {}).filter(([, v]) => v !== null && v !== undefined);
   if (!entries.length) return <p class="meta">No quality figures reported.</p>;
+  const show = (k, v) => {
+    if (typeof v === 'number' && /accuracy|confidence|agreement|rate/i.test(k) && v >= 0 && v <= 1) return percent(v, 1);
+    if (v && typeof v === 'object') return Object.entries(v).map(([label, n]) => `${label}: ${n}`).join(', ');
+    return String(v);
+  };
   return (
     <dl class="facts">
       {entries.map(([k, v]) => (
         <div key={k}>
           <dt>{k.replace(/([A-Z])/g, ' $1').toLowerCase()}</dt>
-          <dd>{typeof v === 'number' && v >= 0 && v <= 1 && !Number.isInteger(v) ? percent(v, 1)
-            : typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
+          <dd>{show(k, v)}</dd>
         </div>
       ))}
     </dl>
@@ -205,8 +209,8 @@ function Detail({ id }) {
           <div><dt>content root</dt><dd><Mono title={dataset.contentRoot}>{shortHex(dataset.contentRoot, 8)}</Mono></dd></div>
           <div><dt>terms</dt><dd><Mono title={dataset.termsHash}>{shortHex(dataset.termsHash, 8)}</Mono></dd></div>
           <div><dt>anchored batches</dt><dd>{(dataset.batchIds || []).join(', ') || '—'}</dd></div>
-          {dataset.sharesRule && <div><dt>shares</dt><dd>{dataset.sharesRule}</dd></div>}
         </dl>
+        {dataset.sharesRule && <p class="meta">Shares: {dataset.sharesRule}</p>}
         <p><a href={`#/audit?dataset=${dataset.id}`}>Audit this dataset against the chain</a></p>
       </section>
       <section class="card" aria-labelledby="buy-title">
