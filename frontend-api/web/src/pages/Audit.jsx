@@ -26,6 +26,7 @@ function CheckResult({ check }) {
 
 export function AuditPage() {
   const [catalogue, setCatalogue] = useState({ loading: true });
+  const [bundles, setBundles] = useState(null); // whether the service serves audit bundles
   // #/audit?dataset=ID (the dataset page links here) preselects a dataset
   const [datasetId, setDatasetId] = useState(() => new URLSearchParams(window.location.hash.split('?')[1] || '').get('dataset') || '');
   const [file, setFile] = useState(null);
@@ -38,6 +39,9 @@ export function AuditPage() {
 
   useEffect(() => {
     api('GET', '/api/datasets', { auth: false }).then((c) => setCatalogue({ c }), (e) => setCatalogue({ error: e }));
+    // a bundle of no dataset: the route refuses the id when it exists, and is unknown when it does not
+    api('GET', '/api/datasets/0/audit-bundle', { auth: false }).then(() => setBundles(true),
+      (e) => setBundles(!isMissingRoute(e)));
     api('GET', '/api/chain', { auth: false }).then((info) => {
       if (info.rpcUrl) {
         setRpcUrl(info.rpcUrl);
@@ -46,7 +50,7 @@ export function AuditPage() {
     }, () => {});
   }, []);
 
-  const serviceWaiting = catalogue.error && isMissingRoute(catalogue.error);
+  const serviceWaiting = bundles === false || Boolean(catalogue.error && isMissingRoute(catalogue.error));
   const datasets = catalogue.c ? (catalogue.c.datasets || catalogue.c.items || []) : [];
 
   async function run(e) {
@@ -89,8 +93,8 @@ export function AuditPage() {
       <p class="lead">Check a dataset's public audit bundle against the chain yourself, in this page: every signature,
         every inclusion proof, every consent, the listed roots and the payouts. Only the chain is trusted.</p>
       {serviceWaiting && (
-        <Note kind="waiting">This service does not publish datasets or their audit bundles yet (not available on this
-          service yet). You can still verify an audit bundle file (format version 1) here.</Note>
+        <Note kind="waiting">This service does not publish audit bundles yet (not available on this service yet). You
+          can still verify an audit bundle file (format version 1) here.</Note>
       )}
       <form class="card stack" onSubmit={run} aria-labelledby="audit-form-title">
         <h2 id="audit-form-title">Bundle and chain</h2>
