@@ -23,7 +23,7 @@ main(async (req) => {
     await page.goto(`${req.baseUrl}/#/audit`);
     await page.getByRole('heading', { level: 1, name: 'Audit a dataset' }).waitFor();
     await page.getByLabel('Chain JSON-RPC endpoint').waitFor();
-    await page.waitForTimeout(1000);
+    await page.locator('section[data-ready="yes"]').waitFor();
     const auditWaiting = await page.locator('section[data-waiting]').count() > 0;
     const rpcPrefilled = await page.getByLabel('Chain JSON-RPC endpoint').inputValue();
     await page.locator('#audit-file').setInputFiles({

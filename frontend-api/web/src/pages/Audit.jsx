@@ -88,7 +88,7 @@ export function AuditPage() {
   })();
 
   return (
-    <section data-waiting={serviceWaiting ? 'audit' : undefined}>
+    <section data-waiting={serviceWaiting ? 'audit' : undefined} data-ready={bundles !== null && !catalogue.loading ? 'yes' : undefined}>
       <PageTitle title="Audit">Audit a dataset</PageTitle>
       <p class="lead">Check a dataset's public audit bundle against the chain yourself, in this page: every signature,
         every inclusion proof, every consent, the listed roots and the payouts. Only the chain is trusted.</p>
