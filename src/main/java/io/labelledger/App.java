@@ -17,6 +17,7 @@ import io.labelledger.config.AppConfig;
 import io.labelledger.config.ConfigException;
 import io.labelledger.config.ConfigLoader;
 import io.labelledger.chain.ConsentRegistryGateway;
+import io.labelledger.chain.ProvenanceRegistryGateway;
 import io.labelledger.chain.TxSender;
 import io.labelledger.chain.MarketplaceGateway;
 import io.labelledger.consent.ConsentIndexer;
@@ -36,6 +37,13 @@ import io.labelledger.dataset.DatasetService;
 import io.labelledger.dataset.Earnings;
 import io.labelledger.dataset.PurchaseIndexer;
 import io.labelledger.db.DatabaseCoordinates;
+import io.labelledger.indexer.AnchorFollower;
+import io.labelledger.indexer.ChainIndexer;
+import io.labelledger.indexer.MarketFollower;
+import io.labelledger.provenance.AnchorQueries;
+import io.labelledger.provenance.Anchorer;
+import io.labelledger.provenance.ProofQueries;
+import io.labelledger.provenance.ProofRoutes;
 import io.labelledger.db.EmbeddedDatabase;
 import io.labelledger.db.Migrations;
 import io.labelledger.db.Pools;
@@ -71,6 +79,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -115,7 +124,7 @@ public final class App implements AutoCloseable {
       System.exit(2);
       return;
     }
-    NodeChainRuntime chain = NodeChainRuntime.start(config.chain(), config.dataPath(),
+    NodeChainRuntime chain = NodeChainRuntime.start(config.chain(), config.anchor().key(), config.dataPath(),
         Path.of(System.getProperty("labelledger.nodeDir", "node")));
     Deployment d = chain.deployment();
     System.out.printf("""
@@ -169,6 +178,7 @@ public final class App implements AutoCloseable {
         w.relayer().start(config.work().relayIntervalMs());
         w.indexer().start(config.work().indexIntervalMs());
         w.purchases().start(config.datasets().purchaseIndexIntervalMs());
+        w.anchorer().start(config.anchor().intervalMs());
       });
       LOG.info("LabelLedger listening on http://{}:{}/ (API under /api, health under /health)",
           config.http().host(), server.actualPort());
@@ -187,8 +197,12 @@ public final class App implements AutoCloseable {
   /** What {@link #wire} builds: the router, and the parts housekeeping timers and workers need. */
   public record Wired(Router router, AuthService auth, TokenBuckets buckets, Optional<ChainWorkers> chainWorkers) {}
 
-  /** The periodic chain workers; present only with a chain. */
-  public record ChainWorkers(ConsentRelayer relayer, ConsentIndexer indexer, PurchaseIndexer purchases) {}
+  /**
+   * The periodic chain workers; present only with a chain. The indexer follows consents, anchors
+   * and the marketplace's listings, purchases and claims; the purchase indexer keeps dataset licences and notices.
+   */
+  public record ChainWorkers(ConsentRelayer relayer, ChainIndexer indexer, Anchorer anchorer,
+      PurchaseIndexer purchases) {}
 
   /**
    * Builds every component by hand and mounts the routes. Add new domains here: construct their
@@ -220,10 +234,16 @@ public final class App implements AutoCloseable {
         registry.get().sender(), c.deployment().marketplace()));
     Optional<Deployment> deployment = chain.map(ChainRuntime::deployment);
     DatasetService datasets = new DatasetService(pool, market, deployment, config.datasets().sampleSize());
+    Optional<ProvenanceRegistryGateway> provenance = chain.map(c -> new ProvenanceRegistryGateway(c.web3j(),
+        c.anchorer(), c.chainId(), c.deployment().provenanceRegistry()));
     Optional<ChainWorkers> workers = registry.map(r -> new ChainWorkers(
         new ConsentRelayer(vertx, pool, consents, terms, r, work.relayBatchSize(), clock),
-        new ConsentIndexer(vertx, pool, consents, r, chain.get().deployment().deployedAtBlock(),
-            work.confirmations()),
+        new ChainIndexer(vertx, pool, r::blockNumber, List.of(new ConsentIndexer(consents, r),
+            new AnchorFollower(provenance.get()),
+            new MarketFollower(chain.get().web3j(), chain.get().deployment().marketplace())),
+            chain.get().deployment().deployedAtBlock(), work.confirmations()),
+        new Anchorer(vertx, pool, new AnchorQueries(pool), provenance.get(), config.anchor(), work.confirmations(),
+            metrics.registry()),
         new PurchaseIndexer(vertx, pool, market.get(), datasets, chain.get().deployment().deployedAtBlock(),
             work.confirmations())));
     ContributionQueries contributions = new ContributionQueries(pool);
@@ -246,13 +266,16 @@ public final class App implements AutoCloseable {
         new DatasetBuilder(pool, deployment.map(Deployment::paymentToken).orElse("0x" + "0".repeat(40))),
         datasets, new DatasetExporter(vertx, pool, config.datasets().exportParallelParquet()),
         market.map(m -> new Earnings(pool, m, config.datasets().claimIntervalSeconds())), json, clock));
+    modules.add(new ProofRoutes(new ProofQueries(pool), json, chain.map(c -> c.deployment().provenanceRegistry()),
+        config.chain().chainId()));
 
     Optional<String> publicRpcUrl = publicRpcUrl(config, chain);
     modules.add(new ChainInfoRoutes(chain.map(ChainRuntime::deployment), publicRpcUrl, json));
 
     List<HealthCheck> checks = new ArrayList<>(List.of(new DatabaseHealthCheck(pool)));
     chain.ifPresent(c -> checks.add(c.health()));
-    HealthRoutes health = new HealthRoutes(checks, chain.isPresent() ? List.of() : List.of("chain"));
+    // the chain is not needed to accept contributions: its outage degrades readiness, never fails it
+    HealthRoutes health = new HealthRoutes(checks, chain.isPresent() ? List.of() : List.of("chain"), Set.of("chain"));
 
     TokenBuckets buckets = new TokenBuckets(limits.rateLimit().requestsPerSecond(), limits.rateLimit().burst(),
         System::nanoTime);
@@ -305,7 +328,7 @@ public final class App implements AutoCloseable {
     return pool;
   }
 
-  /** The relayer and indexer (also run by their timers): tests and tools run a round on demand. */
+  /** The relayer, indexer and anchorer (also run by their timers): tests and tools run a round on demand. */
   public Optional<ChainWorkers> chainWorkers() {
     return chainWorkers;
   }

@@ -182,6 +182,7 @@ public final class IngestBench {
     r.put("baseline_tx_per_s", Math.round(txPerS * 10) / 10.0);
     r.put("native_secp256k1", Signatures.isNative());
     r.put("first_refusal", sent.firstRefusal());
+    r.put("anchoring", AnchorFigures.after(app.pool(), 120)); // the anchorer ran throughout: what it paid
     return r;
   }
 

@@ -19,7 +19,8 @@ public record AppConfig(
     @NotNull @Valid AuthConfig auth,
     @NotNull @Valid LimitsConfig limits,
     @NotNull @Valid WorkConfig work,
-    @NotNull @Valid DatasetConfig datasets) {
+    @NotNull @Valid DatasetConfig datasets,
+    @NotNull @Valid AnchorConfig anchor) {
 
   public Path dataPath() {
     return Path.of(dataDir);

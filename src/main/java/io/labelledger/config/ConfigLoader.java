@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
+import org.web3j.utils.Numeric;
 
 /**
  * Reads the configuration once: bundled defaults, then the user's YAML file, then environment
@@ -69,12 +70,19 @@ public final class ConfigLoader {
       "LABELLEDGER_EXPORT_PARALLEL_PARQUET", "datasets.exportParallelParquet",
       "LABELLEDGER_SAMPLE_SIZE", "datasets.sampleSize",
       "LABELLEDGER_CLAIM_INTERVAL_SECONDS", "datasets.claimIntervalSeconds",
-      "LABELLEDGER_PURCHASE_INDEX_INTERVAL_MS", "datasets.purchaseIndexIntervalMs");
+      "LABELLEDGER_PURCHASE_INDEX_INTERVAL_MS", "datasets.purchaseIndexIntervalMs",
+      "LABELLEDGER_ANCHOR_INTERVAL_MS", "anchor.intervalMs",
+      "LABELLEDGER_ANCHOR_MAX_BATCH_SIZE", "anchor.maxBatchSize",
+      "LABELLEDGER_ANCHOR_MAX_BATCH_AGE_MS", "anchor.maxBatchAgeMs",
+      "LABELLEDGER_ANCHOR_REPLACE_AFTER_MS", "anchor.replaceAfterMs",
+      "LABELLEDGER_ANCHOR_GAS_BUMP_PERCENT", "anchor.gasBumpPercent",
+      "LABELLEDGER_ANCHOR_MAX_GAS_PRICE_GWEI", "anchor.maxGasPriceGwei");
 
   /** Secrets: dotted key → environment variable (the variable + "_FILE" names a file holding it). */
   static final Map<String, String> SECRET_KEYS = orderedMap(
       "database.password", "LABELLEDGER_DB_PASSWORD",
       "chain.relayerKey", "LABELLEDGER_RELAYER_KEY",
+      "anchor.key", "LABELLEDGER_ANCHORER_KEY",
       "auth.operatorToken", "LABELLEDGER_OPERATOR_TOKEN");
 
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
@@ -235,6 +243,16 @@ public final class ConfigLoader {
       Secret relayerKey = config.chain().relayerKey();
       if (relayerKey != null && !relayerKey.reveal().matches("(0x)?[0-9a-fA-F]{64}")) {
         problems.add("chain.relayerKey: must be a private key of 32 bytes in hex (the value is not shown)");
+      }
+      Secret anchorerKey = config.anchor().key();
+      if (anchorerKey != null && !anchorerKey.reveal().matches("(0x)?[0-9a-fA-F]{64}")) {
+        problems.add("anchor.key: must be a private key of 32 bytes in hex (the value is not shown)");
+      } else if (anchorerKey != null && relayerKey != null
+          && Numeric.cleanHexPrefix(anchorerKey.reveal()).equalsIgnoreCase(Numeric.cleanHexPrefix(relayerKey.reveal()))) {
+        problems.add("anchor.key: must differ from chain.relayerKey (two senders on one key would fight over nonces)");
+      }
+      if (anchorerKey == null && !config.chain().local()) {
+        problems.add("anchor.key: required with chain.rpcUrl (set LABELLEDGER_ANCHORER_KEY or LABELLEDGER_ANCHORER_KEY_FILE)");
       }
       Secret operatorToken = config.auth().operatorToken();
       if (operatorToken != null && operatorToken.length() < 16) {

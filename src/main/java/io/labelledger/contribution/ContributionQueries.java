@@ -83,19 +83,31 @@ public final class ContributionQueries {
         });
   }
 
-  /** A stored contribution as its contributor sees it. */
+  /**
+   * A stored contribution as its contributor sees it, with where its anchor stands: {@code anchor}
+   * is pending (not in a batch yet), batched, sent, mined (waiting for confirmations) or anchored;
+   * {@code batchId} is the contract's batch id once mined. The proof is at
+   * {@code GET /api/contributions/{id}/proof}.
+   */
   public record View(long id, long campaignId, long itemId, String answer, String termsHash, long submittedAt,
-      String digest, String status, Instant createdAt) {}
+      String digest, String status, Instant createdAt, String anchor, Long batchId, String txHash, Long blockNumber) {}
 
   public Future<List<View>> byContributor(String contributor, long afterId, int limit) {
-    return pool.preparedQuery("select id, campaign_id, item_id, answer, terms_hash, submitted_at, digest, status, "
-            + "created_at from contributions where contributor = $1 and id > $2 order by id limit $3")
+    return pool.preparedQuery("select c.id, c.campaign_id, c.item_id, c.answer, c.terms_hash, c.submitted_at, c.digest, "
+            + "c.status, c.created_at, b.state as batch_state, b.chain_batch_id, b.tx_hash, b.block_number "
+            + "from contributions c left join anchor_batches b on b.id = c.batch_id "
+            + "where c.contributor = $1 and c.id > $2 order by c.id limit $3")
         .execute(Tuple.of(contributor, afterId, limit)).map(rows -> {
           List<View> out = new ArrayList<>();
-          rows.forEach(row -> out.add(new View(row.getLong("id"), row.getLong("campaign_id"), row.getLong("item_id"),
-              row.getString("answer"), row.getString("terms_hash"), row.getLong("submitted_at"),
-              Hex.encode(row.getBuffer("digest").getBytes()), row.getString("status"),
-              row.getOffsetDateTime("created_at").toInstant())));
+          rows.forEach(row -> {
+            String batchState = row.getString("batch_state");
+            out.add(new View(row.getLong("id"), row.getLong("campaign_id"), row.getLong("item_id"),
+                row.getString("answer"), row.getString("terms_hash"), row.getLong("submitted_at"),
+                Hex.encode(row.getBuffer("digest").getBytes()), row.getString("status"),
+                row.getOffsetDateTime("created_at").toInstant(),
+                batchState == null ? "pending" : "built".equals(batchState) ? "batched" : batchState,
+                row.getLong("chain_batch_id"), row.getString("tx_hash"), row.getLong("block_number")));
+          });
           return out;
         });
   }

@@ -77,7 +77,10 @@ public enum ErrorCode {
   DATASET_ALREADY_LISTED(409, "dataset %s is already %s"),
   LICENCE_REQUIRED(403, "%s holds no on-chain licence for dataset %s (DataMarketplace id %s); see GET /api/datasets/%s/purchase"),
   NOTHING_TO_CLAIM(409, "nothing is owed to %s now"),
-  CLAIM_TOO_SOON(429, "the operator already sent claims for %s at %s; the next may be sent after %s");
+  CLAIM_TOO_SOON(429, "the operator already sent claims for %s at %s; the next may be sent after %s"),
+
+  // provenance
+  CONTRIBUTION_NOT_FOUND(404, "no contribution %s that you may read");
 
   private final int status;
   private final String template;
