@@ -89,7 +89,7 @@ public final class ChaosBench {
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args.length > 0 ? args[0] : "target/bench");
     Path nodeDir = Path.of(args.length > 1 ? args[1] : "node");
-    int n = Integer.getInteger("chaos.contributions", 5_200);
+    int n = Integer.getInteger("chaos.contributions", 5_050);
     int accounts = Integer.getInteger("chaos.accounts", 40);
     ChaosBench bench = new ChaosBench(out.resolveSibling("chaos"), nodeDir, n, accounts,
         new PortRange(Integer.getInteger("chaos.portBase", 0)));
