@@ -63,7 +63,7 @@ class DatasetWebIT {
       answerAll(WorkFixtures.consenting(app, chain, terms), campaign, "yes");
     }
     DatasetPrerequisites.aggregateByMajority(app.database(), campaign);
-    anchorEverything(campaign);
+    DatasetPrerequisites.anchorAll(app, campaign);
     Reply built = app.postJson("/api/campaigns/" + campaign + "/datasets",
         Map.of("price", PRICE.toString(), "name", "Web reviews"), TestApp.OPERATOR_TOKEN);
     assertThat(built.status()).as(built.body()).isEqualTo(201);
@@ -78,25 +78,6 @@ class DatasetWebIT {
     if (app != null) {
       app.close();
     }
-  }
-
-  /** Runs the service's own anchorer until every contribution of the campaign is in a mined batch. */
-  private static void anchorEverything(long campaign) throws Exception {
-    for (int round = 0; round < 20; round++) {
-      app.anchor();
-      try (var c = io.labelledger.testsupport.TestDatabase.connect(app.database());
-          var q = c.prepareStatement("select count(*) from contributions c left join anchor_batches b on b.id = c.batch_id"
-              + " where c.campaign_id = ? and b.block_number is null")) {
-        q.setLong(1, campaign);
-        try (var rs = q.executeQuery()) {
-          rs.next();
-          if (rs.getLong(1) == 0) {
-            return;
-          }
-        }
-      }
-    }
-    throw new AssertionError("the anchorer did not anchor campaign " + campaign);
   }
 
   private static void answerAll(Contributor c, long campaign, String answer) {
