@@ -68,6 +68,8 @@ import io.labelledger.signing.SigningDomains;
 import io.labelledger.task.TaskQueries;
 import io.labelledger.task.TaskRoutes;
 import io.labelledger.task.TaskService;
+import io.labelledger.web.ChainInfoRoutes;
+import io.labelledger.web.WebApp;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -283,6 +285,9 @@ public final class App implements AutoCloseable {
     modules.add(new ProofRoutes(new ProofQueries(pool), json, chain.map(c -> c.deployment().provenanceRegistry()),
         config.chain().chainId()));
 
+    Optional<String> publicRpcUrl = publicRpcUrl(config, chain);
+    modules.add(new ChainInfoRoutes(chain.map(ChainRuntime::deployment), publicRpcUrl, json));
+
     List<HealthCheck> checks = new ArrayList<>(List.of(new DatabaseHealthCheck(pool)));
     chain.ifPresent(c -> checks.add(c.health()));
     // the chain is not needed to accept contributions: its outage degrades readiness, never fails it
@@ -298,12 +303,26 @@ public final class App implements AutoCloseable {
     router.route("/api/*").handler(new Authenticator(auth, config.auth().operatorToken()));
     router.route("/api/*").handler(new RateLimitHandler(buckets, Authenticator::rateLimitKey));
     modules.forEach(module -> module.mount(router));
+    new WebApp(publicRpcUrl.map(WebApp::origin)).mount(router);
     router.route().failureHandler(failures);
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);
     router.errorHandler(413, failures);
     router.errorHandler(500, failures);
     return new Wired(router, auth, buckets, workers, quality);
+  }
+
+  /**
+   * The JSON-RPC URL browsers are given: the configured public one, else the local Ganache's when
+   * the service started it (loopback, no credentials), else none: a configured {@code rpcUrl} may
+   * carry a provider's API key and is never published.
+   */
+  private static Optional<String> publicRpcUrl(AppConfig config, Optional<ChainRuntime> chain) {
+    String configured = config.chain().publicRpcUrl();
+    if (configured != null && !configured.isBlank()) {
+      return Optional.of(configured);
+    }
+    return config.chain().local() ? chain.map(ChainRuntime::rpcUrl) : Optional.empty();
   }
 
   private static void startHousekeeping(Vertx vertx, Wired wired) {

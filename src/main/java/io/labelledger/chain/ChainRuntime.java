@@ -14,6 +14,9 @@ public interface ChainRuntime extends AutoCloseable {
   /** The chain id SIWE messages and EIP-712 domains must carry; must equal {@code chain.chainId}. */
   long chainId();
 
+  /** The node's JSON-RPC address as the service reaches it (may carry credentials: never publish it as is). */
+  String rpcUrl();
+
   /** The node's client. Use {@code sendAsync()} (or a worker thread): {@code send()} blocks. */
   Web3j web3j();
 

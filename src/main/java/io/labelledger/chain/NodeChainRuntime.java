@@ -209,6 +209,7 @@ public final class NodeChainRuntime implements ChainRuntime {
     return web3j;
   }
 
+  @Override
   public String rpcUrl() {
     return rpcUrl;
   }

@@ -51,6 +51,7 @@ public final class ConfigLoader {
       "LABELLEDGER_CHAIN_ID", "chain.chainId",
       "LABELLEDGER_CHAIN_PORT", "chain.localPort",
       "LABELLEDGER_FEE_BPS", "chain.feeBps",
+      "LABELLEDGER_PUBLIC_RPC_URL", "chain.publicRpcUrl",
       "LABELLEDGER_SIWE_DOMAIN", "auth.siweDomain",
       "LABELLEDGER_SESSION_TTL_SECONDS", "auth.sessionTtlSeconds",
       "LABELLEDGER_NONCE_TTL_SECONDS", "auth.nonceTtlSeconds",

@@ -65,7 +65,8 @@ class DatasetMarketIT {
   @BeforeAll
   static void start(TestChain testChain) throws Exception {
     chain = testChain;
-    app = TestApp.start("dataset_market", Map.of("LABELLEDGER_CLAIM_INTERVAL_SECONDS", "3600"), chain);
+    app = TestApp.start("dataset_market", Map.of("LABELLEDGER_CLAIM_INTERVAL_SECONDS", "3600",
+        "LABELLEDGER_ANCHOR_MAX_BATCH_AGE_MS", "0"), chain);
     DatasetPrerequisites.ensureSchema(app.database());
     terms = app.publishTerms("You may sell my labels for model training.");
     campaign = WorkFixtures.campaign(app, terms, 5, 0.0);
@@ -79,7 +80,7 @@ class DatasetMarketIT {
     }
     answerAll(sloppy, "no");
     DatasetPrerequisites.aggregateByMajority(app.database(), campaign);
-    DatasetPrerequisites.anchorAll(app.database(), campaign);
+    DatasetPrerequisites.anchorAll(app, campaign);
   }
 
   @AfterAll

@@ -2,15 +2,18 @@ package io.labelledger.dataset;
 
 import io.labelledger.db.DatabaseCoordinates;
 import io.labelledger.testsupport.TestDatabase;
+import io.labelledger.testsupport.TestApp;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * What the quality and anchoring work leaves in the database, written with SQL for the dataset
- * tests: the columns they fill in (created here only when their migrations are not in this build)
- * and their outcomes: majority labels with confidence, accepted/rejected contributions, and every
- * contribution in a mined anchor batch.
+ * What the quality work leaves in the database, written with SQL for the dataset tests: the
+ * columns it fills in (created here only when its migration is not in this build) and its outcomes,
+ * majority labels with confidence and accepted/rejected contributions. Anchoring is the service's
+ * own anchorer's ({@link #anchorAll}), now that it is in the build.
  */
 final class DatasetPrerequisites {
   private DatasetPrerequisites() {}
@@ -40,12 +43,26 @@ final class DatasetPrerequisites {
         """.formatted(campaignId));
   }
 
-  /** Puts every contribution of the campaign in one anchor batch mined at block 1. */
-  static void anchorAll(DatabaseCoordinates db, long campaignId) throws SQLException {
-    exec(db, """
-        insert into anchor_batches (id, block_number) values (%1$d, 1) on conflict do nothing;
-        update contributions set batch_id = %1$d, leaf_index = id where campaign_id = %1$d;
-        """.formatted(campaignId));
+  /**
+   * Anchors every contribution of the campaign with the service's own anchorer (rounds run until
+   * each is in a mined batch; the app needs anchor.maxBatchAgeMs 0 so that small batches close).
+   */
+  static void anchorAll(TestApp app, long campaignId) throws SQLException {
+    for (int round = 0; round < 20; round++) {
+      app.anchor();
+      try (Connection c = TestDatabase.connect(app.database());
+          PreparedStatement q = c.prepareStatement("select count(*) from contributions c"
+              + " left join anchor_batches b on b.id = c.batch_id where c.campaign_id = ? and b.block_number is null")) {
+        q.setLong(1, campaignId);
+        try (ResultSet rs = q.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) == 0) {
+            return;
+          }
+        }
+      }
+    }
+    throw new AssertionError("the anchorer did not anchor every contribution of campaign " + campaignId);
   }
 
   private static void exec(DatabaseCoordinates db, String sql) throws SQLException {
