@@ -66,7 +66,8 @@ import org.web3j.utils.Numeric;
  * <p>Everything is the default configuration except the ports, the data directory, the SIWE
  * domain (the service's address here), the operator token, the rate limits (every client here is
  * 127.0.0.1, and anonymous sign-in is limited per IP) and (for set-up only) the consent relay
- * interval and batch size and the index interval. Sizes and ports: {@code --contributions --accounts
+ * interval and batch size, the index interval and the lease time (all tasks are leased before the
+ * timed phase). Sizes and ports: {@code --contributions --accounts
  * --concurrency --baseline-tx --service-java-opts --hook}, and {@code LABELLEDGER_HTTP_PORT},
  * {@code LABELLEDGER_DB_EMBEDDED_PORT}, {@code LABELLEDGER_CHAIN_PORT} (free ports when unset),
  * {@code LABELLEDGER_DATA_DIR} (the bench uses its {@code bench-ingest} subdirectory, wiped first).
@@ -169,6 +170,10 @@ public final class IngestBench {
     // time); on a busy machine that outlasts the RPC client's timeout, so set-up relays smaller ones
     env.put("LABELLEDGER_RELAY_BATCH_SIZE", "20");
     env.put("LABELLEDGER_RELAY_INTERVAL_MS", "250");
+    // every task is leased before the timed phase starts; on a busy machine leasing 50,000 can take
+    // longer than the default lease (10 min), and a lease expiring before its answer is sent would
+    // be refused (LEASE_EXPIRED): the bench measures ingestion, not the lease time
+    env.put("LABELLEDGER_LEASE_TTL_SECONDS", "7200");
     env.put("LABELLEDGER_INDEX_INTERVAL_MS", "250");
     base = "http://127.0.0.1:" + httpPort;
 
