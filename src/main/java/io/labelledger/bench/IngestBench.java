@@ -206,7 +206,7 @@ public final class IngestBench {
     for (int i = 0; i < accounts; i++) {
       keys.add(Credentials.create(Keys.createEcKeyPair()));
     }
-    ExecutorService pool = Executors.newFixedThreadPool(16);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
     List<String> tokens = parallel(pool, keys, key -> signIn(key, env.get("LABELLEDGER_SIWE_DOMAIN"),
         deployment.chainId()));
     parallel(pool, keys.size(), i -> consent(keys.get(i), tokens.get(i), terms, deployment));
