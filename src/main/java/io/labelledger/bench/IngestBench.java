@@ -15,14 +15,6 @@ import io.labelledger.consent.ConsentMessages;
 import io.labelledger.db.EmbeddedDatabase;
 import io.labelledger.contribution.ContributionMessage;
 import io.labelledger.signing.SignedTypes;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -44,12 +36,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.Sign;
@@ -77,7 +66,8 @@ import org.web3j.utils.Numeric;
  * <p>Everything is the default configuration except the ports, the data directory, the SIWE
  * domain (the service's address here), the operator token, the rate limits (every client here is
  * 127.0.0.1, and anonymous sign-in is limited per IP) and (for set-up only) the consent relay
- * interval and batch size and the index interval. Sizes and ports: {@code --contributions --accounts
+ * interval and batch size, the index interval and the lease time (all tasks are leased before the
+ * timed phase). Sizes and ports: {@code --contributions --accounts
  * --concurrency --baseline-tx --service-java-opts --hook}, and {@code LABELLEDGER_HTTP_PORT},
  * {@code LABELLEDGER_DB_EMBEDDED_PORT}, {@code LABELLEDGER_CHAIN_PORT} (free ports when unset),
  * {@code LABELLEDGER_DATA_DIR} (the bench uses its {@code bench-ingest} subdirectory, wiped first).
@@ -180,6 +170,10 @@ public final class IngestBench {
     // time); on a busy machine that outlasts the RPC client's timeout, so set-up relays smaller ones
     env.put("LABELLEDGER_RELAY_BATCH_SIZE", "20");
     env.put("LABELLEDGER_RELAY_INTERVAL_MS", "250");
+    // every task is leased before the timed phase starts; on a busy machine leasing 50,000 can take
+    // longer than the default lease (10 min), and a lease expiring before its answer is sent would
+    // be refused (LEASE_EXPIRED): the bench measures ingestion, not the lease time
+    env.put("LABELLEDGER_LEASE_TTL_SECONDS", "7200");
     env.put("LABELLEDGER_INDEX_INTERVAL_MS", "250");
     base = "http://127.0.0.1:" + httpPort;
 
@@ -496,96 +490,36 @@ public final class IngestBench {
 
   /**
    * Sends every body once, {@code concurrency} requests in flight on as many keep-alive
-   * connections; the replies are kept as they came and read after the clock stops.
+   * connections ({@link RawHttpLoad}: requests serialised beforehand, one client thread); the
+   * replies are read after the clock stops.
    */
   private Sent send(List<byte[]> bodies, List<String> tokens) throws Exception {
-    Vertx vertx = Vertx.vertx();
-    try {
-      URI uri = URI.create(base);
-      int concurrency = options.concurrency();
-      HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(uri.getHost())
-          .setDefaultPort(uri.getPort()).setKeepAlive(true).setPipelining(false),
-          new PoolOptions().setHttp1MaxSize(concurrency));
-      Buffer[] payloads = bodies.stream().map(Buffer::buffer).toArray(Buffer[]::new);
-      String[] authorization = tokens.stream().map(t -> "Bearer " + t).toArray(String[]::new);
-      double[] latencies = new double[bodies.size()];
-      int[] status = new int[bodies.size()];
-      Buffer[] replies = new Buffer[bodies.size()];
-      String[] errors = new String[bodies.size()];
-      warmUp(vertx, client, concurrency);
-      AtomicInteger next = new AtomicInteger();
-      AtomicLong done = new AtomicLong();
-      CompletableFuture<Void> finished = new CompletableFuture<>();
-      long start = System.nanoTime();
-      Runnable[] pump = new Runnable[1];
-      pump[0] = () -> {
-        int i = next.getAndIncrement();
-        if (i >= bodies.size()) {
-          return;
-        }
-        long t = System.nanoTime();
-        client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/contributions")
-                .putHeader("Authorization", authorization[i])
-                .putHeader("Content-Type", "application/json"))
-            .compose(req -> req.send(payloads[i]))
-            .compose(resp -> resp.body().map(body -> {
-              status[i] = resp.statusCode();
-              return body;
-            }))
-            .onComplete(ar -> {
-              latencies[i] = (System.nanoTime() - t) / 1e6;
-              if (ar.succeeded()) {
-                replies[i] = ar.result();
-              } else {
-                errors[i] = ar.cause().toString();
-              }
-              if (done.incrementAndGet() == bodies.size()) {
-                finished.complete(null);
-              } else {
-                pump[0].run();
-              }
-            });
-      };
-      vertx.runOnContext(v -> {
-        for (int c = 0; c < concurrency; c++) {
-          pump[0].run();
-        }
-      });
-      finished.get(30, TimeUnit.MINUTES);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      List<Receipt> receipts = new ArrayList<>();
-      String refusal = null;
-      for (int i = 0; i < bodies.size(); i++) {
-        if (status[i] == 201 || status[i] == 200) {
-          JsonNode reply = JSON.readTree(replies[i].getBytes());
-          receipts.add(new Receipt(reply.get("id").asLong(), reply.get("digest").asText()));
-        } else if (refusal == null) {
-          refusal = errors[i] != null ? errors[i] : status[i] + " " + replies[i];
-        }
-      }
-      return new Sent(receipts, seconds, latencies, refusal);
-    } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    URI uri = URI.create(base);
+    var address = new java.net.InetSocketAddress(uri.getHost(), uri.getPort());
+    String host = uri.getHost() + ":" + uri.getPort();
+    byte[][] requests = new byte[bodies.size()][];
+    for (int i = 0; i < requests.length; i++) {
+      requests[i] = RawHttpLoad.request("POST", host, "/api/contributions",
+          new String[] {"Authorization: Bearer " + tokens.get(i), "Content-Type: application/json"}, bodies.get(i));
     }
-  }
+    // connections opened and both sides' first-use paths run before the clock starts
+    byte[][] warmUp = new byte[options.concurrency() * 4][];
+    Arrays.fill(warmUp, RawHttpLoad.request("GET", host, "/health/live", new String[0], new byte[0]));
+    RawHttpLoad.run(address, warmUp, options.concurrency());
 
-  /**
-   * Opens the client's connections and runs its first-use initialisation (Netty's allocator
-   * registers its JFR events on first allocation, which takes seconds on a busy machine) before
-   * the clock starts: {@code GET /health/live} on every connection, a few times.
-   */
-  private static void warmUp(Vertx vertx, HttpClient client, int concurrency) throws Exception {
-    List<Future<Integer>> calls = new ArrayList<>();
-    CompletableFuture<Void> sent = new CompletableFuture<>();
-    vertx.runOnContext(v -> {
-      for (int i = 0; i < concurrency * 4; i++) {
-        calls.add(client.request(HttpMethod.GET, "/health/live").compose(req -> req.send())
-            .compose(resp -> resp.body().map(b -> resp.statusCode())));
+    RawHttpLoad.Result r = RawHttpLoad.run(address, requests, options.concurrency());
+    List<Receipt> receipts = new ArrayList<>();
+    String refusal = null;
+    for (int i = 0; i < requests.length; i++) {
+      if (r.status()[i] == 201 || r.status()[i] == 200) {
+        JsonNode reply = JSON.readTree(r.body()[i]);
+        receipts.add(new Receipt(reply.get("id").asLong(), reply.get("digest").asText()));
+      } else if (refusal == null) {
+        refusal = r.error()[i] != null ? r.error()[i]
+            : r.status()[i] + " " + new String(r.body()[i], StandardCharsets.UTF_8);
       }
-      sent.complete(null);
-    });
-    sent.get(30, TimeUnit.SECONDS);
-    Future.all(calls).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    }
+    return new Sent(receipts, r.seconds(), r.latencyMs(), refusal);
   }
 
   /** How many of the acknowledged contributions PostgreSQL holds, with the id and digest acknowledged. */
