@@ -62,18 +62,23 @@ export function goldOf(c) {
   return null;
 }
 
-/** A summary of gold accuracy from the reply's own summary if it has one, else from the rows. */
-export function goldSummary(reply, rows) {
-  const s = reply && (reply.gold || reply.quality || reply.accuracy);
-  if (s && typeof s === 'object') {
-    const answered = num(s.answered ?? s.goldAnswered ?? s.total);
-    const correct = num(s.correct ?? s.goldCorrect);
-    if (answered !== null && correct !== null) {
-      return { answered, correct, status: s.status ?? null, accuracy: num(s.accuracy) };
-    }
-    if (num(s.accuracy) !== null) {
-      return { answered: null, correct: null, accuracy: num(s.accuracy), status: s.status ?? null };
-    }
+/**
+ * Gold figures: the service's per-campaign `scores` (quality: goldSeen, goldCorrect, the smoothed
+ * goldAccuracy, the accuracy floor) for `campaignId`, or added up over every campaign when it is
+ * undefined; null when the service reports none.
+ */
+export function goldSummary(reply, rows, campaignId) {
+  const scores = reply && Array.isArray(reply.scores) ? reply.scores : null;
+  if (scores) {
+    const mine = scores.filter((sc) => campaignId === undefined || sc.campaignId === campaignId);
+    if (!mine.length) return null;
+    const answered = mine.reduce((n, sc) => n + (num(sc.goldSeen) || 0), 0);
+    const correct = mine.reduce((n, sc) => n + (num(sc.goldCorrect) || 0), 0);
+    const below = mine.filter((sc) => sc.belowFloor);
+    const status = below.length
+      ? `below the accuracy floor${campaignId === undefined ? ` in campaign ${below.map((sc) => sc.campaignId).join(', ')}` : ''}: no more tasks there`
+      : null;
+    return { answered, correct, status, accuracy: null };
   }
   const graded = rows.map(goldOf).filter((g) => g && g.correct !== null);
   if (!graded.length) return null;
@@ -97,5 +102,5 @@ export async function loadStats(campaignId, maxPages = 5) {
   const mine = rows.filter((c) => campaignId === undefined || c.campaignId === campaignId);
   const byStatus = {};
   for (const c of mine) byStatus[c.status] = (byStatus[c.status] || 0) + 1;
-  return { total: mine.length, byStatus, gold: goldSummary(first, mine) };
+  return { total: mine.length, byStatus, gold: goldSummary(first, mine, campaignId) };
 }
