@@ -17,7 +17,9 @@ import io.labelledger.config.AppConfig;
 import io.labelledger.config.ConfigException;
 import io.labelledger.config.ConfigLoader;
 import io.labelledger.chain.ConsentRegistryGateway;
+import io.labelledger.chain.ProvenanceRegistryGateway;
 import io.labelledger.chain.TxSender;
+import io.labelledger.chain.MarketplaceGateway;
 import io.labelledger.consent.ConsentIndexer;
 import io.labelledger.consent.ConsentQueries;
 import io.labelledger.consent.ConsentRelayer;
@@ -28,7 +30,20 @@ import io.labelledger.consent.TermsRoutes;
 import io.labelledger.contribution.ContributionQueries;
 import io.labelledger.contribution.ContributionRoutes;
 import io.labelledger.contribution.ContributionService;
+import io.labelledger.dataset.DatasetBuilder;
+import io.labelledger.dataset.DatasetExporter;
+import io.labelledger.dataset.DatasetRoutes;
+import io.labelledger.dataset.DatasetService;
+import io.labelledger.dataset.Earnings;
+import io.labelledger.dataset.PurchaseIndexer;
 import io.labelledger.db.DatabaseCoordinates;
+import io.labelledger.indexer.AnchorFollower;
+import io.labelledger.indexer.ChainIndexer;
+import io.labelledger.indexer.MarketFollower;
+import io.labelledger.provenance.AnchorQueries;
+import io.labelledger.provenance.Anchorer;
+import io.labelledger.provenance.ProofQueries;
+import io.labelledger.provenance.ProofRoutes;
 import io.labelledger.db.EmbeddedDatabase;
 import io.labelledger.db.Migrations;
 import io.labelledger.db.Pools;
@@ -42,11 +57,19 @@ import io.labelledger.ops.DatabaseHealthCheck;
 import io.labelledger.ops.HealthCheck;
 import io.labelledger.ops.HealthRoutes;
 import io.labelledger.ops.Metrics;
+import io.labelledger.quality.ContributorScores;
+import io.labelledger.quality.QualityGate;
+import io.labelledger.quality.QualityQueries;
+import io.labelledger.quality.QualityRoutes;
+import io.labelledger.quality.QualityWorker;
 import io.labelledger.signing.Eip712Routes;
+import io.labelledger.signing.SignerRecovery;
 import io.labelledger.signing.SigningDomains;
 import io.labelledger.task.TaskQueries;
 import io.labelledger.task.TaskRoutes;
 import io.labelledger.task.TaskService;
+import io.labelledger.web.ChainInfoRoutes;
+import io.labelledger.web.WebApp;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -62,6 +85,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -86,15 +110,17 @@ public final class App implements AutoCloseable {
   private final EmbeddedDatabase embedded;
   private final Optional<ChainRuntime> chain;
   private final Optional<ChainWorkers> chainWorkers;
+  private final QualityWorker quality;
 
   private App(Vertx vertx, Pool pool, HttpServer server, EmbeddedDatabase embedded, Optional<ChainRuntime> chain,
-      Optional<ChainWorkers> chainWorkers) {
+      Optional<ChainWorkers> chainWorkers, QualityWorker quality) {
     this.vertx = vertx;
     this.pool = pool;
     this.server = server;
     this.embedded = embedded;
     this.chain = chain;
     this.chainWorkers = chainWorkers;
+    this.quality = quality;
   }
 
   public static void main(String[] args) {
@@ -106,7 +132,7 @@ public final class App implements AutoCloseable {
       System.exit(2);
       return;
     }
-    NodeChainRuntime chain = NodeChainRuntime.start(config.chain(), config.dataPath(),
+    NodeChainRuntime chain = NodeChainRuntime.start(config.chain(), config.anchor().key(), config.dataPath(),
         Path.of(System.getProperty("labelledger.nodeDir", "node")));
     Deployment d = chain.deployment();
     System.out.printf("""
@@ -156,13 +182,16 @@ public final class App implements AutoCloseable {
           .requestHandler(wired.router())
           .listen());
       startHousekeeping(vertx, wired);
+      wired.quality().start();
       wired.chainWorkers().ifPresent(w -> {
         w.relayer().start(config.work().relayIntervalMs());
         w.indexer().start(config.work().indexIntervalMs());
+        w.purchases().start(config.datasets().purchaseIndexIntervalMs());
+        w.anchorer().start(config.anchor().intervalMs());
       });
       LOG.info("LabelLedger listening on http://{}:{}/ (API under /api, health under /health)",
           config.http().host(), server.actualPort());
-      return new App(vertx, pool, server, embedded, chain, wired.chainWorkers());
+      return new App(vertx, pool, server, embedded, chain, wired.chainWorkers(), wired.quality());
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close();
@@ -175,10 +204,15 @@ public final class App implements AutoCloseable {
   }
 
   /** What {@link #wire} builds: the router, and the parts housekeeping timers and workers need. */
-  public record Wired(Router router, AuthService auth, TokenBuckets buckets, Optional<ChainWorkers> chainWorkers) {}
+  public record Wired(Router router, AuthService auth, TokenBuckets buckets, Optional<ChainWorkers> chainWorkers,
+      QualityWorker quality) {}
 
-  /** The periodic chain workers; present only with a chain. */
-  public record ChainWorkers(ConsentRelayer relayer, ConsentIndexer indexer) {}
+  /**
+   * The periodic chain workers; present only with a chain. The indexer follows consents, anchors
+   * and the marketplace's listings, purchases and claims; the purchase indexer keeps dataset licences and notices.
+   */
+  public record ChainWorkers(ConsentRelayer relayer, ChainIndexer indexer, Anchorer anchorer,
+      PurchaseIndexer purchases) {}
 
   /**
    * Builds every component by hand and mounts the routes. Add new domains here: construct their
@@ -194,7 +228,8 @@ public final class App implements AutoCloseable {
         new SiweVerifier(config.auth().siweDomain(), config.chain().chainId(),
             Duration.ofSeconds(config.auth().clockSkewSeconds()), clock),
         new SessionTokens(), clock,
-        Duration.ofSeconds(config.auth().nonceTtlSeconds()), Duration.ofSeconds(config.auth().sessionTtlSeconds()));
+        Duration.ofSeconds(config.auth().nonceTtlSeconds()), Duration.ofSeconds(config.auth().sessionTtlSeconds()),
+        Duration.ofSeconds(config.auth().sessionCacheSeconds()));
     TermsQueries terms = new TermsQueries(pool);
     CampaignQueries campaigns = new CampaignQueries(pool);
     CampaignService campaignService = new CampaignService(pool, campaigns, terms);
@@ -206,11 +241,26 @@ public final class App implements AutoCloseable {
     Optional<ConsentRegistryGateway> registry = chain.map(c -> new ConsentRegistryGateway(c.web3j(),
         new TxSender(vertx, c.web3j(), c.operator(), c.chainId()), c.deployment().consentRegistry()));
     ConsentQueries consents = new ConsentQueries(pool);
+    Optional<MarketplaceGateway> market = chain.map(c -> new MarketplaceGateway(c.web3j(),
+        registry.get().sender(), c.deployment().marketplace()));
+    Optional<Deployment> deployment = chain.map(ChainRuntime::deployment);
+    DatasetService datasets = new DatasetService(pool, market, deployment, config.datasets().sampleSize());
+    Optional<ProvenanceRegistryGateway> provenance = chain.map(c -> new ProvenanceRegistryGateway(c.web3j(),
+        c.anchorer(), c.chainId(), c.deployment().provenanceRegistry()));
     Optional<ChainWorkers> workers = registry.map(r -> new ChainWorkers(
         new ConsentRelayer(vertx, pool, consents, terms, r, work.relayBatchSize(), clock),
-        new ConsentIndexer(vertx, pool, consents, r, chain.get().deployment().deployedAtBlock(),
+        new ChainIndexer(vertx, pool, r::blockNumber, List.of(new ConsentIndexer(consents, r),
+            new AnchorFollower(provenance.get()),
+            new MarketFollower(chain.get().web3j(), chain.get().deployment().marketplace())),
+            chain.get().deployment().deployedAtBlock(), work.confirmations()),
+        new Anchorer(vertx, pool, new AnchorQueries(pool), provenance.get(), config.anchor(), work.confirmations(),
+            metrics.registry()),
+        new PurchaseIndexer(vertx, pool, market.get(), datasets, chain.get().deployment().deployedAtBlock(),
             work.confirmations())));
     ContributionQueries contributions = new ContributionQueries(pool);
+    ContributorScores scores = new ContributorScores(pool, config.quality().floorMinGold());
+    QualityWorker quality = new QualityWorker(vertx, new QualityQueries(pool), config.quality(), clock);
+    SignerRecovery recovery = SignerRecovery.forCores(vertx);
 
     List<ApiModule> modules = new ArrayList<>();
     modules.add(new AuthRoutes(auth, json, config.auth().siweDomain(), config.chain().chainId()));
@@ -220,16 +270,28 @@ public final class App implements AutoCloseable {
             limits.uploadReportedRejections(), limits.jsonBodyBytes())));
     modules.add(new Eip712Routes(domains, json));
     modules.add(new ConsentRoutes(new ConsentService(registry, domains.map(SigningDomains::consent), consents, terms,
-        clock), json));
+        clock, recovery), json));
     modules.add(new TaskRoutes(new TaskService(pool, new TaskQueries(pool), campaignService,
         domains.map(SigningDomains::provenance), clock, Duration.ofSeconds(work.leaseTtlSeconds()),
-        () -> ThreadLocalRandom.current().nextDouble()), json));
-    modules.add(new ContributionRoutes(new ContributionService(vertx, domains.map(SigningDomains::provenance),
-        contributions, clock, work.submittedAtSkewSeconds()), contributions, json));
+        () -> ThreadLocalRandom.current().nextDouble(), new QualityGate(scores)), json));
+    modules.add(new ContributionRoutes(new ContributionService(vertx, recovery, domains.map(SigningDomains::provenance),
+        contributions, clock, work.submittedAtSkewSeconds(), Math.max(1, config.database().poolSize() / 2)),
+        contributions, scores, json));
+    modules.add(new QualityRoutes(pool, campaignService, scores, json));
+    modules.add(new DatasetRoutes(
+        new DatasetBuilder(pool, deployment.map(Deployment::paymentToken).orElse("0x" + "0".repeat(40))),
+        datasets, new DatasetExporter(vertx, pool, config.datasets().exportParallelParquet()),
+        market.map(m -> new Earnings(pool, m, config.datasets().claimIntervalSeconds())), json, clock));
+    modules.add(new ProofRoutes(new ProofQueries(pool), json, chain.map(c -> c.deployment().provenanceRegistry()),
+        config.chain().chainId()));
+
+    Optional<String> publicRpcUrl = publicRpcUrl(config, chain);
+    modules.add(new ChainInfoRoutes(chain.map(ChainRuntime::deployment), publicRpcUrl, json));
 
     List<HealthCheck> checks = new ArrayList<>(List.of(new DatabaseHealthCheck(pool)));
     chain.ifPresent(c -> checks.add(c.health()));
-    HealthRoutes health = new HealthRoutes(checks, chain.isPresent() ? List.of() : List.of("chain"));
+    // the chain is not needed to accept contributions: its outage degrades readiness, never fails it
+    HealthRoutes health = new HealthRoutes(checks, chain.isPresent() ? List.of() : List.of("chain"), Set.of("chain"));
 
     TokenBuckets buckets = new TokenBuckets(limits.rateLimit().requestsPerSecond(), limits.rateLimit().burst(),
         System::nanoTime);
@@ -241,12 +303,26 @@ public final class App implements AutoCloseable {
     router.route("/api/*").handler(new Authenticator(auth, config.auth().operatorToken()));
     router.route("/api/*").handler(new RateLimitHandler(buckets, Authenticator::rateLimitKey));
     modules.forEach(module -> module.mount(router));
+    new WebApp(publicRpcUrl.map(WebApp::origin)).mount(router);
     router.route().failureHandler(failures);
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);
     router.errorHandler(413, failures);
     router.errorHandler(500, failures);
-    return new Wired(router, auth, buckets, workers);
+    return new Wired(router, auth, buckets, workers, quality);
+  }
+
+  /**
+   * The JSON-RPC URL browsers are given: the configured public one, else the local Ganache's when
+   * the service started it (loopback, no credentials), else none: a configured {@code rpcUrl} may
+   * carry a provider's API key and is never published.
+   */
+  private static Optional<String> publicRpcUrl(AppConfig config, Optional<ChainRuntime> chain) {
+    String configured = config.chain().publicRpcUrl();
+    if (configured != null && !configured.isBlank()) {
+      return Optional.of(configured);
+    }
+    return config.chain().local() ? chain.map(ChainRuntime::rpcUrl) : Optional.empty();
   }
 
   private static void startHousekeeping(Vertx vertx, Wired wired) {
@@ -268,9 +344,14 @@ public final class App implements AutoCloseable {
     return pool;
   }
 
-  /** The relayer and indexer (also run by their timers): tests and tools run a round on demand. */
+  /** The relayer, indexer and anchorer (also run by their timers): tests and tools run a round on demand. */
   public Optional<ChainWorkers> chainWorkers() {
     return chainWorkers;
+  }
+
+  /** The aggregation worker (also run by its timer): tests and tools run a round on demand. */
+  public QualityWorker quality() {
+    return quality;
   }
 
   /** Stops accepting requests, closes the pool, Vert.x, the chain runtime and the embedded database. */

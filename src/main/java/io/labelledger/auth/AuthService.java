@@ -23,9 +23,10 @@ public final class AuthService {
   private final Duration nonceTtl;
   private final Duration sessionTtl;
   private final SecureRandom random = new SecureRandom();
+  private final SessionCache cache;
 
   public AuthService(Pool pool, AuthQueries queries, SiweVerifier verifier, SessionTokens tokens,
-      Clock clock, Duration nonceTtl, Duration sessionTtl) {
+      Clock clock, Duration nonceTtl, Duration sessionTtl, Duration sessionCacheTtl) {
     this.pool = pool;
     this.queries = queries;
     this.verifier = verifier;
@@ -33,6 +34,7 @@ public final class AuthService {
     this.clock = clock;
     this.nonceTtl = nonceTtl;
     this.sessionTtl = sessionTtl;
+    this.cache = new SessionCache(sessionCacheTtl);
   }
 
   public record IssuedNonce(String nonce, Instant expiresAt) {}
@@ -71,28 +73,40 @@ public final class AuthService {
         .map(v -> new IssuedSession(token, address, sessionEnd));
   }
 
-  /** The session's account, or the reason there is none (unknown / expired). */
+  /**
+   * The session's account, or the reason there is none (unknown / expired). A session read in the
+   * last {@code sessionCacheTtl} is answered from memory (see {@link SessionCache}).
+   */
   public Future<Principal> resolve(String bearer) {
     if (!SessionTokens.looksLikeToken(bearer)) {
       return Future.failedFuture(new ApiException(ErrorCode.SESSION_INVALID));
     }
-    return queries.findSession(SessionTokens.hash(bearer)).compose(found -> {
+    byte[] hash = SessionTokens.hash(bearer);
+    Optional<Principal.Account> cached = cache.get(hash, clock.instant());
+    if (cached.isPresent()) {
+      return Future.succeededFuture(cached.get());
+    }
+    return queries.findSession(hash).compose(found -> {
       Optional<Principal.Account> account = found;
       if (account.isEmpty()) {
         return Future.failedFuture(new ApiException(ErrorCode.SESSION_INVALID));
       }
-      if (!clock.instant().isBefore(account.get().expiresAt())) {
+      Instant now = clock.instant();
+      if (!now.isBefore(account.get().expiresAt())) {
         return Future.failedFuture(new ApiException(ErrorCode.SESSION_EXPIRED, account.get().expiresAt()));
       }
+      cache.put(account.get(), now);
       return Future.succeededFuture(account.get());
     });
   }
 
   public Future<Void> logout(Principal.Account account) {
-    return queries.deleteSession(account.tokenHash());
+    cache.remove(account.tokenHash());
+    return queries.deleteSession(account.tokenHash()).onComplete(done -> cache.remove(account.tokenHash()));
   }
 
   public Future<Integer> sweepExpired() {
+    cache.evictExpired(clock.instant());
     return queries.sweepExpired(clock.instant());
   }
 

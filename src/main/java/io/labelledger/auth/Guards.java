@@ -39,6 +39,25 @@ public final class Guards {
     };
   }
 
+  /** Lets through a live SIWE session or the operator token; 401 otherwise. */
+  public static Handler<RoutingContext> requireSessionOrOperator() {
+    return ctx -> {
+      Object principal = ctx.get(Authenticator.PRINCIPAL);
+      if (principal instanceof Principal.Account || principal instanceof Principal.Operator) {
+        ctx.next();
+      } else if (ctx.get(Authenticator.REFUSAL) instanceof ApiException refusal) {
+        ctx.fail(refusal);
+      } else {
+        ctx.fail(new ApiException(ErrorCode.AUTH_REQUIRED));
+      }
+    };
+  }
+
+  /** The caller, if the bearer token named one (any route). */
+  public static java.util.Optional<Principal> principal(RoutingContext ctx) {
+    return ctx.get(Authenticator.PRINCIPAL) instanceof Principal p ? java.util.Optional.of(p) : java.util.Optional.empty();
+  }
+
   /** The signed-in account; only valid after {@link #requireSession()}. */
   public static Principal.Account account(RoutingContext ctx) {
     if (ctx.get(Authenticator.PRINCIPAL) instanceof Principal.Account account) {

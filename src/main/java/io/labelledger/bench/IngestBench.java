@@ -7,33 +7,27 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labelledger.App;
 import io.labelledger.chain.Eip712;
 import io.labelledger.chain.Hex;
-import io.labelledger.chain.NodeChainRuntime;
+import io.labelledger.chain.Deployment;
+import io.labelledger.chain.LocalGanache;
 import io.labelledger.chain.Signatures;
 import io.labelledger.chain.contracts.ProvenanceRegistry;
-import io.labelledger.config.AppConfig;
-import io.labelledger.config.ConfigLoader;
 import io.labelledger.consent.ConsentMessages;
+import io.labelledger.db.EmbeddedDatabase;
 import io.labelledger.contribution.ContributionMessage;
 import io.labelledger.signing.SignedTypes;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.sqlclient.Tuple;
 import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient.Version;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,95 +36,165 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.Sign;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.FastRawTransactionManager;
 import org.web3j.tx.gas.StaticGasProvider;
 import org.web3j.tx.response.NoOpProcessor;
 import org.web3j.utils.Numeric;
 
 /**
- * {@code scripts/bench ingest}: starts the service on embedded defaults (its own Ganache and
- * PostgreSQL in a fresh data directory), signs in {@code accounts} contributors who consent
- * through the real relay-and-index flow, leases and pre-signs {@code n} contributions, then sends
- * them from concurrent HTTP clients over loopback and measures acceptance. Afterwards it checks
- * that every acknowledged contribution is in PostgreSQL, and measures the baseline: the same kind
- * of record sent as one on-chain transaction each.
+ * {@code scripts/bench ingest}: starts the service as its own process on embedded defaults (its
+ * own Ganache and PostgreSQL in a fresh data directory), signs in {@code accounts} contributors who
+ * consent through the real relay-and-index flow, leases {@code contributions} tasks through the API
+ * and pre-signs them, then sends them from {@code concurrency} concurrent HTTP/1.1 keep-alive
+ * connections over loopback and measures acceptance. Afterwards it checks that every acknowledged
+ * contribution is in PostgreSQL with the digest it was acknowledged with, and measures the
+ * baseline: the same kind of record sent as one on-chain transaction each, to the same Ganache.
  *
- * <p>Rate limits are raised for the run (they are per account and would otherwise cap the
- * figure); everything else is the default configuration.
+ * <p>The service runs in a separate JVM so that its CPU time can be read apart from the client's
+ * ({@code /proc/PID/stat}); figures per accepted contribution are reported for the service, its
+ * PostgreSQL and this client. The wall-clock figures depend on whatever else runs on the machine;
+ * the CPU figures much less.
+ *
+ * <p>Everything is the default configuration except the ports, the data directory, the SIWE
+ * domain (the service's address here), the operator token, the rate limits (every client here is
+ * 127.0.0.1, and anonymous sign-in is limited per IP) and (for set-up only) the consent relay
+ * interval and batch size, the index interval and the lease time (all tasks are leased before the
+ * timed phase). Sizes and ports: {@code --contributions --accounts
+ * --concurrency --baseline-tx --service-java-opts --hook}, and {@code LABELLEDGER_HTTP_PORT},
+ * {@code LABELLEDGER_DB_EMBEDDED_PORT}, {@code LABELLEDGER_CHAIN_PORT} (free ports when unset),
+ * {@code LABELLEDGER_DATA_DIR} (the bench uses its {@code bench-ingest} subdirectory, wiped first).
  */
 public final class IngestBench {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] LABELS = {"positive", "negative"};
   private static final String OPERATOR = "bench-operator-token-" + Long.toHexString(System.nanoTime());
+  private static final long TICKS_PER_SECOND = 100; // USER_HZ of /proc/PID/stat on Linux
 
-  private final int contributions;
-  private final int accounts;
-  private final int concurrency;
-  private final int baselineTx;
+  /** The bench's settings; each has a flag ({@code --contributions 50000}) and a default. */
+  record Options(int contributions, int accounts, int concurrency, int baselineTx, Path out, Path nodeDir,
+      List<String> serviceJavaOpts, String hook) {
+    static Options parse(String[] args) {
+      Map<String, String> flags = new HashMap<>();
+      List<String> positional = new ArrayList<>();
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        if (a.startsWith("--")) {
+          int eq = a.indexOf('=');
+          if (eq > 0) {
+            flags.put(a.substring(2, eq), a.substring(eq + 1));
+          } else {
+            require(i + 1 < args.length, a + " needs a value");
+            flags.put(a.substring(2), args[++i]);
+          }
+        } else {
+          positional.add(a);
+        }
+      }
+      Options o = new Options(
+          intFlag(flags, "contributions", Integer.getInteger("ingest.contributions", 50_000)),
+          intFlag(flags, "accounts", Integer.getInteger("ingest.accounts", 1_000)),
+          intFlag(flags, "concurrency", Integer.getInteger("ingest.concurrency", 64)),
+          intFlag(flags, "baseline-tx", Integer.getInteger("ingest.baselineTx", 2_000)),
+          Path.of(positional.size() > 0 ? positional.get(0) : "target/bench"),
+          Path.of(positional.size() > 1 ? positional.get(1) : "node"),
+          List.of(Optional.ofNullable(flags.remove("service-java-opts")).orElse("").trim().split("\\s+")).stream()
+              .filter(x -> !x.isEmpty()).toList(),
+          flags.remove("hook"));
+      require(flags.isEmpty(), "unknown flags: " + flags.keySet()
+          + " (known: --contributions --accounts --concurrency --baseline-tx --service-java-opts --hook)");
+      require(o.contributions > 0 && o.accounts > 0 && o.concurrency > 0 && o.baselineTx >= 0,
+          "sizes must be positive");
+      return o;
+    }
+
+    private static int intFlag(Map<String, String> flags, String name, int fallback) {
+      String v = flags.remove(name);
+      return v == null ? fallback : Integer.parseInt(v.replace("_", "").replace(",", ""));
+    }
+  }
+
+  private final Options options;
   private final java.net.http.HttpClient setupHttp = java.net.http.HttpClient.newBuilder()
       .version(Version.HTTP_1_1).build();
   private String base;
 
-  private IngestBench(int contributions, int accounts, int concurrency, int baselineTx) {
-    this.contributions = contributions;
-    this.accounts = accounts;
-    this.concurrency = concurrency;
-    this.baselineTx = baselineTx;
+  private IngestBench(Options options) {
+    this.options = options;
   }
 
   public static void main(String[] args) throws Exception {
-    Path out = Path.of(args.length > 0 ? args[0] : "target/bench");
-    Path nodeDir = Path.of(args.length > 1 ? args[1] : "node");
-    int n = Integer.getInteger("ingest.contributions", 50_000);
-    int accounts = Integer.getInteger("ingest.accounts", 1_000);
-    int concurrency = Integer.getInteger("ingest.concurrency", 64);
-    int baseline = Integer.getInteger("ingest.baselineTx", 2_000);
-    new IngestBench(n, accounts, concurrency, baseline).run(out, nodeDir);
-    System.exit(0); // non-daemon threads of the embedded database and Vert.x are closed already
+    Options options = Options.parse(args);
+    Map<String, String> env = System.getenv();
+    int httpPort = port(env, "LABELLEDGER_HTTP_PORT");
+    int dbPort = port(env, "LABELLEDGER_DB_EMBEDDED_PORT");
+    int chainPort = port(env, "LABELLEDGER_CHAIN_PORT");
+    Path data = (env.containsKey("LABELLEDGER_DATA_DIR") ? Path.of(env.get("LABELLEDGER_DATA_DIR"))
+        : options.out()).resolve("bench-ingest").toAbsolutePath();
+    try {
+      new IngestBench(options).run(data, httpPort, dbPort, chainPort);
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+      System.exit(1);
+    }
+    System.exit(0); // the Vert.x client's and web3j's non-daemon threads are done with
   }
 
-  private void run(Path out, Path nodeDir) throws Exception {
-    Path data = out.resolve("ingest-data");
+  private static int port(Map<String, String> env, String name) throws java.io.IOException {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? freePort() : Integer.parseInt(v.trim());
+  }
+
+  private void run(Path data, int httpPort, int dbPort, int chainPort) throws Exception {
     deleteRecursively(data);
+    Files.createDirectories(data);
     Map<String, String> env = new HashMap<>();
     env.put("LABELLEDGER_DATA_DIR", data.toString());
     env.put("LABELLEDGER_HTTP_HOST", "127.0.0.1");
-    env.put("LABELLEDGER_HTTP_PORT", Integer.toString(freePort()));
-    env.put("LABELLEDGER_DB_EMBEDDED_PORT", Integer.toString(freePort()));
-    env.put("LABELLEDGER_CHAIN_PORT", Integer.toString(freePort()));
+    env.put("LABELLEDGER_HTTP_PORT", Integer.toString(httpPort));
+    env.put("LABELLEDGER_DB_EMBEDDED_PORT", Integer.toString(dbPort));
+    env.put("LABELLEDGER_CHAIN_PORT", Integer.toString(chainPort));
+    env.put("LABELLEDGER_SIWE_DOMAIN", "127.0.0.1:" + httpPort);
     env.put("LABELLEDGER_OPERATOR_TOKEN", OPERATOR);
+    // every client of the bench is 127.0.0.1: the per-IP limit of anonymous sign-in would cap set-up
     env.put("LABELLEDGER_RATE_LIMIT_PER_SECOND", "1000000");
     env.put("LABELLEDGER_RATE_LIMIT_BURST", "1000000");
-    env.put("LABELLEDGER_RELAY_INTERVAL_MS", "200");
-    env.put("LABELLEDGER_INDEX_INTERVAL_MS", "200");
-    env.put("LABELLEDGER_DB_POOL_SIZE", "16");
-    AppConfig config = new ConfigLoader(env, Path.of("").toAbsolutePath()).load();
-    base = "http://127.0.0.1:" + config.http().port();
+    // Ganache estimates the gas of a relayed batch by running it repeatedly (100 ecrecovers each
+    // time); on a busy machine that outlasts the RPC client's timeout, so set-up relays smaller ones
+    env.put("LABELLEDGER_RELAY_BATCH_SIZE", "20");
+    env.put("LABELLEDGER_RELAY_INTERVAL_MS", "250");
+    // every task is leased before the timed phase starts; on a busy machine leasing 50,000 can take
+    // longer than the default lease (10 min), and a lease expiring before its answer is sent would
+    // be refused (LEASE_EXPIRED): the bench measures ingestion, not the lease time
+    env.put("LABELLEDGER_LEASE_TTL_SECONDS", "7200");
+    env.put("LABELLEDGER_INDEX_INTERVAL_MS", "250");
+    base = "http://127.0.0.1:" + httpPort;
 
-    NodeChainRuntime chain = NodeChainRuntime.start(config.chain(), config.dataPath(), nodeDir);
-    App app = App.start(config, Clock.systemUTC(), Optional.of(chain));
+    Service service = Service.start(env, data, options.nodeDir(), options.serviceJavaOpts());
     try {
-      Map<String, Object> results = measure(app, chain, config);
+      waitUntilReady(service);
+      Deployment deployment = Deployment.read(data.resolve("deployment.json"));
+      Map<String, Object> results = measure(service, deployment, env, dbPort, chainPort);
       print(results);
-      Files.createDirectories(out);
-      JSON.enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("ingest.json").toFile(), results);
-      System.out.println("wrote " + out.resolve("ingest.json"));
+      Files.createDirectories(options.out());
+      JSON.enable(SerializationFeature.INDENT_OUTPUT).writeValue(options.out().resolve("ingest.json").toFile(), results);
+      System.out.println("wrote " + options.out().resolve("ingest.json"));
     } finally {
-      app.close();
+      service.stop();
     }
   }
 
-  private Map<String, Object> measure(App app, NodeChainRuntime chain, AppConfig config) throws Exception {
+  private Map<String, Object> measure(Service service, Deployment deployment, Map<String, String> env, int dbPort,
+      int chainPort) throws Exception {
+    int contributions = options.contributions();
+    int accounts = options.accounts();
     long t0 = System.nanoTime();
     String terms = postJson("/api/terms", Map.of("text", "Bench terms: my labels may be sold for training."),
         OPERATOR).get("termsHash").asText();
@@ -143,46 +207,183 @@ public final class IngestBench {
       keys.add(Credentials.create(Keys.createEcKeyPair()));
     }
     ExecutorService pool = Executors.newFixedThreadPool(8);
-    List<String> tokens = parallel(pool, keys, key -> signIn(key, config.auth().siweDomain(), chain.chainId()));
-    parallel(pool, keys.size(), i -> consent(keys.get(i), tokens.get(i), terms, chain));
+    List<String> tokens = parallel(pool, keys, key -> signIn(key, env.get("LABELLEDGER_SIWE_DOMAIN"),
+        deployment.chainId()));
+    parallel(pool, keys.size(), i -> consent(keys.get(i), tokens.get(i), terms, deployment));
     waitForConsents(tokens);
     System.out.printf("set-up: %,d contributors signed in and consented (%.1f s)%n", accounts, secondsSince(t0));
 
     long t1 = System.nanoTime();
-    var domain = ContributionMessage.domain(chain.chainId(), chain.deployment().provenanceRegistry());
-    List<List<byte[]>> perToken = parallel(pool, keys.size(), i -> leaseAndSign(campaign, keys.get(i),
-        tokens.get(i), perAccount, domain));
+    List<List<ObjectNode>> leased = parallel(pool, keys.size(), i -> lease(campaign, tokens.get(i), perAccount));
+    System.out.printf("set-up: %,d tasks leased (%.1f s)%n", leased.stream().mapToInt(List::size).sum(),
+        secondsSince(t1));
+    // signed after leasing, with one fresh submittedAt, so that the whole set is within the
+    // server's submittedAt window however long leasing took
+    long t2 = System.nanoTime();
+    long submittedAt = Instant.now().getEpochSecond();
+    var domain = ContributionMessage.domain(deployment.chainId(), deployment.provenanceRegistry());
+    List<List<byte[]>> signed = parallel(pool, keys.size(), i -> sign(leased.get(i), keys.get(i), submittedAt, domain));
+    pool.shutdown();
+    // accounts interleaved: the load of many contributors at once, each well within its rate limit
     List<byte[]> bodies = new ArrayList<>();
     List<String> bodyTokens = new ArrayList<>();
-    for (int i = 0; i < perToken.size() && bodies.size() < contributions; i++) {
-      for (byte[] body : perToken.get(i)) {
-        if (bodies.size() < contributions) {
-          bodies.add(body);
+    for (int round = 0; round < perAccount && bodies.size() < contributions; round++) {
+      for (int i = 0; i < keys.size() && bodies.size() < contributions; i++) {
+        if (round < signed.get(i).size()) {
+          bodies.add(signed.get(i).get(round));
           bodyTokens.add(tokens.get(i));
         }
       }
     }
-    pool.shutdown();
-    System.out.printf("set-up: %,d contributions leased and pre-signed (%.1f s)%n", bodies.size(), secondsSince(t1));
+    System.out.printf("set-up: %,d contributions pre-signed (%.1f s)%n", bodies.size(), secondsSince(t2));
 
+    hook("start", service);
+    Cpu before = Cpu.read(service.pid(), service.postgresPid());
     Sent sent = send(bodies, bodyTokens);
-    long found = countStored(app, sent.ids());
-    double txPerS = baseline(chain);
+    Cpu after = Cpu.read(service.pid(), service.postgresPid());
+    hook("stop", service);
+    long found = countStored(dbPort, sent.receipts());
+    double txPerS = baseline(deployment, chainPort);
 
+    int accepted = sent.receipts().size();
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("sent", bodies.size());
-    r.put("accepted", sent.accepted());
-    r.put("refused", bodies.size() - sent.accepted());
+    r.put("accepted", accepted);
+    r.put("refused", bodies.size() - accepted);
     r.put("accounts", accounts);
-    r.put("concurrency", concurrency);
-    r.put("accepted_per_s", Math.round(sent.accepted() / sent.seconds()));
+    r.put("concurrency", options.concurrency());
+    r.put("seconds", Math.round(sent.seconds() * 100) / 100.0);
+    r.put("accepted_per_s", Math.round(accepted / sent.seconds()));
     r.put("p50_ms", percentile(sent.latenciesMs(), 0.50));
     r.put("p99_ms", percentile(sent.latenciesMs(), 0.99));
-    r.put("lost", sent.accepted() - found);
+    r.put("lost", accepted - found);
     r.put("baseline_tx_per_s", Math.round(txPerS * 10) / 10.0);
+    r.put("service_cpu_us_per_accepted", perAccepted(after.service() - before.service(), accepted));
+    r.put("postgres_cpu_us_per_accepted", perAccepted(after.postgres() - before.postgres(), accepted));
+    r.put("client_cpu_us_per_accepted", perAccepted(after.client() - before.client(), accepted));
+    r.put("cpus", Runtime.getRuntime().availableProcessors());
+    r.put("load_average_before", before.loadAverage());
     r.put("native_secp256k1", Signatures.isNative());
     r.put("first_refusal", sent.firstRefusal());
+    r.put("anchoring", AnchorFigures.after(dbPort, 120)); // the anchorer ran throughout: what it paid
     return r;
+  }
+
+  /**
+   * Runs {@code --hook CMD} as {@code CMD start|stop SERVICE_PID}, around the timed phase only:
+   * e.g. a script that attaches a profiler to the service for exactly the measured requests.
+   */
+  private void hook(String phase, Service service) throws Exception {
+    if (options.hook() == null) {
+      return;
+    }
+    Process p = new ProcessBuilder(options.hook(), phase, Long.toString(service.pid())).inheritIO().start();
+    require(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, "--hook " + phase + " failed");
+  }
+
+  private static long perAccepted(long ticks, int accepted) {
+    return accepted == 0 ? 0 : Math.round(ticks * 1e6 / TICKS_PER_SECOND / accepted);
+  }
+
+  /** The service as a child process, with its log in the data directory. */
+  private record Service(Process process, Path data) {
+    static Service start(Map<String, String> env, Path data, Path nodeDir, List<String> javaOpts) throws Exception {
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(javaOpts);
+      command.add("-Dlabelledger.nodeDir=" + nodeDir.toAbsolutePath());
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add(App.class.getName());
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(data.resolve("service.log").toFile());
+      // embedded defaults: nothing of the caller's LABELLEDGER_* configuration leaks in
+      pb.environment().keySet().removeIf(k -> k.startsWith("LABELLEDGER_"));
+      pb.environment().putAll(env);
+      Process process = pb.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "bench-stop-service"));
+      System.out.printf("service: pid %d, log in %s%n", process.pid(), data.resolve("service.log"));
+      return new Service(process, data);
+    }
+
+    long pid() {
+      return process.pid();
+    }
+
+    /** The embedded PostgreSQL's postmaster, from its pid file. */
+    long postgresPid() throws java.io.IOException {
+      return Long.parseLong(Files.readAllLines(data.resolve("postgres").resolve("postmaster.pid")).get(0).trim());
+    }
+
+    void stop() throws InterruptedException {
+      process.destroy(); // SIGTERM: the service's shutdown hook stops its PostgreSQL and Ganache
+      if (!process.waitFor(90, TimeUnit.SECONDS)) {
+        System.err.println("service did not stop within 90 s; killing it");
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** CPU time in clock ticks of the service JVM, its PostgreSQL (postmaster and backends) and this client. */
+  private record Cpu(long service, long postgres, long client, double loadAverage) {
+    static Cpu read(long servicePid, long postmasterPid) throws java.io.IOException {
+      long pg = ticks(postmasterPid, true);
+      try (var procs = Files.list(Path.of("/proc"))) {
+        for (Path p : (Iterable<Path>) procs::iterator) {
+          String name = p.getFileName().toString();
+          if (name.chars().allMatch(Character::isDigit)) {
+            String[] f = stat(Long.parseLong(name));
+            if (f != null && Long.parseLong(f[3]) == postmasterPid) {
+              pg += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            }
+          }
+        }
+      }
+      double load = Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+      return new Cpu(ticks(servicePid, false), pg, ticks(ProcessHandle.current().pid(), false), load);
+    }
+
+    /** utime + stime (+ the reaped children's when asked). */
+    private static long ticks(long pid, boolean withChildren) {
+      String[] f = stat(pid);
+      require(f != null, "no /proc/" + pid + "/stat");
+      long t = Long.parseLong(f[13]) + Long.parseLong(f[14]);
+      return withChildren ? t + Long.parseLong(f[15]) + Long.parseLong(f[16]) : t;
+    }
+
+    /** Fields of /proc/PID/stat, numbered from 0 as in proc(5) minus one; null when the process is gone. */
+    private static String[] stat(long pid) {
+      try {
+        String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String afterName = s.substring(s.lastIndexOf(')') + 2);
+        String[] rest = afterName.split(" ");
+        String[] f = new String[rest.length + 2];
+        f[0] = Long.toString(pid);
+        f[1] = "(comm)";
+        System.arraycopy(rest, 0, f, 2, rest.length);
+        return f;
+      } catch (java.io.IOException | RuntimeException gone) {
+        return null;
+      }
+    }
+  }
+
+  private void waitUntilReady(Service service) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (true) {
+      require(service.process().isAlive(), "the service exited; see " + service.data().resolve("service.log"));
+      try {
+        HttpResponse<String> r = setupHttp.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).GET()
+            .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (java.io.IOException notYet) {
+        // not listening yet
+      }
+      require(System.nanoTime() < deadline, "the service was not ready within 5 minutes");
+      Thread.sleep(250);
+    }
   }
 
   // ------------------------------------------------------------------ set-up through the public API
@@ -220,17 +421,17 @@ public final class IngestBench {
     return postJson("/api/auth/siwe", Map.of("message", text, "signature", signature), null).get("token").asText();
   }
 
-  private Void consent(Credentials key, String token, String terms, NodeChainRuntime chain) throws Exception {
+  private Void consent(Credentials key, String token, String terms, Deployment chain) throws Exception {
     long now = Instant.now().getEpochSecond();
     var message = new ConsentMessages.Consent(key.getAddress(), terms, now + 30 * 86_400L, BigInteger.ZERO, now + 3600);
     byte[] sig = Signatures.sign(message.digest(ConsentMessages.domain(chain.chainId(),
-        chain.deployment().consentRegistry())), key);
+        chain.consentRegistry())), key);
     ObjectNode typed = JSON.createObjectNode();
     typed.set("types", JSON.valueToTree(SignedTypes.typesOf(SignedTypes.CONSENT)));
     typed.put("primaryType", SignedTypes.CONSENT);
     ObjectNode domain = typed.putObject("domain");
     domain.put("name", ConsentMessages.DOMAIN_NAME).put("version", ConsentMessages.DOMAIN_VERSION)
-        .put("chainId", chain.chainId()).put("verifyingContract", chain.deployment().consentRegistry());
+        .put("chainId", chain.chainId()).put("verifyingContract", chain.consentRegistry());
     typed.putObject("message").put("contributor", key.getAddress()).put("termsHash", terms)
         .put("expiresAt", message.expiresAt()).put("nonce", 0).put("deadline", message.deadline());
     postJson("/api/consents", Map.of("typedData", typed, "signature", Hex.encode(sig)), token);
@@ -252,18 +453,28 @@ public final class IngestBench {
     }
   }
 
-  private List<byte[]> leaseAndSign(long campaign, Credentials key, String token, int count, Eip712.Domain domain)
-      throws Exception {
-    List<byte[]> bodies = new ArrayList<>(count);
+  /** Leases {@code count} tasks for one contributor; returns their typed data, answer filled in. */
+  private List<ObjectNode> lease(long campaign, String token, int count) throws Exception {
+    List<ObjectNode> tasks = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       JsonNode task = postJson("/api/campaigns/" + campaign + "/tasks/next", null, token);
       ObjectNode typed = (ObjectNode) task.get("typedData");
+      ((ObjectNode) typed.get("message")).put("answer", LABELS[(int) (task.get("itemId").asLong() % LABELS.length)]);
+      tasks.add(typed);
+    }
+    return tasks;
+  }
+
+  /** Signs each task's typed data as a wallet would, with {@code submittedAt}; returns the request bodies. */
+  private static List<byte[]> sign(List<ObjectNode> tasks, Credentials key, long submittedAt, Eip712.Domain domain)
+      throws Exception {
+    List<byte[]> bodies = new ArrayList<>(tasks.size());
+    for (ObjectNode typed : tasks) {
       ObjectNode message = (ObjectNode) typed.get("message");
-      String answer = LABELS[(int) (task.get("itemId").asLong() % LABELS.length)];
-      message.put("answer", answer);
+      message.put("submittedAt", submittedAt);
       var signed = new ContributionMessage(message.get("contributor").asText(),
           new BigInteger(message.get("campaignId").asText()), new BigInteger(message.get("itemId").asText()),
-          answer, message.get("termsHash").asText(), Long.parseLong(message.get("submittedAt").asText()));
+          message.get("answer").asText(), message.get("termsHash").asText(), submittedAt);
       byte[] sig = Signatures.sign(signed.digest(domain), key);
       bodies.add(JSON.writeValueAsBytes(Map.of("typedData", typed, "signature", Hex.encode(sig))));
     }
@@ -272,76 +483,59 @@ public final class IngestBench {
 
   // ------------------------------------------------------------------ the measured phase
 
-  private record Sent(int accepted, double seconds, double[] latenciesMs, List<Long> ids, String firstRefusal) {}
+  /** An acknowledged contribution: the id and digest the service replied with. */
+  private record Receipt(long id, String digest) {}
 
+  private record Sent(List<Receipt> receipts, double seconds, double[] latenciesMs, String firstRefusal) {}
+
+  /**
+   * Sends every body once, {@code concurrency} requests in flight on as many keep-alive
+   * connections ({@link RawHttpLoad}: requests serialised beforehand, one client thread); the
+   * replies are read after the clock stops.
+   */
   private Sent send(List<byte[]> bodies, List<String> tokens) throws Exception {
-    Vertx vertx = Vertx.vertx();
-    try {
-      URI uri = URI.create(base);
-      HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(uri.getHost())
-          .setDefaultPort(uri.getPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(concurrency));
-      double[] latencies = new double[bodies.size()];
-      ConcurrentLinkedQueue<Long> ids = new ConcurrentLinkedQueue<>();
-      AtomicInteger next = new AtomicInteger();
-      AtomicInteger accepted = new AtomicInteger();
-      AtomicLong done = new AtomicLong();
-      java.util.concurrent.atomic.AtomicReference<String> refusal = new java.util.concurrent.atomic.AtomicReference<>();
-      CompletableFuture<Void> finished = new CompletableFuture<>();
-      long start = System.nanoTime();
-      Runnable[] pump = new Runnable[1];
-      pump[0] = () -> {
-        int i = next.getAndIncrement();
-        if (i >= bodies.size()) {
-          return;
-        }
-        long t = System.nanoTime();
-        client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/contributions")
-                .putHeader("Authorization", "Bearer " + tokens.get(i))
-                .putHeader("Content-Type", "application/json"))
-            .compose(req -> req.send(Buffer.buffer(bodies.get(i))))
-            .compose(resp -> resp.body().map(body -> Map.entry(resp.statusCode(), body)))
-            .onComplete(ar -> {
-              latencies[i] = (System.nanoTime() - t) / 1e6;
-              if (ar.succeeded() && (ar.result().getKey() == 201 || ar.result().getKey() == 200)) {
-                accepted.incrementAndGet();
-                ids.add(idOf(ar.result().getValue()));
-              } else {
-                refusal.compareAndSet(null, ar.succeeded()
-                    ? ar.result().getKey() + " " + ar.result().getValue() : ar.cause().toString());
-              }
-              if (done.incrementAndGet() == bodies.size()) {
-                finished.complete(null);
-              } else {
-                pump[0].run();
-              }
-            });
-      };
-      vertx.runOnContext(v -> {
-        for (int c = 0; c < concurrency; c++) {
-          pump[0].run();
-        }
-      });
-      finished.get(10, TimeUnit.MINUTES);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      return new Sent(accepted.get(), seconds, latencies, new ArrayList<>(ids), refusal.get());
-    } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    URI uri = URI.create(base);
+    var address = new java.net.InetSocketAddress(uri.getHost(), uri.getPort());
+    String host = uri.getHost() + ":" + uri.getPort();
+    byte[][] requests = new byte[bodies.size()][];
+    for (int i = 0; i < requests.length; i++) {
+      requests[i] = RawHttpLoad.request("POST", host, "/api/contributions",
+          new String[] {"Authorization: Bearer " + tokens.get(i), "Content-Type: application/json"}, bodies.get(i));
     }
+    // connections opened and both sides' first-use paths run before the clock starts
+    byte[][] warmUp = new byte[options.concurrency() * 4][];
+    Arrays.fill(warmUp, RawHttpLoad.request("GET", host, "/health/live", new String[0], new byte[0]));
+    RawHttpLoad.run(address, warmUp, options.concurrency());
+
+    RawHttpLoad.Result r = RawHttpLoad.run(address, requests, options.concurrency());
+    List<Receipt> receipts = new ArrayList<>();
+    String refusal = null;
+    for (int i = 0; i < requests.length; i++) {
+      if (r.status()[i] == 201 || r.status()[i] == 200) {
+        JsonNode reply = JSON.readTree(r.body()[i]);
+        receipts.add(new Receipt(reply.get("id").asLong(), reply.get("digest").asText()));
+      } else if (refusal == null) {
+        refusal = r.error()[i] != null ? r.error()[i]
+            : r.status()[i] + " " + new String(r.body()[i], StandardCharsets.UTF_8);
+      }
+    }
+    return new Sent(receipts, r.seconds(), r.latencyMs(), refusal);
   }
 
-  private static long idOf(Buffer body) {
-    try {
-      return JSON.readTree(body.getBytes()).get("id").asLong();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
+  /** How many of the acknowledged contributions PostgreSQL holds, with the id and digest acknowledged. */
+  private static long countStored(int dbPort, List<Receipt> receipts) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + dbPort + "/"
+        + EmbeddedDatabase.DATABASE, EmbeddedDatabase.USER, null);
+         PreparedStatement s = c.prepareStatement("select count(*) from contributions c "
+             + "join unnest(?::bigint[], ?::text[]) as r(id, digest) on c.id = r.id "
+             + "and c.digest = decode(substr(r.digest, 3), 'hex')")) {
+      s.setArray(1, c.createArrayOf("bigint", receipts.stream().map(Receipt::id).toArray()));
+      s.setArray(2, c.createArrayOf("text", receipts.stream().map(Receipt::digest).toArray()));
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
     }
-  }
-
-  /** How many of the acknowledged ids PostgreSQL holds. */
-  private static long countStored(App app, List<Long> ids) throws Exception {
-    Future<Long> count = app.pool().preparedQuery("select count(*) from contributions where id = any($1)")
-        .execute(Tuple.of(ids.toArray(new Long[0]))).map(rows -> rows.iterator().next().getLong(0));
-    return count.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   // ------------------------------------------------------------------ baseline: one record per transaction
@@ -350,24 +544,38 @@ public final class IngestBench {
    * Per-record attestation, as EAS-like designs do it: each contribution digest as its own
    * transaction (a one-leaf anchor) to the same Ganache, sent as fast as the node takes them.
    */
-  private double baseline(NodeChainRuntime chain) throws Exception {
-    var tx = new FastRawTransactionManager(chain.web3j(), chain.operator(), chain.chainId(), new NoOpProcessor(chain.web3j()));
-    var registry = ProvenanceRegistry.load(chain.deployment().provenanceRegistry(), chain.web3j(), tx,
+  private double baseline(Deployment deployment, int chainPort) throws Exception {
+    if (options.baselineTx() == 0) {
+      return 0;
+    }
+    Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + chainPort));
+    try {
+      return baseline(web3j, deployment);
+    } finally {
+      web3j.shutdown();
+    }
+  }
+
+  /** As the service's operator (the local chain's development key), which holds the anchorer role. */
+  private double baseline(Web3j web3j, Deployment deployment) throws Exception {
+    var tx = new FastRawTransactionManager(web3j, Credentials.create(LocalGanache.DEV_OPERATOR_KEY),
+        deployment.chainId(), new NoOpProcessor(web3j));
+    var registry = ProvenanceRegistry.load(deployment.provenanceRegistry(), web3j, tx,
         new StaticGasProvider(BigInteger.valueOf(1_000_000_000L), BigInteger.valueOf(200_000)));
     var random = new java.util.Random(1);
     String lastHash = null;
     long start = System.nanoTime();
-    for (int i = 0; i < baselineTx; i++) {
+    for (int i = 0; i < options.baselineTx(); i++) {
       byte[] digest = new byte[32];
       random.nextBytes(digest);
       var receipt = registry.anchor(digest, BigInteger.ONE).send(); // NoOpProcessor: returns at once
       lastHash = receipt.getTransactionHash();
     }
-    while (chain.web3j().ethGetTransactionReceipt(lastHash).send().getTransactionReceipt().isEmpty()) {
+    while (web3j.ethGetTransactionReceipt(lastHash).send().getTransactionReceipt().isEmpty()) {
       Thread.sleep(10);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return baselineTx / seconds;
+    return options.baselineTx() / seconds;
   }
 
   // ------------------------------------------------------------------ plumbing

@@ -14,11 +14,22 @@ public interface ChainRuntime extends AutoCloseable {
   /** The chain id SIWE messages and EIP-712 domains must carry; must equal {@code chain.chainId}. */
   long chainId();
 
+  /** The node's JSON-RPC address as the service reaches it (may carry credentials: never publish it as is). */
+  String rpcUrl();
+
   /** The node's client. Use {@code sendAsync()} (or a worker thread): {@code send()} blocks. */
   Web3j web3j();
 
-  /** The key that relays, registers terms and anchors; it pays the gas. */
+  /** The key that relays and registers terms; it pays their gas. */
   Credentials operator();
+
+  /**
+   * The key that anchors provenance roots (ANCHORER_ROLE). Its own key, so its nonces never compete
+   * with the relayer's; the operator's where a runtime has no separate one.
+   */
+  default Credentials anchorer() {
+    return operator();
+  }
 
   /** Where the contracts are on this chain. */
   Deployment deployment();

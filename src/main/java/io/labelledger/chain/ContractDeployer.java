@@ -16,8 +16,9 @@ import org.web3j.tx.gas.ContractGasProvider;
 
 /**
  * Deploys the marketplace's contracts with one key, which becomes their admin, the anchorer, the
- * curator, the terms admin and the treasury: the single-operator set-up of a local run. Production
- * deployments split these roles afterwards with AccessControl's grant/revoke.
+ * curator, the terms admin and the treasury: the single-operator set-up of a local run (the
+ * anchorer may be another key, granted ANCHORER_ROLE at deployment). Production deployments split
+ * the other roles afterwards with AccessControl's grant/revoke.
  */
 public final class ContractDeployer {
   private static final Logger LOG = LoggerFactory.getLogger(ContractDeployer.class);
@@ -34,10 +35,15 @@ public final class ContractDeployer {
 
   /** Deploys all four contracts (the payment token is the local test token) and returns where. */
   public Deployment deployAll(Credentials operator, long chainId, int feeBps) throws Exception {
+    return deployAll(operator, operator.getAddress(), chainId, feeBps);
+  }
+
+  /** As {@link #deployAll(Credentials, long, int)}, with ANCHORER_ROLE granted to {@code anchorer} instead. */
+  public Deployment deployAll(Credentials operator, String anchorer, long chainId, int feeBps) throws Exception {
     String admin = operator.getAddress();
     BigInteger block = web3j.ethBlockNumber().send().getBlockNumber();
     ConsentRegistry consent = ConsentRegistry.deploy(web3j, tx, gas, admin).send();
-    ProvenanceRegistry provenance = ProvenanceRegistry.deploy(web3j, tx, gas, admin, admin).send();
+    ProvenanceRegistry provenance = ProvenanceRegistry.deploy(web3j, tx, gas, admin, anchorer).send();
     DataMarketplace market = DataMarketplace.deploy(web3j, tx, gas, admin, admin, BigInteger.valueOf(feeBps)).send();
     TestToken token = TestToken.deploy(web3j, tx, gas).send();
     Deployment deployment = new Deployment(chainId, consent.getContractAddress(), provenance.getContractAddress(),

@@ -28,15 +28,19 @@ public final class Eip712 {
       verifyingContract = verifyingContract.toLowerCase();
     }
 
+    /** The domain separator; computed once per domain (a service has two), then copied from a cache. */
     public byte[] separator() {
-      return keccak(Abi.concat(
+      return SEPARATORS.computeIfAbsent(this, d -> keccak(Abi.concat(
           DOMAIN_TYPEHASH,
-          keccak(name),
-          keccak(version),
-          Abi.uint(BigInteger.valueOf(chainId)),
-          Abi.address(verifyingContract)));
+          keccak(d.name()),
+          keccak(d.version()),
+          Abi.uint(BigInteger.valueOf(d.chainId())),
+          Abi.address(d.verifyingContract())))).clone();
     }
   }
+
+  private static final java.util.concurrent.ConcurrentHashMap<Domain, byte[]> SEPARATORS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** {@code keccak256("\x19\x01" ‖ domainSeparator ‖ structHash)}. */
   public static byte[] digest(byte[] domainSeparator, byte[] structHash) {

@@ -33,6 +33,10 @@ public final class LocalGanache implements AutoCloseable {
   public static final String DEV_OPERATOR_KEY =
       "0x4f3edf983ac636a65a842ce7c78d9aa706d3b113bce9c46f30d7d21715b23b1d";
 
+  /** The key of Ganache's second deterministic account: the anchorer of a local run without a configured key. */
+  public static final String DEV_ANCHORER_KEY =
+      "0x6cbed15c793ce57650b9877cf6fa156fbef513c4e6134f022a85b1ffdd59b2a1";
+
   private final Process process;
   private final int port;
   private final Thread shutdownHook;

@@ -2,6 +2,8 @@ package io.labelledger.chain;
 
 import io.labelledger.config.ChainConfig;
 import io.labelledger.config.ConfigException;
+import io.labelledger.config.Secret;
+import io.labelledger.chain.contracts.ProvenanceRegistry;
 import io.labelledger.ops.HealthCheck;
 import io.vertx.core.Future;
 import java.io.IOException;
@@ -38,19 +40,35 @@ public final class NodeChainRuntime implements ChainRuntime {
   private final String rpcUrl;
   private final long chainId;
   private final Credentials operator;
+  private final Credentials anchorer;
   private final Deployment deployment;
 
   private NodeChainRuntime(LocalGanache ganache, Web3j web3j, String rpcUrl, long chainId, Credentials operator,
-      Deployment deployment) {
+      Credentials anchorer, Deployment deployment) {
     this.ganache = ganache;
     this.web3j = web3j;
     this.rpcUrl = rpcUrl;
     this.chainId = chainId;
     this.operator = operator;
+    this.anchorer = anchorer;
     this.deployment = deployment;
   }
 
+  /** As {@link #start(ChainConfig, Secret, Path, Path)}; the anchorer is Ganache's second dev account locally, else the operator. */
   public static NodeChainRuntime start(ChainConfig config, Path dataDir, Path nodeDir) {
+    return start(config, null, dataDir, nodeDir);
+  }
+
+  /**
+   * Starts (or reaches) the chain and finds or deploys the contracts. An external node that does
+   * not answer is not fatal when {@code dataDir/deployment.json} names the contracts for the
+   * configured chain id: the service starts, accepts contributions, reports the chain down, and its
+   * chain workers catch up once the node answers.
+   *
+   * @param anchorerKey the anchorer's key (ANCHORER_ROLE); null: Ganache's second deterministic
+   *     account on a local chain, the operator's key on any other
+   */
+  public static NodeChainRuntime start(ChainConfig config, Secret anchorerKey, Path dataDir, Path nodeDir) {
     LocalGanache ganache = null;
     Web3j web3j = null;
     try {
@@ -60,14 +78,29 @@ public final class NodeChainRuntime implements ChainRuntime {
         rpcUrl = ganache.rpcUrl();
       }
       Credentials operator = operatorKey(config);
+      Credentials anchorer = anchorerKey != null ? Credentials.create(anchorerKey.reveal())
+          : config.local() ? Credentials.create(LocalGanache.DEV_ANCHORER_KEY) : operator;
       web3j = Web3j.build(new HttpService(rpcUrl));
-      long chainId = web3j.ethChainId().send().getChainId().longValueExact();
+      Path record = dataDir.resolve("deployment.json");
+      long chainId;
+      try {
+        chainId = web3j.ethChainId().send().getChainId().longValueExact();
+      } catch (IOException unreachable) {
+        Deployment known = config.local() || !Files.exists(record) ? null : Deployment.read(record);
+        if (known == null || known.chainId() != config.chainId()) {
+          throw unreachable;
+        }
+        LOG.warn("the node at {} does not answer ({}): starting with the contracts recorded in {}; contributions "
+            + "are accepted and anchoring catches up once the node answers", rpcUrl, unreachable.getMessage(), record);
+        return new NodeChainRuntime(null, web3j, rpcUrl, config.chainId(), operator, anchorer, known);
+      }
       if (chainId != config.chainId()) {
         throw new ConfigException(List.of("chain.chainId: configured " + config.chainId()
             + " but the node at " + rpcUrl + " is on chain " + chainId));
       }
-      Deployment deployment = deployment(config, dataDir.resolve("deployment.json"), web3j, operator, chainId);
-      return new NodeChainRuntime(ganache, web3j, rpcUrl, chainId, operator, deployment);
+      Deployment deployment = deployment(config, record, web3j, operator, anchorer, chainId);
+      grantAnchorerRole(web3j, operator, anchorer, deployment, chainId);
+      return new NodeChainRuntime(ganache, web3j, rpcUrl, chainId, operator, anchorer, deployment);
     } catch (Exception e) {
       if (web3j != null) {
         web3j.shutdown();
@@ -88,6 +121,12 @@ public final class NodeChainRuntime implements ChainRuntime {
    * the runtime never stops the node. Blocking: checks the node's chain id.
    */
   public static NodeChainRuntime attach(String rpcUrl, Credentials operator, Deployment deployment) {
+    return attach(rpcUrl, operator, operator, deployment);
+  }
+
+  /** As {@link #attach(String, Credentials, Deployment)}, with a separate anchorer key (which must hold ANCHORER_ROLE). */
+  public static NodeChainRuntime attach(String rpcUrl, Credentials operator, Credentials anchorer,
+      Deployment deployment) {
     Web3j web3j = Web3j.build(new HttpService(rpcUrl));
     try {
       long chainId = web3j.ethChainId().send().getChainId().longValueExact();
@@ -95,7 +134,7 @@ public final class NodeChainRuntime implements ChainRuntime {
         throw new ConfigException(List.of("the deployment is for chain " + deployment.chainId()
             + " but the node at " + rpcUrl + " is on chain " + chainId));
       }
-      return new NodeChainRuntime(null, web3j, rpcUrl, chainId, operator, deployment);
+      return new NodeChainRuntime(null, web3j, rpcUrl, chainId, operator, anchorer, deployment);
     } catch (IOException e) {
       web3j.shutdown();
       throw new IllegalStateException("the node at " + rpcUrl + " does not answer: " + e.getMessage(), e);
@@ -114,7 +153,7 @@ public final class NodeChainRuntime implements ChainRuntime {
   }
 
   private static Deployment deployment(ChainConfig config, Path record, Web3j web3j, Credentials operator,
-      long chainId) throws Exception {
+      Credentials anchorer, long chainId) throws Exception {
     ContractDeployer deployer = new ContractDeployer(web3j, new FastRawTransactionManager(web3j, operator, chainId,
         new PollingTransactionReceiptProcessor(web3j, 100, 600)), new StaticGasProvider(GAS_PRICE, DEPLOY_GAS));
     if (Files.exists(record)) {
@@ -125,9 +164,39 @@ public final class NodeChainRuntime implements ChainRuntime {
       }
       LOG.warn("{} names contracts that are not on chain {}: deploying anew", record, chainId);
     }
-    Deployment fresh = deployer.deployAll(operator, chainId, config.feeBps());
+    Deployment fresh = deployer.deployAll(operator, anchorer.getAddress(), chainId, config.feeBps());
     fresh.write(record);
     return fresh;
+  }
+
+  /**
+   * Contracts deployed before the anchorer had its own key have ANCHORER_ROLE on the operator only:
+   * the operator (their admin) grants it. Blocking, at start-up.
+   */
+  private static void grantAnchorerRole(Web3j web3j, Credentials operator, Credentials anchorer, Deployment deployment,
+      long chainId) throws Exception {
+    if (anchorer.getAddress().equalsIgnoreCase(operator.getAddress())) {
+      return;
+    }
+    var registry = ProvenanceRegistry.load(deployment.provenanceRegistry(), web3j,
+        new FastRawTransactionManager(web3j, operator, chainId, new PollingTransactionReceiptProcessor(web3j, 100, 600)),
+        new StaticGasProvider(GAS_PRICE, BigInteger.valueOf(200_000)));
+    byte[] role = registry.ANCHORER_ROLE().send();
+    if (registry.hasRole(role, anchorer.getAddress()).send()) {
+      return;
+    }
+    if (!registry.hasRole(registry.DEFAULT_ADMIN_ROLE().send(), operator.getAddress()).send()) {
+      LOG.warn("the anchorer {} lacks ANCHORER_ROLE on {} and the operator is not its admin: anchoring will fail "
+          + "until the admin grants it", anchorer.getAddress(), deployment.provenanceRegistry());
+      return;
+    }
+    registry.grantRole(role, anchorer.getAddress()).send();
+    LOG.info("granted ANCHORER_ROLE on {} to the anchorer {}", deployment.provenanceRegistry(), anchorer.getAddress());
+  }
+
+  @Override
+  public Credentials anchorer() {
+    return anchorer;
   }
 
   @Override
@@ -140,6 +209,7 @@ public final class NodeChainRuntime implements ChainRuntime {
     return web3j;
   }
 
+  @Override
   public String rpcUrl() {
     return rpcUrl;
   }
@@ -164,9 +234,11 @@ public final class NodeChainRuntime implements ChainRuntime {
 
       @Override
       public Future<Void> check() {
-        return Future.fromCompletionStage(web3j.ethBlockNumber().sendAsync())
+        return Future.fromCompletionStage(web3j.ethChainId().sendAsync())
             .timeout(3, TimeUnit.SECONDS)
-            .mapEmpty();
+            .compose(r -> r.hasError() || r.getChainId() == null || r.getChainId().longValueExact() != chainId
+                ? Future.failedFuture(new ChainException("the node is not on chain " + chainId))
+                : Future.<Void>succeededFuture());
       }
     };
   }

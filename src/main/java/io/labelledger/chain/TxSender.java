@@ -145,7 +145,8 @@ public final class TxSender {
     });
   }
 
-  static String revertData(org.web3j.protocol.core.Response.Error error) {
+  /** The revert bytes a node put in an error reply (Ganache: under data or data.result), or null. */
+  public static String revertData(org.web3j.protocol.core.Response.Error error) {
     Object data = error.getData();
     if (data == null) {
       return null;

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "labelledger", mixinStandardHelpOptions = true, version = "labelledger 0.1.0",
     description = "LabelLedger: crowdsourced data labelling with on-chain consent and provenance.",
-    subcommands = {HelpCommand.class, AggregateCommand.class, AuditCommand.class})
+    subcommands = {HelpCommand.class, AggregateCommand.class, BuyCommand.class, AuditCommand.class})
 public final class LabelLedgerCli implements Runnable {
   @Spec
   private CommandSpec spec;

@@ -18,7 +18,10 @@ public record AppConfig(
     @NotNull @Valid ChainConfig chain,
     @NotNull @Valid AuthConfig auth,
     @NotNull @Valid LimitsConfig limits,
-    @NotNull @Valid WorkConfig work) {
+    @NotNull @Valid WorkConfig work,
+    @NotNull @Valid DatasetConfig datasets,
+    @NotNull @Valid AnchorConfig anchor,
+    @NotNull @Valid QualityConfig quality) {
 
   public Path dataPath() {
     return Path.of(dataDir);

@@ -11,6 +11,9 @@ import jakarta.validation.constraints.Pattern;
  * @param sessionTtlSeconds lifetime of a session token
  * @param nonceTtlSeconds lifetime of an unused SIWE nonce
  * @param clockSkewSeconds how far in the future a SIWE "Issued At" may be
+ * @param sessionCacheSeconds how long a looked-up session is trusted from memory before it is read
+ *     again (never past its expiry; a logout on this instance takes effect at once, on other
+ *     instances within this time); 0 reads it on every request
  * @param operatorToken bearer token of the operator endpoints, from env or a file only
  */
 public record AuthConfig(
@@ -19,5 +22,6 @@ public record AuthConfig(
     @Min(60) @Max(7 * 24 * 3600) long sessionTtlSeconds,
     @Min(10) @Max(24 * 3600) long nonceTtlSeconds,
     @Min(0) @Max(600) long clockSkewSeconds,
+    @Min(0) @Max(60) long sessionCacheSeconds,
     @NotNull(message = "is required: set LABELLEDGER_OPERATOR_TOKEN or LABELLEDGER_OPERATOR_TOKEN_FILE (or auth.operatorTokenFile)")
     Secret operatorToken) {}

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
+import org.web3j.utils.Numeric;
 
 /**
  * Reads the configuration once: bundled defaults, then the user's YAML file, then environment
@@ -50,10 +51,12 @@ public final class ConfigLoader {
       "LABELLEDGER_CHAIN_ID", "chain.chainId",
       "LABELLEDGER_CHAIN_PORT", "chain.localPort",
       "LABELLEDGER_FEE_BPS", "chain.feeBps",
+      "LABELLEDGER_PUBLIC_RPC_URL", "chain.publicRpcUrl",
       "LABELLEDGER_SIWE_DOMAIN", "auth.siweDomain",
       "LABELLEDGER_SESSION_TTL_SECONDS", "auth.sessionTtlSeconds",
       "LABELLEDGER_NONCE_TTL_SECONDS", "auth.nonceTtlSeconds",
       "LABELLEDGER_CLOCK_SKEW_SECONDS", "auth.clockSkewSeconds",
+      "LABELLEDGER_SESSION_CACHE_SECONDS", "auth.sessionCacheSeconds",
       "LABELLEDGER_JSON_BODY_LIMIT", "limits.jsonBodyBytes",
       "LABELLEDGER_UPLOAD_BODY_LIMIT", "limits.uploadBodyBytes",
       "LABELLEDGER_UPLOAD_BATCH_SIZE", "limits.uploadBatchSize",
@@ -64,12 +67,30 @@ public final class ConfigLoader {
       "LABELLEDGER_RELAY_INTERVAL_MS", "work.relayIntervalMs",
       "LABELLEDGER_RELAY_BATCH_SIZE", "work.relayBatchSize",
       "LABELLEDGER_INDEX_INTERVAL_MS", "work.indexIntervalMs",
-      "LABELLEDGER_CONFIRMATIONS", "work.confirmations");
+      "LABELLEDGER_CONFIRMATIONS", "work.confirmations",
+      "LABELLEDGER_EXPORT_PARALLEL_PARQUET", "datasets.exportParallelParquet",
+      "LABELLEDGER_SAMPLE_SIZE", "datasets.sampleSize",
+      "LABELLEDGER_CLAIM_INTERVAL_SECONDS", "datasets.claimIntervalSeconds",
+      "LABELLEDGER_PURCHASE_INDEX_INTERVAL_MS", "datasets.purchaseIndexIntervalMs",
+      "LABELLEDGER_ANCHOR_INTERVAL_MS", "anchor.intervalMs",
+      "LABELLEDGER_ANCHOR_MAX_BATCH_SIZE", "anchor.maxBatchSize",
+      "LABELLEDGER_ANCHOR_MAX_BATCH_AGE_MS", "anchor.maxBatchAgeMs",
+      "LABELLEDGER_ANCHOR_REPLACE_AFTER_MS", "anchor.replaceAfterMs",
+      "LABELLEDGER_ANCHOR_GAS_BUMP_PERCENT", "anchor.gasBumpPercent",
+      "LABELLEDGER_ANCHOR_MAX_GAS_PRICE_GWEI", "anchor.maxGasPriceGwei",
+      "LABELLEDGER_QUALITY_INTERVAL_MS", "quality.intervalMs",
+      "LABELLEDGER_QUALITY_BATCH_SIZE", "quality.batchSize",
+      "LABELLEDGER_QUALITY_REESTIMATE_INTERVAL_MS", "quality.reestimateIntervalMs",
+      "LABELLEDGER_QUALITY_FLOOR_MIN_GOLD", "quality.floorMinGold",
+      "LABELLEDGER_QUALITY_DEFAULT_ACCURACY", "quality.defaultAccuracy",
+      "LABELLEDGER_QUALITY_SMOOTHING", "quality.smoothing",
+      "LABELLEDGER_QUALITY_DIAGONAL_PRIOR", "quality.diagonalPrior");
 
   /** Secrets: dotted key → environment variable (the variable + "_FILE" names a file holding it). */
   static final Map<String, String> SECRET_KEYS = orderedMap(
       "database.password", "LABELLEDGER_DB_PASSWORD",
       "chain.relayerKey", "LABELLEDGER_RELAYER_KEY",
+      "anchor.key", "LABELLEDGER_ANCHORER_KEY",
       "auth.operatorToken", "LABELLEDGER_OPERATOR_TOKEN");
 
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
@@ -230,6 +251,16 @@ public final class ConfigLoader {
       Secret relayerKey = config.chain().relayerKey();
       if (relayerKey != null && !relayerKey.reveal().matches("(0x)?[0-9a-fA-F]{64}")) {
         problems.add("chain.relayerKey: must be a private key of 32 bytes in hex (the value is not shown)");
+      }
+      Secret anchorerKey = config.anchor().key();
+      if (anchorerKey != null && !anchorerKey.reveal().matches("(0x)?[0-9a-fA-F]{64}")) {
+        problems.add("anchor.key: must be a private key of 32 bytes in hex (the value is not shown)");
+      } else if (anchorerKey != null && relayerKey != null
+          && Numeric.cleanHexPrefix(anchorerKey.reveal()).equalsIgnoreCase(Numeric.cleanHexPrefix(relayerKey.reveal()))) {
+        problems.add("anchor.key: must differ from chain.relayerKey (two senders on one key would fight over nonces)");
+      }
+      if (anchorerKey == null && !config.chain().local()) {
+        problems.add("anchor.key: required with chain.rpcUrl (set LABELLEDGER_ANCHORER_KEY or LABELLEDGER_ANCHORER_KEY_FILE)");
       }
       Secret operatorToken = config.auth().operatorToken();
       if (operatorToken != null && operatorToken.length() < 16) {

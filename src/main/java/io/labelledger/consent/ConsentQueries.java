@@ -122,20 +122,6 @@ public final class ConsentQueries {
 
   // ------------------------------------------------------------------ indexer
 
-  /** Locks the follower's cursor (creating it at {@code startBlock}); empty when another instance holds it. */
-  public Future<Optional<Long>> lockCursor(SqlClient tx, String name, long startBlock) {
-    return tx.preparedQuery("insert into chain_cursor (name, next_block) values ($1, $2) on conflict do nothing")
-        .execute(Tuple.of(name, startBlock))
-        .compose(v -> tx.preparedQuery("select next_block from chain_cursor where name = $1 for update skip locked")
-            .execute(Tuple.of(name)))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("next_block")));
-  }
-
-  public Future<Void> moveCursor(SqlClient tx, String name, long nextBlock) {
-    return tx.preparedQuery("update chain_cursor set next_block = $2, updated_at = now() where name = $1")
-        .execute(Tuple.of(name, nextBlock)).mapEmpty();
-  }
-
   /** Records a log once; true when it was new (and must be applied). */
   public Future<Boolean> insertEvent(SqlClient tx, String txHash, int logIndex, long block, boolean granted,
       String contributor, String termsHash, long at, long expiresAt, long nonce) {

@@ -77,27 +77,30 @@ public final class ConsentRelayer {
         .compose(v -> relay("revocation"));
   }
 
-  /** Registers pending terms one by one; their consents are only relayed once registered. */
+  /**
+   * Registers pending terms one by one; their consents are only relayed once registered. No
+   * transaction is open while a receipt is awaited: each outcome is recorded on its own.
+   */
   private Future<Void> registerTerms() {
-    return pool.withTransaction(tx -> terms.claimPending(tx, 10).compose(pending -> {
+    return terms.pending(pool, 10).compose(pending -> {
       Future<Void> chain = Future.succeededFuture();
       for (Terms t : pending) {
         chain = chain.compose(v -> registry.registerTerms(t.termsHash(), t.uri(), RECEIPT_TIMEOUT_MS)
-            .compose(txHash -> terms.markRegistered(tx, t.termsHash(), txHash))
+            .compose(txHash -> terms.markRegistered(pool, t.termsHash(), txHash))
             .recover(err -> {
               if (err instanceof ChainException c && c.revert().isPresent()) {
                 String name = c.revert().get().name();
                 LOG.info("terms {}: registration refused by the contract ({})", t.termsHash(), name);
                 return "ConsentRegistryTermsAlreadyRegistered".equals(name)
-                    ? terms.markRegistered(tx, t.termsHash(), null)
-                    : terms.markFailed(tx, t.termsHash());
+                    ? terms.markRegistered(pool, t.termsHash(), null)
+                    : terms.markFailed(pool, t.termsHash());
               }
               return Future.failedFuture(err); // chain unreachable: stays pending, retried next round
             })
             .onSuccess(x -> LOG.info("terms {} registered on-chain", t.termsHash())));
       }
       return chain;
-    }));
+    });
   }
 
   /** Requests in flight for too long: settle them from their receipt, or put them back in the queue. */

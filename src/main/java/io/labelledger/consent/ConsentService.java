@@ -8,6 +8,7 @@ import io.labelledger.consent.SignedConsentRequests.RevocationRequest;
 import io.labelledger.http.ApiException;
 import io.labelledger.http.ErrorCode;
 import io.labelledger.signing.SignedTypes;
+import io.labelledger.signing.SignerRecovery;
 import io.labelledger.signing.Signatures;
 import io.labelledger.signing.TypedDataChecks;
 import io.vertx.core.Future;
@@ -21,7 +22,7 @@ import java.util.Optional;
 /**
  * Accepts signed Consent and Revocation messages for relaying: every check a relayed message
  * would fail on-chain is made here first, so a 202 means the relayer will very likely apply it.
- * Signature recovery runs on the event loop: consents are rare (one per contributor and terms).
+ * Signature recovery runs on worker threads ({@link SignerRecovery}), never on the event loop.
  */
 public final class ConsentService {
   private final Optional<ConsentRegistryGateway> registry;
@@ -29,9 +30,11 @@ public final class ConsentService {
   private final ConsentQueries queries;
   private final TermsQueries terms;
   private final Clock clock;
+  private final SignerRecovery recovery;
 
   public ConsentService(Optional<ConsentRegistryGateway> registry, Optional<Eip712.Domain> domain,
-      ConsentQueries queries, TermsQueries terms, Clock clock) {
+      ConsentQueries queries, TermsQueries terms, Clock clock, SignerRecovery recovery) {
+    this.recovery = recovery;
     this.registry = registry;
     this.domain = domain;
     this.queries = queries;
@@ -48,7 +51,7 @@ public final class ConsentService {
 
   public Future<Accepted> submitConsent(Principal.Account account, ConsentRequest request) {
     try {
-      return store(checkConsent(account, request));
+      return recoverThenStore(checkConsent(account, request));
     } catch (ApiException e) {
       return Future.failedFuture(e);
     }
@@ -56,7 +59,7 @@ public final class ConsentService {
 
   public Future<Accepted> submitRevocation(Principal.Account account, RevocationRequest request) {
     try {
-      return store(checkRevocation(account, request));
+      return recoverThenStore(checkRevocation(account, request));
     } catch (ApiException e) {
       return Future.failedFuture(e);
     }
@@ -80,7 +83,6 @@ public final class ConsentService {
     String termsHash = m.termsHash().toLowerCase();
     byte[] digest = new ConsentMessages.Consent(contributor, termsHash, expiresAt, BigInteger.valueOf(nonce), deadline)
         .digest(d);
-    Signatures.requireSigner(digest, signature, contributor);
     return new Checked("consent", contributor, termsHash, expiresAt, nonce, deadline, signature, digest);
   }
 
@@ -98,8 +100,11 @@ public final class ConsentService {
     String termsHash = m.termsHash().toLowerCase();
     byte[] digest = new ConsentMessages.Revocation(contributor, termsHash, BigInteger.valueOf(nonce), deadline)
         .digest(d);
-    Signatures.requireSigner(digest, signature, contributor);
     return new Checked("revocation", contributor, termsHash, null, nonce, deadline, signature, digest);
+  }
+
+  private Future<Accepted> recoverThenStore(Checked c) {
+    return recovery.requireSigner(c.digest(), c.signature(), c.contributor()).compose(v -> store(c));
   }
 
   /** Terms known here, nonce current on-chain, nonce not carried by another open request; then stored. */

@@ -37,12 +37,14 @@ public final class TermsQueries {
   }
 
   /**
-   * Pending terms for the registration worker, locked so that several service instances never
-   * register the same terms twice; call inside a transaction and mark each one in it.
+   * Pending terms for the registration worker, oldest first. Not locked: registering waits for a
+   * receipt, and no transaction (nor pool connection) is held that long. Two instances may both
+   * send the registration; the contract registers terms once and refuses the second
+   * ({@code ConsentRegistryTermsAlreadyRegistered}), which the worker records as registered.
    */
-  public Future<List<Terms>> claimPending(SqlClient tx, int limit) {
-    return tx.preparedQuery("select " + COLUMNS + " from terms where chain_status = 'pending' "
-            + "order by created_at limit $1 for update skip locked")
+  public Future<List<Terms>> pending(SqlClient client, int limit) {
+    return client.preparedQuery("select " + COLUMNS + " from terms where chain_status = 'pending' "
+            + "order by created_at limit $1")
         .execute(Tuple.of(limit))
         .map(rows -> {
           List<Terms> out = new ArrayList<>();

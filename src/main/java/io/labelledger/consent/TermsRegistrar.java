@@ -5,7 +5,7 @@ import io.vertx.core.Future;
 /**
  * Registers published terms in the ConsentRegistry contract, so consents to them can be granted
  * on-chain. Implemented by the chain side (one gateway per contract); until one is wired, terms
- * stay {@code chain_status = 'pending'} and {@link TermsQueries#claimPending} returns them for
+ * stay {@code chain_status = 'pending'} and {@link TermsQueries#pending} returns them for
  * the worker that will call this.
  */
 public interface TermsRegistrar {

@@ -5,6 +5,7 @@ import io.labelledger.http.ApiException;
 import io.labelledger.http.ApiModule;
 import io.labelledger.http.ErrorCode;
 import io.labelledger.http.JsonCodec;
+import io.labelledger.quality.ContributorScores;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -19,15 +20,20 @@ public final class ContributionRoutes implements ApiModule {
 
   private final ContributionService contributions;
   private final ContributionQueries queries;
+  private final ContributorScores scores;
   private final JsonCodec json;
 
-  public ContributionRoutes(ContributionService contributions, ContributionQueries queries, JsonCodec json) {
+  public ContributionRoutes(ContributionService contributions, ContributionQueries queries, ContributorScores scores,
+      JsonCodec json) {
     this.contributions = contributions;
     this.queries = queries;
+    this.scores = scores;
     this.json = json;
   }
 
-  public record Page(List<ContributionQueries.View> contributions, Long nextAfterId) {}
+  /** A page of the account's contributions, and its standing (gold accuracy) in every campaign it worked on. */
+  public record Page(List<ContributionQueries.View> contributions, Long nextAfterId,
+      List<ContributorScores.Score> scores) {}
 
   @Override
   public void mount(Router router) {
@@ -39,8 +45,9 @@ public final class ContributionRoutes implements ApiModule {
     router.get("/api/contributions/me").handler(Guards.requireSession()).handler(ctx -> {
       long afterId = param(ctx, "afterId", 0, 0, Long.MAX_VALUE);
       int limit = (int) param(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
-      json.reply(ctx, 200, queries.byContributor(Guards.account(ctx).address(), afterId, limit)
-          .map(page -> new Page(page, page.size() == limit ? page.get(page.size() - 1).id() : null)));
+      String address = Guards.account(ctx).address();
+      json.reply(ctx, 200, queries.byContributor(address, afterId, limit).compose(page -> scores.of(address)
+          .map(standing -> new Page(page, page.size() == limit ? page.get(page.size() - 1).id() : null, standing))));
     });
   }
 

@@ -6,6 +6,7 @@ import io.labelledger.chain.Hex;
 import io.labelledger.http.ApiException;
 import io.labelledger.http.ErrorCode;
 import io.labelledger.signing.SignedTypes;
+import io.labelledger.signing.SignerRecovery;
 import io.labelledger.signing.Signatures;
 import io.labelledger.signing.TypedDataChecks;
 import io.vertx.core.Future;
@@ -19,25 +20,37 @@ import java.util.Optional;
 /**
  * Accepts signed contributions. The hot path of the service, kept lean: the typed data is decoded
  * once at the edge; shape, domain, contributor and time checks are plain comparisons; the digest
- * is hashed directly (no JSON re-encoding); signature recovery runs on a worker thread; and every
+ * is hashed directly (no JSON re-encoding); signature recovery runs on worker threads, batched
+ * ({@link SignerRecovery}); and every
  * check that needs the database plus the insert and the lease consumption is one SQL statement
- * (one round trip, atomic). No chain call: consent comes from {@code consent_state}.
+ * (one round trip, atomic), shared by the submissions that arrive together ({@link GroupCommit}:
+ * one commit for many, each judged on its own, each answered after the commit). No chain call:
+ * consent comes from {@code consent_state}.
  */
 public final class ContributionService {
-  private final Vertx vertx;
+  private final SignerRecovery recovery;
   private final Optional<Eip712.Domain> domain;
   private final ContributionQueries queries;
+  private final GroupCommit writer;
   private final Clock clock;
   private final long skewSeconds;
 
-  public ContributionService(Vertx vertx, Optional<Eip712.Domain> domain, ContributionQueries queries, Clock clock,
-      long skewSeconds) {
-    this.vertx = vertx;
+  /**
+   * @param writers how many group-commit statements may run at once (each holds a pool connection
+   *     while it runs)
+   */
+  public ContributionService(Vertx vertx, SignerRecovery recovery, Optional<Eip712.Domain> domain,
+      ContributionQueries queries, Clock clock, long skewSeconds, int writers) {
+    this.recovery = recovery;
     this.domain = domain;
     this.queries = queries;
+    this.writer = new GroupCommit(vertx, queries, clock, writers, MAX_BATCH);
     this.clock = clock;
     this.skewSeconds = skewSeconds;
   }
+
+  /** Most submissions written by one statement: bounds its parameters and the time it holds row locks. */
+  static final int MAX_BATCH = 256;
 
   /** Reply to a submission; {@code replayed} when this exact signed contribution was stored before. */
   public record Accepted(boolean replayed, Receipt receipt) {}
@@ -46,7 +59,12 @@ public final class ContributionService {
   public record Receipt(long id, String status, long campaignId, long itemId, String digest) {}
 
   private record Checked(long campaignId, long itemId, String contributor, String answer, String termsHash,
-      long submittedAt, byte[] signature, byte[] digest) {}
+      long submittedAt, byte[] signature, byte[] digest) {
+    ContributionQueries.Candidate candidate() {
+      return new ContributionQueries.Candidate(campaignId, itemId, contributor, answer, termsHash, submittedAt,
+          signature, digest);
+    }
+  }
 
   public Future<Accepted> submit(Principal.Account account, SignedContribution.Request request) {
     Checked c;
@@ -55,11 +73,7 @@ public final class ContributionService {
     } catch (ApiException e) {
       return Future.failedFuture(e);
     }
-    return vertx.executeBlocking(() -> {
-          Signatures.requireSigner(c.digest(), c.signature(), c.contributor());
-          return c;
-        }, false)
-        .compose(this::store);
+    return recovery.requireSigner(c.digest(), c.signature(), c.contributor()).compose(v -> store(c));
   }
 
   private Checked check(Principal.Account account, SignedContribution.Request request) {
@@ -95,8 +109,7 @@ public final class ContributionService {
   }
 
   private Future<ContributionQueries.Outcome> attempt(Checked c) {
-    return queries.accept(c.campaignId(), c.itemId(), c.contributor(), c.answer(), c.termsHash(), c.submittedAt(),
-        c.signature(), c.digest(), clock.instant());
+    return writer.accept(c.candidate());
   }
 
   private boolean passesAll(Checked c, ContributionQueries.Outcome o) {

@@ -29,7 +29,11 @@ public record DatabaseCoordinates(String jdbcUrl, String user, Secret password) 
         .setPort(uri.getPort() < 0 ? 5432 : uri.getPort())
         .setDatabase(database.isEmpty() ? user : database)
         .setUser(user)
-        .setPipeliningLimit(256);
+        .setPipeliningLimit(256)
+        // named prepared statements kept per connection: PostgreSQL parses and plans each of the
+        // service's statements once per connection instead of on every execution
+        .setCachePreparedStatements(true)
+        .setPreparedStatementCacheMaxSize(512);
     if (password != null) {
       options.setPassword(password.reveal());
     }

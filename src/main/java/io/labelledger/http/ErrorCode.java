@@ -68,7 +68,23 @@ public enum ErrorCode {
   LEASE_EXPIRED(409, "your lease on item %s expired at %s"),
   ANSWER_NOT_IN_LABEL_SET(422, "answer '%s' is not one of the campaign's labels %s"),
   ALREADY_ANSWERED(409, "you already answered item %s of campaign %s (contribution %s)"),
-  SUBMITTED_AT_OUT_OF_RANGE(422, "submittedAt %s is more than %s s away from the server time %s");
+  SUBMITTED_AT_OUT_OF_RANGE(422, "submittedAt %s is more than %s s away from the server time %s"),
+
+  // datasets, licences, earnings
+  DATASET_NOT_FOUND(404, "no dataset with id %s"),
+  DATASET_EMPTY(422, "campaign %s has no item at or above confidence %s with accepted, consented, anchored work"),
+  DATASET_NOT_LISTED(409, "dataset %s is not listed on-chain (status %s)"),
+  DATASET_ALREADY_LISTED(409, "dataset %s is already %s"),
+  LICENCE_REQUIRED(403, "%s holds no on-chain licence for dataset %s (DataMarketplace id %s); see GET /api/datasets/%s/purchase"),
+  NOTHING_TO_CLAIM(409, "nothing is owed to %s now"),
+  CLAIM_TOO_SOON(429, "the operator already sent claims for %s at %s; the next may be sent after %s"),
+
+  // provenance
+  CONTRIBUTION_NOT_FOUND(404, "no contribution %s that you may read"),
+
+  // quality
+  ACCURACY_BELOW_FLOOR(403, "your accuracy on the gold items of campaign %s is %s (%s of %s correct, smoothed), "
+      + "below its floor of %s: it hands you no more tasks");
 
   private final int status;
   private final String template;

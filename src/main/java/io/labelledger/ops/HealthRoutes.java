@@ -6,22 +6,32 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /health/live}: the process serves HTTP. {@code GET /health/ready}: every check
  * answers within the timeout, e.g. {@code {"status":"up","checks":{"db":"up","chain":"unknown"}}};
  * 503 when one is down. Names listed as {@code unknownChecks} are reported as "unknown" and do not
- * affect readiness (the chain, until a chain runtime provides its check).
+ * affect readiness (the chain, until a chain runtime provides its check). A failing check named in
+ * {@code degradingChecks} is reported "down" but only degrades readiness: status "degraded", still
+ * 200, because the instance still does its main work (the chain: contributions are accepted while
+ * it is unreachable, and anchored once it is back).
  */
 public final class HealthRoutes {
   private static final long TIMEOUT_MS = 2000;
   private final List<HealthCheck> checks;
   private final List<String> unknownChecks;
+  private final Set<String> degradingChecks;
 
   public HealthRoutes(List<HealthCheck> checks, List<String> unknownChecks) {
+    this(checks, unknownChecks, Set.of());
+  }
+
+  public HealthRoutes(List<HealthCheck> checks, List<String> unknownChecks, Set<String> degradingChecks) {
     this.checks = List.copyOf(checks);
     this.unknownChecks = List.copyOf(unknownChecks);
+    this.degradingChecks = Set.copyOf(degradingChecks);
   }
 
   public void mount(Router router) {
@@ -38,15 +48,23 @@ public final class HealthRoutes {
       Future.join(results).onComplete(ignored -> {
         JsonObject states = new JsonObject();
         boolean up = true;
+        boolean degraded = false;
         for (int i = 0; i < checks.size(); i++) {
           String state = results.get(i).result();
           states.put(checks.get(i).name(), state);
-          up &= "up".equals(state);
+          if (!"up".equals(state)) {
+            if (degradingChecks.contains(checks.get(i).name())) {
+              degraded = true;
+            } else {
+              up = false;
+            }
+          }
         }
         unknownChecks.forEach(name -> states.put(name, "unknown"));
+        String status = !up ? "down" : degraded ? "degraded" : "up";
         ctx.response().setStatusCode(up ? 200 : 503)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .end(new JsonObject().put("status", up ? "up" : "down").put("checks", states).toBuffer());
+            .end(new JsonObject().put("status", status).put("checks", states).toBuffer());
       });
     });
   }

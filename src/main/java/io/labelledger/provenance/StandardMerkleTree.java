@@ -86,6 +86,45 @@ public final class StandardMerkleTree {
     return proof;
   }
 
+  /**
+   * Every node, 32 bytes each, in the array order of OpenZeppelin's {@code tree} (root first,
+   * leaves last): enough to serve any proof later with {@link #proofPositions}, without rebuilding.
+   */
+  public byte[] encodedNodes() {
+    byte[] out = new byte[nodes.length * 32];
+    for (int i = 0; i < nodes.length; i++) {
+      System.arraycopy(nodes[i], 0, out, i * 32, 32);
+    }
+    return out;
+  }
+
+  /** The i-th input leaf's rank among the sorted leaves (0 = the smallest leaf hash). */
+  public int leafIndex(int inputIndex) {
+    return nodes.length - 1 - positionOfInput[inputIndex];
+  }
+
+  /** Array position of the leaf of rank {@code leafIndex} in a tree of {@code leafCount} leaves. */
+  public static int treePosition(int leafCount, int leafIndex) {
+    if (leafCount < 1 || leafIndex < 0 || leafIndex >= leafCount) {
+      throw new IllegalArgumentException("no leaf " + leafIndex + " in a tree of " + leafCount);
+    }
+    return 2 * leafCount - 2 - leafIndex;
+  }
+
+  /**
+   * Array positions of the proof nodes of the leaf of rank {@code leafIndex} in a tree of
+   * {@code leafCount} leaves, in proof order (the same nodes {@link #proof(int)} returns).
+   */
+  public static int[] proofPositions(int leafCount, int leafIndex) {
+    List<Integer> out = new ArrayList<>();
+    int position = treePosition(leafCount, leafIndex);
+    while (position > 0) {
+      out.add((position % 2 == 1) ? position + 1 : position - 1);
+      position = (position - 1) / 2;
+    }
+    return out.stream().mapToInt(Integer::intValue).toArray();
+  }
+
   /** Recomputes the root from a leaf and its proof, as {@code MerkleProof.processProof} does. */
   public static byte[] processProof(byte[] leaf, List<byte[]> proof) {
     byte[] node = leaf;

@@ -23,7 +23,8 @@ import java.util.Objects;
  *
  * <p>Gold answers (known true labels) are part of the set: their labels join the label set even
  * when no worker gave them. Gold for a task that has no answers is dropped. A worker who answers
- * the same task twice counts twice. Immutable and safe to share between threads.
+ * the same task twice counts twice. Labels declared with {@link Builder#label} belong to the set
+ * whether used or not. Immutable and safe to share between threads.
  */
 public final class AnswerSet {
   /** {@link #gold(int)} of a task without a gold answer. */
@@ -153,6 +154,15 @@ public final class AnswerSet {
       workerOf[size] = workers.intern(worker);
       labelOf[size] = labels.intern(label);
       size++;
+      return this;
+    }
+
+    /**
+     * Declares {@code label} part of the label set even if no answer gives it (a campaign's label
+     * list), so that a model fitted on these answers has a row and column for it.
+     */
+    public Builder label(String label) {
+      labels.intern(Objects.requireNonNull(label, "label"));
       return this;
     }
 

@@ -89,6 +89,31 @@ public final class DawidSkene implements Aggregator {
 
   @Override
   public Aggregation aggregate(AnswerSet answers) {
+    return fit(answers).aggregation();
+  }
+
+  /**
+   * What EM ended with: the aggregation, and the model it came from — the confusion matrices and
+   * class priors of the last M-step, from which the aggregation's posteriors were computed. A
+   * caller may keep the model and score new answers with it ({@link Posterior}) without
+   * rerunning EM.
+   *
+   * @param confusion {@code P(worker w answers l | true label k)} at
+   *     {@code [(w * labelCount + k) * labelCount + l]}, label indices as in the answer set; every
+   *     row sums to 1
+   * @param prior {@code P(true label k)} at {@code [k]}
+   */
+  public record Fit(Aggregation aggregation, double[] confusion, double[] prior) {
+    /** Row {@code k} of {@code worker}'s confusion matrix: {@code P(answers l | true k)} by {@code l}. */
+    public double[] confusionRow(int worker, int trueLabel) {
+      int labelCount = prior.length;
+      int from = (worker * labelCount + trueLabel) * labelCount;
+      return Arrays.copyOfRange(confusion, from, from + labelCount);
+    }
+  }
+
+  /** Runs EM; see the class comment. */
+  public Fit fit(AnswerSet answers) {
     int labelCount = answers.labelCount();
     double[] posterior = MajorityVote.voteShares(answers);
     // log pi, laid out [worker][answered label][true label] so both steps read it sequentially
@@ -103,8 +128,31 @@ public final class DawidSkene implements Aggregator {
       maximise(answers, posterior, logConfusion, logPrior);
       converged = expect(answers, logConfusion, logPrior, posterior, scratch) <= config.tolerance();
     }
-    return new Aggregation(answers, posterior, Aggregation.mostProbable(answers, posterior),
-        expectedAccuracy(answers, posterior), iterations, converged);
+    return new Fit(new Aggregation(answers, posterior, Aggregation.mostProbable(answers, posterior),
+        expectedAccuracy(answers, posterior), iterations, converged),
+        confusionByTrueLabel(logConfusion, answers.workerCount(), labelCount), exp(logPrior));
+  }
+
+  /** The log confusion ([w][answered l][true k]) as probabilities laid out [w][true k][answered l]. */
+  private static double[] confusionByTrueLabel(double[] logConfusion, int workers, int labelCount) {
+    double[] out = new double[logConfusion.length];
+    for (int w = 0; w < workers; w++) {
+      int m = w * labelCount * labelCount;
+      for (int l = 0; l < labelCount; l++) {
+        for (int k = 0; k < labelCount; k++) {
+          out[m + k * labelCount + l] = Math.exp(logConfusion[m + l * labelCount + k]);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static double[] exp(double[] logs) {
+    double[] out = new double[logs.length];
+    for (int i = 0; i < logs.length; i++) {
+      out[i] = Math.exp(logs[i]);
+    }
+    return out;
   }
 
   /** M-step: log priors and log confusion matrices from the posteriors, with the priors. */

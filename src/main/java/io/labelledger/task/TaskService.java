@@ -7,6 +7,7 @@ import io.labelledger.chain.Eip712;
 import io.labelledger.contribution.SignedContribution;
 import io.labelledger.http.ApiException;
 import io.labelledger.http.ErrorCode;
+import io.labelledger.quality.QualityGate;
 import io.labelledger.signing.SignedTypes;
 import io.labelledger.signing.TypedDomain;
 import io.labelledger.signing.Uint;
@@ -26,7 +27,8 @@ import java.util.function.DoubleSupplier;
  * <p>Gold items are mixed in at random: each task is gold with probability {@code goldRate}, so a
  * contributor cannot tell which ones are gold by their position. When the drawn kind has nothing
  * left for this contributor, the other kind is served; a campaign with goldRate 0 never serves its
- * gold items. Gold items do not count toward overlap (everyone may answer each one).
+ * gold items. Gold items do not count toward overlap (everyone may answer each one). A contributor
+ * below the campaign's accuracy floor gets no task ({@link QualityGate}).
  */
 public final class TaskService {
   private final Pool pool;
@@ -36,9 +38,10 @@ public final class TaskService {
   private final Clock clock;
   private final Duration leaseTtl;
   private final DoubleSupplier random;
+  private final QualityGate quality;
 
   public TaskService(Pool pool, TaskQueries queries, CampaignService campaigns, Optional<Eip712.Domain> provenance,
-      Clock clock, Duration leaseTtl, DoubleSupplier random) {
+      Clock clock, Duration leaseTtl, DoubleSupplier random, QualityGate quality) {
     this.pool = pool;
     this.queries = queries;
     this.campaigns = campaigns;
@@ -46,6 +49,7 @@ public final class TaskService {
     this.clock = clock;
     this.leaseTtl = leaseTtl;
     this.random = random;
+    this.quality = quality;
   }
 
   /** The eth_signTypedData_v4 object to sign, with {@code message.answer} left for the client to fill in. */
@@ -64,20 +68,20 @@ public final class TaskService {
     Instant now = clock.instant();
     return campaigns.get(campaignId).compose(campaign -> queries.hasValidConsent(account.address(),
             campaign.termsHash(), now)
-        .compose(consented -> consented ? allocate(account, campaign, now)
+        .compose(consented -> consented ? quality.admit(account.address(), campaign)
             : Future.failedFuture(new ApiException(ErrorCode.CONSENT_REQUIRED, account.address(),
                 campaign.termsHash(), campaign.id())))
+        .compose(admitted -> allocate(account, campaign, now))
         .map(lease -> toTask(account, campaign, lease, now)));
   }
 
   private Future<TaskQueries.Lease> allocate(Principal.Account account, Campaign campaign, Instant now) {
     boolean gold = campaign.goldRate() > 0 && random.getAsDouble() < campaign.goldRate();
     Instant expiresAt = now.plus(leaseTtl);
-    return pool.withTransaction(tx -> queries.lease(tx, campaign.id(), account.address(), gold, campaign.overlap(),
-                now, expiresAt)
+    return pool.withTransaction(tx -> queries.lease(tx, campaign.id(), account.address(), gold, now, expiresAt)
             .compose(first -> first.isPresent() || campaign.goldRate() == 0
                 ? Future.succeededFuture(first)
-                : queries.lease(tx, campaign.id(), account.address(), !gold, campaign.overlap(), now, expiresAt)))
+                : queries.lease(tx, campaign.id(), account.address(), !gold, now, expiresAt)))
         .compose(lease -> lease.isPresent() ? Future.succeededFuture(lease.get())
             : Future.failedFuture(new ApiException(ErrorCode.NO_TASK_AVAILABLE, campaign.id())));
   }

@@ -55,6 +55,76 @@ class DawidSkeneTest {
     }
   }
 
+  /**
+   * Eight workers over three labels, each with their own kind of mistakes: besides careful and
+   * uniformly noisy ones, some confuse particular labels (w2 calls half of c2 "c1", w3 calls half
+   * of c0 "c1", w6 answers c0 whatever the truth two times in five).
+   */
+  static double[][][] confusedCrowd() {
+    return new double[][][] {
+        {{0.92, 0.04, 0.04}, {0.04, 0.92, 0.04}, {0.04, 0.04, 0.92}},
+        {{0.85, 0.10, 0.05}, {0.10, 0.85, 0.05}, {0.10, 0.10, 0.80}},
+        {{0.85, 0.10, 0.05}, {0.05, 0.90, 0.05}, {0.05, 0.45, 0.50}},
+        {{0.45, 0.50, 0.05}, {0.05, 0.85, 0.10}, {0.05, 0.10, 0.85}},
+        {{0.60, 0.20, 0.20}, {0.20, 0.60, 0.20}, {0.20, 0.20, 0.60}},
+        {{0.70, 0.20, 0.10}, {0.10, 0.70, 0.20}, {0.20, 0.10, 0.70}},
+        {{0.90, 0.05, 0.05}, {0.40, 0.55, 0.05}, {0.40, 0.05, 0.55}},
+        {{0.50, 0.25, 0.25}, {0.25, 0.50, 0.25}, {0.25, 0.25, 0.50}},
+    };
+  }
+
+  @Test
+  void recoversEachWorkersConfusionMatrixCellByCell() {
+    // 3000 tasks x 5 answers over 8 workers: ~625 answers per worker and true label, so one cell's
+    // sampling error is at most ~0.02; a cell must be within 0.05 of what the worker's answers
+    // show against the truth, and within 0.07 (3.5 standard errors) of the generating matrix.
+    double[][][] confusion = confusedCrowd();
+    SyntheticCrowd.Crowd crowd = SyntheticCrowd.generate(3000, 5, confusion, 17);
+
+    DawidSkene.Fit fit = dawidSkene.fit(crowd.answers());
+
+    assertThat(fit.aggregation().converged()).isTrue();
+    for (int w = 0; w < crowd.answers().workerCount(); w++) {
+      double[][] generating = confusion[Integer.parseInt(crowd.answers().workerId(w).substring(1))];
+      double[][] observed = crowd.observedConfusion(w);
+      for (int k = 0; k < 3; k++) {
+        double[] row = fit.confusionRow(w, k);
+        assertThat(java.util.Arrays.stream(row).sum()).isCloseTo(1.0, within(1e-9));
+        for (int l = 0; l < 3; l++) {
+          assertThat(row[l]).as("worker %s, true c%d, answer c%d", crowd.answers().workerId(w), k, l)
+              .isCloseTo(observed[k][l], within(0.05))
+              .isCloseTo(generating[k][l], within(0.07));
+        }
+      }
+      assertThat(fit.aggregation().workerAccuracy(w)).isCloseTo(crowd.accuracy()[w], within(0.05));
+    }
+    for (int k = 0; k < 3; k++) {
+      assertThat(fit.prior()[k]).isCloseTo(1.0 / 3, within(0.04)); // uniform truth
+    }
+  }
+
+  @Test
+  void beatsMajorityVoteWhenWorkersConfuseParticularLabels() {
+    SyntheticCrowd.Crowd crowd = SyntheticCrowd.generate(3000, 3, confusedCrowd(), 23);
+
+    double ds = crowd.accuracyOf(dawidSkene.aggregate(crowd.answers()));
+    double mv = crowd.accuracyOf(new MajorityVote().aggregate(crowd.answers()));
+
+    System.out.printf("confused crowd, 3 answers per task: DS %.4f, MV %.4f%n", ds, mv);
+    assertThat(ds).isGreaterThan(mv + 0.03);
+  }
+
+  @Test
+  void beatsMajorityVoteWhenAccuraciesAreGraded() {
+    SyntheticCrowd.Crowd crowd = SyntheticCrowd.generate(3000, 3, 3, graded(), 29);
+
+    double ds = crowd.accuracyOf(dawidSkene.aggregate(crowd.answers()));
+    double mv = crowd.accuracyOf(new MajorityVote().aggregate(crowd.answers()));
+
+    System.out.printf("graded crowd (0.55..0.95), 3 answers per task: DS %.4f, MV %.4f%n", ds, mv);
+    assertThat(ds).isGreaterThan(mv + 0.02);
+  }
+
   @Test
   void holdsGoldAnswersFixedAgainstUnanimousWorkers() {
     AnswerSet answers = AnswerSet.builder()

@@ -221,6 +221,93 @@ class TaskIT {
     }
   }
 
+  /** answers, answers_wanted, whether closed, and available_at of an item. */
+  private static String progress(long item) {
+    return (String) WorkFixtures.queryValue(app, "select answers || '/' || answers_wanted || ' '"
+        + " || case when closed_at is null then 'open' else 'closed' end from items where id = " + item);
+  }
+
+  @Test
+  void itemClosesWhenItsAnswersReachAnswersWanted() {
+    long campaign = WorkFixtures.campaign(app, terms, 2, 0);
+    WorkFixtures.items(app, campaign, 1, 0);
+    long item = WorkFixtures.answerNext(app, consenting(), campaign, "yes");
+    assertThat(progress(item)).isEqualTo("1/2 open");
+    assertThat(WorkFixtures.answerNext(app, consenting(), campaign, "no")).isEqualTo(item);
+    assertThat(progress(item)).isEqualTo("2/2 closed");
+    assertNoTask(next(consenting(), campaign));
+  }
+
+  @Test
+  void raisingAnswersWantedReopensAClosedItem() {
+    long campaign = WorkFixtures.campaign(app, terms, 1, 0);
+    WorkFixtures.items(app, campaign, 1, 0);
+    Contributor first = consenting();
+    long item = WorkFixtures.answerNext(app, first, campaign, "yes");
+    assertThat(progress(item)).isEqualTo("1/1 closed");
+    Contributor second = consenting();
+    assertNoTask(next(second, campaign));
+
+    // what dynamic overlap does when the item's label is still uncertain
+    assertThat(WorkFixtures.execute(app, "update items set answers_wanted = 2 where id = " + item)).isEqualTo(1);
+    assertThat(progress(item)).isEqualTo("1/2 open");
+    assertNoTask(next(first, campaign));
+    assertThat(WorkFixtures.answerNext(app, second, campaign, "no")).isEqualTo(item);
+    assertThat(progress(item)).isEqualTo("2/2 closed");
+    assertNoTask(next(consenting(), campaign));
+  }
+
+  @Test
+  void expiredLeasesFreeTheSlotsOfAFullItem() {
+    long campaign = WorkFixtures.campaign(app, terms, 2, 0);
+    WorkFixtures.items(app, campaign, 1, 0);
+    Contributor a = consenting();
+    Contributor b = consenting();
+    long item = itemOf(next(a, campaign));
+    Reply leaseOfB = next(b, campaign);
+    assertThat(itemOf(leaseOfB)).isEqualTo(item);
+    assertThat(WorkFixtures.queryValue(app, "select available_at = (select min(expires_at) from leases where item_id = "
+        + item + ") from items where id = " + item)).as("a full item waits for its first lease to expire")
+        .isEqualTo(true);
+    assertNoTask(next(consenting(), campaign));
+
+    app.clock().advance(Duration.ofMinutes(11));
+    try {
+      Contributor c = consenting();
+      Contributor d = consenting();
+      assertThat(itemOf(next(c, campaign))).isEqualTo(item);
+      assertThat(itemOf(next(d, campaign))).isEqualTo(item);
+      assertNoTask(next(consenting(), campaign));
+      assertThat(progress(item)).isEqualTo("0/2 open");
+    } finally {
+      app.clock().advance(Duration.ofMinutes(-11));
+    }
+  }
+
+  @Test
+  void leasingPassesOverClosedAndFullItems() {
+    long campaign = WorkFixtures.campaign(app, terms, 1, 0);
+    WorkFixtures.items(app, campaign, 4, 0);
+    long answered = WorkFixtures.answerNext(app, consenting(), campaign, "yes");
+    long held = itemOf(next(consenting(), campaign));
+    Contributor c = consenting();
+    long third = itemOf(next(c, campaign));
+    long fourth = itemOf(next(c, campaign));
+    assertThat(List.of(answered, held, third, fourth)).doesNotHaveDuplicates();
+    assertThat(progress(answered)).isEqualTo("1/1 closed");
+    assertThat(progress(held)).isEqualTo("0/1 open");
+    assertNoTask(next(consenting(), campaign));
+  }
+
+  @Test
+  void goldItemsCountTheirAnswersButNeverClose() {
+    long campaign = WorkFixtures.campaign(app, terms, 1, 0.5);
+    WorkFixtures.items(app, campaign, 0, 1);
+    long gold = WorkFixtures.answerNext(app, consenting(), campaign, "yes");
+    assertThat(WorkFixtures.answerNext(app, consenting(), campaign, "yes")).isEqualTo(gold);
+    assertThat(progress(gold)).isEqualTo("2/1 open");
+  }
+
   @Test
   void unknownCampaignIs404() {
     Reply reply = next(consenting(), 999_999);

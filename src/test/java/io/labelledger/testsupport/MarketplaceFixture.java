@@ -59,6 +59,11 @@ public final class MarketplaceFixture {
     }
   }
 
+  /** The marketplace and token of an existing deployment, administered by {@code admin} (also its treasury). */
+  public static MarketplaceFixture of(TestChain chain, Credentials admin, String tokenAddress, String marketAddress) {
+    return new MarketplaceFixture(chain, admin, admin, tokenAddress, marketAddress);
+  }
+
   public TestChain chain() { return chain; }
 
   public Credentials admin() { return admin; }

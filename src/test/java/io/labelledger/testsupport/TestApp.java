@@ -69,23 +69,82 @@ public final class TestApp implements AutoCloseable {
    */
   public static TestApp start(String databaseHint, Map<String, String> overrides, TestChain testChain) {
     Credentials operator = testChain.newAccount(1000);
+    Credentials anchorer = testChain.newAccount(1000);
     try {
       Deployment deployment = new ContractDeployer(testChain.web3j(), testChain.txManager(operator), testChain.gas())
-          .deployAll(operator, testChain.chainId(), 500);
+          .deployAll(operator, anchorer.getAddress(), testChain.chainId(), 500);
       Map<String, String> env = new HashMap<>();
       env.put("LABELLEDGER_CHAIN_ID", Long.toString(testChain.chainId()));
       env.put("LABELLEDGER_RELAY_INTERVAL_MS", "3600000");
       env.put("LABELLEDGER_INDEX_INTERVAL_MS", "3600000");
+      env.put("LABELLEDGER_ANCHOR_INTERVAL_MS", "3600000");
       env.putAll(overrides);
-      return start(databaseHint, env, Optional.of(NodeChainRuntime.attach(testChain.rpcUrl(), operator, deployment)));
+      return start(databaseHint, env, Optional.of(NodeChainRuntime.attach(testChain.rpcUrl(), operator, anchorer,
+          deployment)));
     } catch (Exception e) {
       throw new IllegalStateException("cannot deploy the contracts for " + databaseHint, e);
     }
   }
 
+  /**
+   * Another instance of the service on the same database, chain and contracts as {@code first}
+   * (same operator and anchorer keys): a restart after a crash, or a second instance behind a load
+   * balancer. {@code overrides} as for {@link #start(String, Map, TestChain)}.
+   */
+  public static TestApp sibling(TestApp first, Map<String, String> overrides) {
+    NodeChainRuntime runtime = first.chain.orElseThrow();
+    Map<String, String> env = new HashMap<>();
+    env.put("LABELLEDGER_CHAIN_ID", Long.toString(runtime.chainId()));
+    env.put("LABELLEDGER_RELAY_INTERVAL_MS", "3600000");
+    env.put("LABELLEDGER_INDEX_INTERVAL_MS", "3600000");
+    env.put("LABELLEDGER_ANCHOR_INTERVAL_MS", "3600000");
+    env.putAll(overrides);
+    return start(first.database, env, Optional.of(NodeChainRuntime.attach(runtime.rpcUrl(), runtime.operator(),
+        runtime.anchorer(), runtime.deployment())));
+  }
+
   private static TestApp start(String databaseHint, Map<String, String> overrides,
       Optional<NodeChainRuntime> runtime) {
-    DatabaseCoordinates db = TestDatabase.freshDatabase(databaseHint);
+    return start(TestDatabase.freshDatabase(databaseHint), overrides, runtime);
+  }
+
+  /**
+   * The service as {@code App.main} starts it, on the node at {@code LABELLEDGER_RPC_URL} in
+   * {@code overrides} (which must also give the relayer and anchorer keys), with {@code dataDir}
+   * holding its {@code deployment.json}: {@link NodeChainRuntime#start} finds (or deploys) the
+   * contracts, and starts even when the node does not answer.
+   */
+  public static TestApp startOnNode(DatabaseCoordinates db, Map<String, String> overrides, Path dataDir) {
+    Map<String, String> env = baseEnv(db);
+    env.putAll(overrides);
+    env.put("LABELLEDGER_DATA_DIR", dataDir.toString());
+    AppConfig config = new ConfigLoader(env, dataDir).load();
+    NodeChainRuntime runtime = NodeChainRuntime.start(config.chain(), config.anchor().key(), config.dataPath(),
+        ChainExtension.ProjectPaths.root().resolve("node"));
+    try {
+      return start(db, env, Optional.of(runtime));
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
+  }
+
+  private static TestApp start(DatabaseCoordinates db, Map<String, String> overrides,
+      Optional<NodeChainRuntime> runtime) {
+    Map<String, String> env = baseEnv(db);
+    env.putAll(overrides);
+    try {
+      Path workDir = Files.createTempDirectory("labelledger-test-app");
+      env.putIfAbsent("LABELLEDGER_DATA_DIR", workDir.resolve("data").toString());
+      AppConfig config = new ConfigLoader(env, workDir).load();
+      MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+      return new TestApp(App.start(config, clock, runtime.map(r -> r)), runtime, clock, config, db);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, String> baseEnv(DatabaseCoordinates db) {
     Map<String, String> env = new HashMap<>();
     env.put("LABELLEDGER_HTTP_HOST", "127.0.0.1");
     env.put("LABELLEDGER_HTTP_PORT", "0");
@@ -100,16 +159,8 @@ public final class TestApp implements AutoCloseable {
     env.put("LABELLEDGER_CHAIN_ID", Long.toString(CHAIN_ID));
     env.put("LABELLEDGER_RATE_LIMIT_PER_SECOND", "100000");
     env.put("LABELLEDGER_RATE_LIMIT_BURST", "100000");
-    env.putAll(overrides);
-    try {
-      Path workDir = Files.createTempDirectory("labelledger-test-app");
-      env.put("LABELLEDGER_DATA_DIR", workDir.resolve("data").toString());
-      AppConfig config = new ConfigLoader(env, workDir).load();
-      MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-      return new TestApp(App.start(config, clock, runtime.map(r -> r)), runtime, clock, config, db);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    env.put("LABELLEDGER_QUALITY_INTERVAL_MS", "3600000");
+    return env;
   }
 
   /** The deployment of this app's contracts (only when started on a chain). */
@@ -127,14 +178,48 @@ public final class TestApp implements AutoCloseable {
     await(app.chainWorkers().orElseThrow().indexer().round());
   }
 
+  /** One round of the purchase indexer (DatasetPurchased logs up to the head), awaited. */
+  public void purchases() {
+    await(app.chainWorkers().orElseThrow().purchases().round());
+  }
+
   /** A relaying round then an indexing round: what a signed consent needs to become consent state. */
   public void relayAndIndex() {
     relay();
     index();
   }
 
+  /** One round of the anchorer (closes due batches, sends, records receipts), awaited. */
+  public void anchor() {
+    await(anchorer().round());
+  }
+
+  /** This instance's anchorer, e.g. to give it test faults. */
+  public io.labelledger.provenance.Anchorer anchorer() {
+    return app.chainWorkers().orElseThrow().anchorer();
+  }
+
+  /** The key that deployed this app's contracts: their admin, curator and treasury, and the relayer. */
+  public Credentials operator() {
+    return chain.orElseThrow().operator();
+  }
+
+  /** One round of the aggregation worker (every queued answer taken in, then a due re-estimate), awaited. */
+  public void aggregate() {
+    await(app.quality().round());
+  }
+
+  /** Takes every queued answer in, then re-estimates the campaign with Dawid-Skene now, awaited. */
+  public void reestimate(long campaignId) {
+    await(app.quality().reestimate(campaignId));
+  }
+
   public io.vertx.sqlclient.Pool pool() {
     return app.pool();
+  }
+
+  public io.vertx.core.Vertx vertx() {
+    return app.vertx();
   }
 
   private static <T> T await(io.vertx.core.Future<T> future) {

@@ -176,6 +176,22 @@ public final class TestChain implements AutoCloseable {
     rpc("evm_mine", List.of());
   }
 
+  /** Mines {@code blocks} empty blocks (to bury transactions under confirmations). */
+  public void mine(int blocks) {
+    for (int i = 0; i < blocks; i++) {
+      rpc("evm_mine", List.of());
+    }
+  }
+
+  /** Stops mining: transactions wait in the node's pool (a congested or stalled chain) until {@link #startMining()}. */
+  public void stopMining() {
+    rpc("miner_stop", List.of());
+  }
+
+  public void startMining() {
+    rpc("miner_start", List.of());
+  }
+
   /** A snapshot id, or null on nodes that have no snapshots. */
   public String snapshot() {
     try {

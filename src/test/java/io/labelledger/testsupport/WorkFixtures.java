@@ -39,16 +39,40 @@ public final class WorkFixtures {
     return c;
   }
 
+  /** {@code n} new funded accounts, signed in, consenting to {@code terms}: one relaying round for all. */
+  public static List<Contributor> consentingMany(TestApp app, TestChain chain, String terms, int n) {
+    List<Contributor> out = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Contributor c = signedIn(app, chain);
+      Reply reply = postConsent(app, chain, c.key(), c.token(), terms);
+      assertThat(reply.status()).as(reply.body()).isEqualTo(202);
+      out.add(c);
+    }
+    app.relayAndIndex();
+    for (Contributor c : out) {
+      assertThat(app.get("/api/consents/me", c.token()).json().get("consents").findValuesAsText("termsHash"))
+          .contains(terms);
+    }
+    return out;
+  }
+
   /** Creates a single-choice campaign (labels yes/no/maybe) on {@code terms}; returns its id. */
   public static long campaign(TestApp app, String terms, int overlap, double goldRate) {
+    return campaign(app, terms, Map.of("overlap", overlap, "goldRate", goldRate));
+  }
+
+  /**
+   * Creates a single-choice campaign (labels yes/no/maybe) on {@code terms} with {@code settings}
+   * (overlap, goldRate, maxOverlap, accuracyFloor, targetConfidence, ...); returns its id.
+   */
+  public static long campaign(TestApp app, String terms, Map<String, Object> settings) {
     Map<String, Object> body = new HashMap<>();
     body.put("name", "Work test");
     body.put("instructions", "Answer yes, no or maybe.");
     body.put("taskType", "single_choice");
     body.put("labels", List.of("yes", "no", "maybe"));
-    body.put("overlap", overlap);
-    body.put("goldRate", goldRate);
     body.put("termsHash", terms);
+    body.putAll(settings);
     Reply reply = app.postJson("/api/campaigns", body, TestApp.OPERATOR_TOKEN);
     assertThat(reply.status()).as(reply.body()).isEqualTo(201);
     return reply.json().get("id").asLong();
@@ -67,6 +91,36 @@ public final class WorkFixtures {
     Reply reply = app.send("POST", "/api/campaigns/" + campaignId + "/items", TestApp.OPERATOR_TOKEN,
         "application/x-ndjson", BodyPublishers.ofString(lines.toString()));
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+  }
+
+  /** Asks for the next task of {@code campaign} and answers it, signed; returns the item id. */
+  public static long answerNext(TestApp app, Contributor c, long campaign, String answer) {
+    Reply task = app.postJson("/api/campaigns/" + campaign + "/tasks/next", "", c.token());
+    assertThat(task.status()).as(task.body()).isEqualTo(200);
+    com.fasterxml.jackson.databind.node.ObjectNode typed = task.json().get("typedData").deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) typed.get("message")).put("answer", answer);
+    Reply reply = app.postJson("/api/contributions", TypedDataSigner.signed(typed, c.key()), c.token());
+    assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+    return task.json().get("itemId").asLong();
+  }
+
+  /** The first column of the first row of {@code sql} on the app's database (null when no row). */
+  public static Object queryValue(TestApp app, String sql) {
+    try (java.sql.Connection c = TestDatabase.connect(app.database()); java.sql.Statement s = c.createStatement();
+         java.sql.ResultSet rs = s.executeQuery(sql)) {
+      return rs.next() ? rs.getObject(1) : null;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  /** Runs a write on the app's database, as another component (e.g. quality) would; returns the row count. */
+  public static int execute(TestApp app, String sql) {
+    try (java.sql.Connection c = TestDatabase.connect(app.database()); java.sql.Statement s = c.createStatement()) {
+      return s.executeUpdate(sql);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
   }
 
   /** The pair's nonce on-chain, read as any wallet would. */

@@ -1,0 +1,211 @@
+package io.labelledger.dataset;
+
+import io.labelledger.chain.Abi;
+import io.labelledger.chain.Hex;
+import io.labelledger.http.ApiException;
+import io.labelledger.http.ErrorCode;
+import io.labelledger.market.SharesTree;
+import io.labelledger.provenance.StandardMerkleTree;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Builds a dataset version from a campaign, in one transaction (builds of one campaign are
+ * serialised by a lock on its row). What goes in:
+ *
+ * <ul>
+ *   <li>items of the campaign that are not gold (gold answers stay secret: they test contributors)
+ *       and whose aggregated label has a confidence at or above the bar (the campaign's target
+ *       confidence unless the request names another);
+ *   <li>of those items, the contributions quality accepted, whose contributor's consent to the
+ *       contribution's terms is valid at build time (not revoked, not expired, as indexed from
+ *       ConsentRegistry), and that are anchored (in an anchor batch mined on-chain);
+ *   <li>an item none of whose contributions qualify is left out.
+ * </ul>
+ *
+ * <p>Content tree: OpenZeppelin StandardMerkleTree over the contributions' EIP-712 digests (leaf =
+ * double keccak of the digest as bytes32), input order = contribution id. Shares rule: <b>one share
+ * per contribution in the version</b>; an account's leaf sums its shares; shares-tree leaves are
+ * ordered by account address. The version's parent is the campaign's previous version.
+ */
+public final class DatasetBuilder {
+  /**
+   * What "anchored" means, in one place: the contribution has a batch, and that batch's
+   * transaction was mined (it has a block number).
+   */
+  static final String ANCHORED = """
+      c.batch_id is not null
+      and exists (select 1 from anchor_batches b where b.id = c.batch_id and b.block_number is not null)""";
+
+  static final String SELECT = """
+      select c.id, c.item_id, c.contributor, c.digest, c.batch_id, i.label, i.confidence
+        from items i
+        join contributions c on c.item_id = i.id
+       where i.campaign_id = $1 and not i.is_gold and i.label is not null and i.confidence >= $2
+         and c.status = 'accepted'
+         and exists (select 1 from consent_state cs
+                      where cs.contributor = c.contributor and cs.terms_hash = c.terms_hash
+                        and cs.revoked_at is null and cs.expires_at > $3)
+         and\s""" + ANCHORED + """
+       order by c.id""";
+
+  /** What the operator asks for. */
+  public record Request(BigInteger price, String name, Double confidenceBar) {}
+
+  private final Pool pool;
+  private final String paymentToken;
+
+  public DatasetBuilder(Pool pool, String paymentToken) {
+    this.pool = pool;
+    this.paymentToken = paymentToken.toLowerCase();
+  }
+
+  /** Builds the next version of {@code campaignId} at time {@code now}; the future gives its id. */
+  public Future<Long> build(long campaignId, Request request, Instant now) {
+    OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+    return pool.withTransaction(tx -> tx.preparedQuery("""
+            select c.id, c.name, c.terms_hash, c.target_confidence,
+                   (select coalesce(max(version), 0) from datasets d where d.campaign_id = c.id) as last_version,
+                   (select id from datasets d where d.campaign_id = c.id order by version desc limit 1) as parent
+              from campaigns c where c.id = $1 for update""").execute(Tuple.of(campaignId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(new ApiException(ErrorCode.CAMPAIGN_NOT_FOUND, campaignId));
+          }
+          Row campaign = rows.iterator().next();
+          double bar = request.confidenceBar() != null ? request.confidenceBar()
+              : campaign.getDouble("target_confidence");
+          return tx.preparedQuery(SELECT).execute(Tuple.of(campaignId, bar, at)).compose(selected -> {
+            if (selected.size() == 0) {
+              return Future.failedFuture(new ApiException(ErrorCode.DATASET_EMPTY, campaignId, bar));
+            }
+            List<Row> contributions = new ArrayList<>();
+            selected.forEach(contributions::add);
+            return store(tx, campaign, request, bar, at, contributions);
+          });
+        }));
+  }
+
+  private Future<Long> store(SqlConnection tx, Row campaign, Request request, double bar, OffsetDateTime at,
+      List<Row> contributions) {
+    List<byte[]> leaves = new ArrayList<>(contributions.size());
+    TreeMap<String, Long> sharesByAccount = new TreeMap<>();
+    TreeSet<Long> batches = new TreeSet<>();
+    // item id -> (label, confidence, leaves); TreeMap: export order = item id
+    TreeMap<Long, ItemEntry> items = new TreeMap<>();
+    for (Row c : contributions) {
+      byte[] digest = c.getBuffer("digest").getBytes();
+      leaves.add(StandardMerkleTree.leafHash(Abi.bytes32(digest)));
+      sharesByAccount.merge(c.getString("contributor"), 1L, Long::sum);
+      batches.add(c.getLong("batch_id"));
+      items.computeIfAbsent(c.getLong("item_id"),
+          id -> new ItemEntry(c.getString("label"), c.getDouble("confidence"), new ArrayList<>())).digests.add(digest);
+    }
+    StandardMerkleTree content = StandardMerkleTree.of(leaves);
+    List<SharesTree.Entry> entries = new ArrayList<>();
+    sharesByAccount.forEach((account, shares) -> entries.add(new SharesTree.Entry(account, BigInteger.valueOf(shares))));
+    SharesTree shares = SharesTree.of(entries);
+
+    Map<String, Long> labels = new TreeMap<>();
+    double confidenceSum = 0;
+    for (ItemEntry item : items.values()) {
+      labels.merge(item.label, 1L, Long::sum);
+      confidenceSum += item.confidence;
+    }
+    int version = campaign.getInteger("last_version") + 1;
+    String name = request.name() != null ? request.name() : campaign.getString("name") + " v" + version;
+    long campaignId = campaign.getLong("id");
+    double meanConfidence = confidenceSum / items.size();
+    return qualityFigures(tx, campaignId, items.keySet(), sharesByAccount.keySet()).compose(figures -> {
+      JsonObject quality = new JsonObject()
+          .put("labelDistribution", new JsonObject(new LinkedHashMap<>(labels)))
+          .put("meanConfidence", meanConfidence)
+          .put("agreement", figures.agreement())
+          .put("goldAccuracy", figures.goldAccuracy())
+          .put("goldAnswers", figures.goldAnswers());
+      return tx.preparedQuery("""
+              insert into datasets (campaign_id, version, parent_id, name, terms_hash, payment_token, price,
+                                    confidence_bar, content_root, shares_root, total_shares, item_count,
+                                    contribution_count, contributor_count, batch_ids, quality, built_at)
+              values ($1, $2, $3, $4, $5, $6, $7::numeric, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+              returning id""")
+          .execute(Tuple.from(new Object[] {campaignId, version, campaign.getLong("parent"), name,
+              campaign.getString("terms_hash"), paymentToken, io.vertx.sqlclient.data.Numeric.create(new java.math.BigDecimal(request.price())), bar,
+              Hex.encode(content.root()), Hex.encode(shares.root()), shares.totalShares().longValueExact(),
+              (long) items.size(), (long) contributions.size(), sharesByAccount.size(),
+              batches.toArray(Long[]::new), quality, at}));
+    }).compose(inserted -> {
+      long datasetId = inserted.iterator().next().getLong(0);
+      List<Tuple> itemRows = new ArrayList<>();
+      int position = 0;
+      for (var e : items.entrySet()) {
+        Buffer[] digests = e.getValue().digests.stream().map(Buffer::buffer).toArray(Buffer[]::new);
+        itemRows.add(Tuple.of(datasetId, position++, e.getKey(), e.getValue().label, e.getValue().confidence)
+            .addArrayOfBuffer(digests));
+      }
+      List<Tuple> contributionRows = new ArrayList<>();
+      for (int i = 0; i < contributions.size(); i++) {
+        Row c = contributions.get(i);
+        contributionRows.add(Tuple.of(datasetId, i, c.getLong("id"), c.getLong("item_id"), c.getString("contributor"),
+            c.getBuffer("digest")));
+      }
+      List<Tuple> shareRows = new ArrayList<>();
+      for (int i = 0; i < entries.size(); i++) {
+        shareRows.add(Tuple.of(datasetId, i, entries.get(i).account(), entries.get(i).shares().longValueExact()));
+      }
+      return tx.preparedQuery("insert into dataset_items (dataset_id, position, item_id, label, confidence, leaves)"
+              + " values ($1, $2, $3, $4, $5, $6)").executeBatch(itemRows)
+          .compose(v -> tx.preparedQuery("insert into dataset_contributions (dataset_id, leaf_index, contribution_id,"
+              + " item_id, contributor, digest) values ($1, $2, $3, $4, $5, $6)").executeBatch(contributionRows))
+          .compose(v -> tx.preparedQuery("insert into dataset_shares (dataset_id, leaf_index, account, shares)"
+              + " values ($1, $2, $3, $4)").executeBatch(shareRows))
+          .map(datasetId);
+    });
+  }
+
+  private record ItemEntry(String label, double confidence, List<byte[]> digests) {}
+
+  /** Agreement and gold accuracy of the version's work. */
+  record Figures(Double agreement, Double goldAccuracy, long goldAnswers) {}
+
+  /**
+   * Agreement: the share of all answers given to the version's items (accepted or not) that equal
+   * the item's aggregated label. Gold accuracy: the share of the version's contributors' answers to
+   * the campaign's gold items that equal the gold answer (null when they answered no gold item).
+   */
+  private static Future<Figures> qualityFigures(SqlConnection tx, long campaignId, java.util.Set<Long> itemIds,
+      java.util.Set<String> contributors) {
+    return tx.preparedQuery("""
+            select count(*) filter (where c.answer = i.label) as agree, count(*) as total
+              from contributions c join items i on i.id = c.item_id
+             where c.item_id = any($1)""").execute(Tuple.tuple().addArrayOfLong(itemIds.toArray(Long[]::new)))
+        .compose(agreement -> tx.preparedQuery("""
+                select count(*) filter (where c.answer = i.gold_answer) as right, count(*) as total
+                  from contributions c join items i on i.id = c.item_id
+                 where i.campaign_id = $1 and i.is_gold and c.contributor = any($2)""")
+            .execute(Tuple.tuple().addLong(campaignId).addArrayOfString(contributors.toArray(String[]::new)))
+            .map(gold -> {
+              Row a = agreement.iterator().next();
+              Row g = gold.iterator().next();
+              long total = a.getLong("total");
+              long goldTotal = g.getLong("total");
+              return new Figures(total == 0 ? null : (double) a.getLong("agree") / total,
+                  goldTotal == 0 ? null : (double) g.getLong("right") / goldTotal, goldTotal);
+            }));
+  }
+}

@@ -1,0 +1,344 @@
+package io.labelledger.dataset;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowStream;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams a dataset version's items from PostgreSQL to an HTTP response, as JSON Lines or Parquet,
+ * with memory flat whatever the size: rows come through a cursor ({@link RowStream}, {@link #FETCH}
+ * rows per round trip) and the cursor is paused whenever the client reads slower than the
+ * database delivers.
+ *
+ * <ul>
+ *   <li>JSONL is written on the event loop: rows become text in {@link #CHUNK_BYTES} chunks, and
+ *       the cursor pauses while the response's write queue is full (resumed by its drain handler).
+ *   <li>Parquet's writer blocks, so it runs on a worker thread: rows reach it through a handoff
+ *       that pauses the cursor above {@link #HANDOFF_HIGH} queued rows, and its bytes reach the
+ *       response through an {@link OutputStream} that blocks while {@link #CHUNKS_IN_FLIGHT}
+ *       chunks are not yet written to the socket.
+ * </ul>
+ *
+ * <p>Once the headers are out an error cannot become a JSON reply: the connection is reset, so
+ * the client sees a truncated transfer rather than a short file that looks complete.
+ */
+public final class DatasetExporter {
+  private static final Logger LOG = LoggerFactory.getLogger(DatasetExporter.class);
+  static final int FETCH = 1024;
+  static final int CHUNK_BYTES = 64 * 1024;
+  static final int CHUNKS_IN_FLIGHT = 16;
+  static final int HANDOFF_HIGH = 4 * FETCH;
+  static final int HANDOFF_LOW = FETCH;
+
+  /** Export formats. */
+  public enum Format {
+    JSONL("application/x-ndjson", "jsonl"),
+    PARQUET("application/vnd.apache.parquet", "parquet");
+
+    public final String contentType;
+    public final String extension;
+
+    Format(String contentType, String extension) {
+      this.contentType = contentType;
+      this.extension = extension;
+    }
+  }
+
+  static final String SQL = """
+      select di.item_id, i.external_id, i.payload::text, di.label, di.confidence, di.leaves
+        from dataset_items di join items i on i.id = di.item_id
+       where di.dataset_id = $1
+       order by di.position""";
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final WorkerExecutor workers;
+
+  /** {@code parallelParquet}: how many Parquet exports may hold a worker thread at once. */
+  public DatasetExporter(Vertx vertx, Pool pool, int parallelParquet) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.workers = vertx.createSharedWorkerExecutor("labelledger-export", parallelParquet, 24, TimeUnit.HOURS);
+  }
+
+  /**
+   * Writes the headers and streams every item of {@code datasetId} to {@code response}, then ends
+   * it. The future completes with the number of rows once the last byte is handed to the socket.
+   * Call on the event loop.
+   */
+  public Future<Long> export(long datasetId, Format format, Map<String, String> metadata, String fileName,
+      HttpServerResponse response) {
+    response.setChunked(true)
+        .putHeader("Content-Type", format.contentType)
+        .putHeader("Content-Disposition", "attachment; filename=\"" + fileName + "." + format.extension + "\"")
+        .putHeader("Cache-Control", "no-store");
+    return pool.getConnection().compose(conn -> conn.begin().compose(tx -> conn.prepare(SQL).compose(ps -> {
+      RowStream<Row> rows = ps.createStream(FETCH, Tuple.of(datasetId));
+      Future<Long> done = format == Format.JSONL ? jsonl(rows, response) : parquet(rows, metadata, response);
+      return done.andThen(ar -> finish(conn, tx, rows, ar.succeeded()));
+    })).onFailure(err -> conn.close()));
+  }
+
+  private static void finish(SqlConnection conn, Transaction tx, RowStream<Row> rows, boolean ok) {
+    Future<Void> closed = ok ? tx.commit() : rows.close().transform(ar -> tx.rollback());
+    closed.onComplete(ar -> conn.close());
+  }
+
+  private Future<Long> jsonl(RowStream<Row> rows, HttpServerResponse response) {
+    Promise<Long> done = Promise.promise();
+    AtomicLong count = new AtomicLong();
+    StringBuilder text = new StringBuilder(CHUNK_BYTES + 4096);
+    response.setWriteQueueMaxSize(CHUNK_BYTES * CHUNKS_IN_FLIGHT);
+    response.closeHandler(v -> done.tryFail(new IOException("the client closed the connection")));
+    rows.exceptionHandler(err -> abort(response, done, err));
+    rows.handler(row -> {
+      ExportJsonl.append(text, toExportRow(row));
+      count.incrementAndGet();
+      if (text.length() >= CHUNK_BYTES) {
+        response.write(text.toString());
+        text.setLength(0);
+        if (response.writeQueueFull()) {
+          rows.pause();
+          response.drainHandler(v -> rows.resume());
+        }
+      }
+    });
+    rows.endHandler(v -> response.end(text.toString()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        done.tryComplete(count.get());
+      } else {
+        done.tryFail(ar.cause());
+      }
+    }));
+    return done.future();
+  }
+
+  private Future<Long> parquet(RowStream<Row> rows, Map<String, String> metadata, HttpServerResponse response) {
+    Context context = vertx.getOrCreateContext();
+    Handoff handoff = new Handoff(rows);
+    ResponseOutputStream out = new ResponseOutputStream(context, response);
+    response.closeHandler(v -> {
+      out.fail(new IOException("the client closed the connection"));
+      handoff.fail(new IOException("the client closed the connection"));
+    });
+    rows.exceptionHandler(handoff::fail);
+    rows.endHandler(v -> handoff.end());
+    rows.handler(row -> handoff.offer(toExportRow(row)));
+    Future<Long> written = workers.executeBlocking(() -> {
+      long count = 0;
+      try (ParquetWriter<ExportRow> writer = ExportParquet.open(out, metadata)) {
+        ExportRow row;
+        while ((row = handoff.take()) != null) {
+          writer.write(row);
+          count++;
+        }
+      }
+      out.flushAll();
+      return count;
+    }, false);
+    Promise<Long> done = Promise.promise();
+    written.onComplete(ar -> {
+      if (ar.failed()) {
+        handoff.fail(ar.cause());
+        abort(response, done, ar.cause());
+      } else {
+        response.end().onComplete(end -> {
+          if (end.succeeded()) {
+            done.tryComplete(ar.result());
+          } else {
+            done.tryFail(end.cause());
+          }
+        });
+      }
+    });
+    return done.future();
+  }
+
+  private static void abort(HttpServerResponse response, Promise<Long> done, Throwable err) {
+    if (done.tryFail(err)) {
+      LOG.warn("export aborted: {}", err.toString());
+      if (!response.ended() && !response.closed()) {
+        response.reset();
+      }
+    }
+  }
+
+  static ExportRow toExportRow(Row row) {
+    Buffer[] leaves = row.getArrayOfBuffers(5);
+    List<byte[]> bytes = new ArrayList<>(leaves.length);
+    for (Buffer leaf : leaves) {
+      bytes.add(leaf.getBytes());
+    }
+    return new ExportRow(row.getLong(0), row.getString(1), row.getString(2), row.getString(3), row.getDouble(4),
+        bytes);
+  }
+
+  /**
+   * Rows from the cursor (event loop) to the Parquet writer (worker thread). The cursor pauses at
+   * {@link #HANDOFF_HIGH} queued rows and resumes, on its own context, below {@link #HANDOFF_LOW}.
+   */
+  static final class Handoff {
+    private static final Object END = new Object();
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final RowStream<Row> rows;
+    private final Context context;
+    private final AtomicBoolean paused = new AtomicBoolean();
+    private volatile Throwable failure;
+
+    Handoff(RowStream<Row> rows) {
+      this.rows = rows;
+      this.context = Vertx.currentContext();
+    }
+
+    /** Event loop. */
+    void offer(ExportRow row) {
+      queue.add(row);
+      if (queue.size() >= HANDOFF_HIGH && paused.compareAndSet(false, true)) {
+        rows.pause();
+      }
+    }
+
+    void end() {
+      queue.add(END);
+    }
+
+    void fail(Throwable err) {
+      if (failure == null) {
+        failure = err;
+      }
+      queue.add(END);
+    }
+
+    /** Worker thread: the next row, or null at the end; throws if the cursor or the client failed. */
+    ExportRow take() throws IOException {
+      Object next;
+      try {
+        next = queue.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("export interrupted");
+      }
+      if (failure != null) {
+        throw new IOException("export stopped: " + failure.getMessage(), failure);
+      }
+      if (queue.size() <= HANDOFF_LOW && paused.compareAndSet(true, false)) {
+        context.runOnContext(v -> rows.resume());
+      }
+      return next == END ? null : (ExportRow) next;
+    }
+  }
+
+  /**
+   * A blocking {@link OutputStream} (for a worker thread) onto a Vert.x response: bytes go out in
+   * {@link #CHUNK_BYTES} chunks written on the response's context, and a write blocks while
+   * {@link #CHUNKS_IN_FLIGHT} chunks are still on their way to the socket.
+   */
+  static final class ResponseOutputStream extends OutputStream {
+    private final Context context;
+    private final HttpServerResponse response;
+    private final Semaphore inFlight = new Semaphore(CHUNKS_IN_FLIGHT);
+    private byte[] chunk = new byte[CHUNK_BYTES];
+    private int used;
+    private volatile Throwable failure;
+
+    ResponseOutputStream(Context context, HttpServerResponse response) {
+      this.context = context;
+      this.response = response;
+    }
+
+    void fail(Throwable err) {
+      if (failure == null) {
+        failure = err;
+      }
+      inFlight.release(CHUNKS_IN_FLIGHT);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (used == chunk.length) {
+        emit();
+      }
+      chunk[used++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      while (len > 0) {
+        if (used == chunk.length) {
+          emit();
+        }
+        int n = Math.min(len, chunk.length - used);
+        System.arraycopy(b, off, chunk, used, n);
+        used += n;
+        off += n;
+        len -= n;
+      }
+    }
+
+    /** Sends what is buffered and waits until every chunk reached the socket. */
+    void flushAll() throws IOException {
+      if (used > 0) {
+        emit();
+      }
+      acquire(CHUNKS_IN_FLIGHT);
+      inFlight.release(CHUNKS_IN_FLIGHT);
+      check();
+    }
+
+    private void emit() throws IOException {
+      acquire(1);
+      check();
+      Buffer buffer = Buffer.buffer(used == chunk.length ? chunk : Arrays.copyOf(chunk, used));
+      chunk = new byte[CHUNK_BYTES];
+      used = 0;
+      context.runOnContext(v -> response.write(buffer).onComplete(ar -> {
+        if (ar.failed()) {
+          fail(ar.cause());
+        }
+        inFlight.release();
+      }));
+    }
+
+    private void acquire(int permits) throws IOException {
+      try {
+        while (!inFlight.tryAcquire(permits, 1, TimeUnit.SECONDS)) {
+          check();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("export interrupted");
+      }
+    }
+
+    private void check() throws IOException {
+      if (failure != null) {
+        throw new IOException("the response failed: " + failure.getMessage(), failure);
+      }
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package io.labelledger.provenance;
+
+import io.labelledger.chain.ProvenanceRegistryGateway.Anchored;
+import io.labelledger.chain.ProvenanceRegistryGateway.SignedTx;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.data.Numeric;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * SQL of the anchorer. Every state change of a batch is conditional on the state it expects, so a
+ * second anchorer that somehow raced this one (a lost advisory lock) changes nothing it did not see.
+ */
+public final class AnchorQueries {
+  private static final String BATCH_COLUMNS = "id, root, leaf_count, state, tx_hash, nonce, gas_price, attempts, "
+      + "(extract(epoch from now() - sent_at) * 1000)::bigint as sent_ago_ms, search_from_block, chain_batch_id, "
+      + "block_number";
+
+  private final Pool pool;
+
+  public AnchorQueries(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** A contribution waiting for a batch, with how long it has waited. */
+  public record Unbatched(long id, byte[] digest, long ageMs) {}
+
+  /** A batch as the anchorer works on it. Fields of the chain are null until they are known. */
+  public record Batch(long id, byte[] root, int leafCount, String state, String txHash, BigInteger nonce,
+      BigInteger gasPrice, int attempts, Long sentAgoMs, Long searchFromBlock, Long chainBatchId, Long blockNumber) {}
+
+  /**
+   * The oldest {@code limit} contributions not in a batch, locked for this transaction
+   * ({@code SKIP LOCKED}: a concurrent builder would take other rows, never the same).
+   */
+  public Future<List<Unbatched>> unbatched(SqlClient tx, int limit) {
+    return tx.preparedQuery("select id, digest, (extract(epoch from now() - created_at) * 1000)::bigint as age_ms "
+            + "from contributions where batch_id is null order by id limit $1 for update skip locked")
+        .execute(Tuple.of(limit)).map(rows -> {
+          List<Unbatched> out = new ArrayList<>(rows.size());
+          rows.forEach(r -> out.add(new Unbatched(r.getLong("id"), r.getBuffer("digest").getBytes(), r.getLong("age_ms"))));
+          return out;
+        });
+  }
+
+  public Future<Long> insertBatch(SqlClient tx, byte[] root, int leafCount, byte[] tree) {
+    return tx.preparedQuery("insert into anchor_batches (root, leaf_count, tree) values ($1, $2, $3) returning id")
+        .execute(Tuple.of(Buffer.buffer(root), leafCount, Buffer.buffer(tree)))
+        .map(rows -> rows.iterator().next().getLong("id"));
+  }
+
+  /** Puts the contributions in the batch, one statement; returns how many rows it changed. */
+  public Future<Integer> assign(SqlClient tx, long batchId, Long[] ids, Integer[] leafIndexes) {
+    return tx.preparedQuery("update contributions c set batch_id = $1, leaf_index = t.leaf_index "
+            + "from unnest($2::bigint[], $3::int[]) as t(id, leaf_index) where c.id = t.id and c.batch_id is null")
+        .execute(Tuple.of(batchId, ids, leafIndexes)).map(rows -> rows.rowCount());
+  }
+
+  /** The batch between build and receipt, if there is one (at most one: a unique index says so). */
+  public Future<Optional<Batch>> open() {
+    return pool.preparedQuery("select " + BATCH_COLUMNS + " from anchor_batches where state in ('built', 'sent')")
+        .execute().map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toBatch(rows.iterator().next())));
+  }
+
+  /** Mined batches waiting for their confirmations, oldest first. */
+  public Future<List<Batch>> mined(int limit) {
+    return pool.preparedQuery("select " + BATCH_COLUMNS + " from anchor_batches where state = 'mined' order by id limit $1")
+        .execute(Tuple.of(limit)).map(rows -> {
+          List<Batch> out = new ArrayList<>();
+          rows.forEach(r -> out.add(toBatch(r)));
+          return out;
+        });
+  }
+
+  /**
+   * Records a signed attempt before it is broadcast: after a crash the row names every nonce that
+   * may be in use. Only when the batch is still as the caller saw it ({@code attempts}).
+   */
+  public Future<Boolean> recordAttempt(long id, int seenAttempts, SignedTx tx, long headBlock) {
+    return pool.preparedQuery("update anchor_batches set state = 'sent', tx_hash = $3, nonce = $4, gas_price = $5, "
+            + "attempts = attempts + 1, sent_at = now(), search_from_block = coalesce(search_from_block, $6) "
+            + "where id = $1 and attempts = $2 and state in ('built', 'sent')")
+        .execute(Tuple.of(id, seenAttempts, tx.hash(), tx.nonce().longValueExact(), Numeric.create(tx.gasPrice()),
+            headBlock))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * Records the landed anchor: the transaction that mined (maybe an earlier attempt than the last
+   * recorded), its block and gas. {@code confirmed}: already deep enough to count as anchored.
+   */
+  public Future<Boolean> recordMined(long id, Anchored a, long gasUsed, BigInteger gasPrice, boolean confirmed) {
+    return pool.preparedQuery("update anchor_batches set state = $2, chain_batch_id = $3, tx_hash = $4, "
+            + "block_number = $5, block_hash = $6, block_time = $7, gas_used = $8, "
+            + "gas_price = coalesce($9, gas_price), "
+            + "anchored_at = case when $2 = 'anchored' then now() end "
+            + "where id = $1 and state in ('built', 'sent')")
+        .execute(Tuple.from(new Object[] {id, confirmed ? "anchored" : "mined", a.chainBatchId(), a.txHash(),
+            a.blockNumber(), a.blockHash(), Instant.ofEpochSecond(a.anchoredAt()).atOffset(ZoneOffset.UTC), gasUsed,
+            gasPrice == null ? null : Numeric.create(gasPrice)}))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  public Future<Boolean> confirm(long id) {
+    return pool.preparedQuery("update anchor_batches set state = 'anchored', anchored_at = now() "
+            + "where id = $1 and state = 'mined'")
+        .execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * Forgets the batch's transaction so it is sent afresh: its nonce was spent without anchoring
+   * the root (reverted, or taken by another transaction), or its block left the chain. Membership
+   * and tree stay. Not while another batch is open (nonce order).
+   */
+  public Future<Boolean> resetToBuilt(long id, String expectedState) {
+    return pool.preparedQuery("update anchor_batches set state = 'built', chain_batch_id = null, tx_hash = null, "
+            + "nonce = null, gas_price = null, sent_at = null, block_number = null, block_hash = null, "
+            + "block_time = null, gas_used = null where id = $1 and state = $2 "
+            + "and not exists (select 1 from anchor_batches o where o.state in ('built', 'sent') and o.id <> $1)")
+        .execute(Tuple.of(id, expectedState)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** What the metrics show: contributions waiting for a batch, and the totals of mined batches. */
+  public record Totals(long unbatched, long batches, long leaves, long gasUsed) {}
+
+  public Future<Totals> totals() {
+    return pool.query("select (select count(*) from contributions where batch_id is null) as unbatched, "
+            + "count(*) as batches, coalesce(sum(leaf_count), 0)::bigint as leaves, "
+            + "coalesce(sum(gas_used), 0)::bigint as gas from anchor_batches where state in ('mined', 'anchored')")
+        .execute().map(rows -> {
+          Row r = rows.iterator().next();
+          return new Totals(r.getLong("unbatched"), r.getLong("batches"), r.getLong("leaves"), r.getLong("gas"));
+        });
+  }
+
+  private static Batch toBatch(Row r) {
+    Numeric price = r.getNumeric("gas_price");
+    Long nonce = r.getLong("nonce");
+    return new Batch(r.getLong("id"), r.getBuffer("root").getBytes(), r.getInteger("leaf_count"), r.getString("state"),
+        r.getString("tx_hash"), nonce == null ? null : BigInteger.valueOf(nonce),
+        price == null ? null : price.bigIntegerValue(), r.getInteger("attempts"), r.getLong("sent_ago_ms"),
+        r.getLong("search_from_block"), r.getLong("chain_batch_id"), r.getLong("block_number"));
+  }
+}

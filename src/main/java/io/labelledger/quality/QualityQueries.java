@@ -1,0 +1,337 @@
+package io.labelledger.quality;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * SQL of the aggregation worker and of the quality views (V6). Nothing here runs on the
+ * submission path: the worker takes answers from the {@code contributions_unaggregated} queue.
+ *
+ * <p>Coordination between instances, without a global lock: answers are claimed
+ * {@code FOR UPDATE SKIP LOCKED} (each is taken in exactly once, so gold counts are exact); item
+ * writes carry the number of answers they were computed from and apply only while the item still
+ * has that many ({@link #WRITE_ITEMS}), so a result computed before a newer answer never
+ * overwrites one computed after it (that answer is still queued and relabels the item next);
+ * re-estimates claim their campaign in {@code campaign_quality.reestimating_since}.
+ */
+public final class QualityQueries {
+  /**
+   * Takes up to $1 queued answers in: marks them aggregated, adds them to their contributors' gold
+   * records and answer counts and to their campaigns' counters. Returns the touched items.
+   */
+  private static final String CLAIM = """
+      with batch as (
+        select id from contributions where aggregated_at is null order by id limit $1 for update skip locked),
+      claimed as (
+        update contributions c set aggregated_at = $2 from batch where c.id = batch.id
+        returning c.campaign_id, c.item_id, c.contributor, c.answer),
+      scored as (
+        insert into contributor_quality as q (campaign_id, contributor, answers, gold_seen, gold_correct, updated_at)
+        select cl.campaign_id, cl.contributor, count(*), count(*) filter (where i.is_gold),
+               count(*) filter (where i.is_gold and cl.answer = i.gold_answer), $2
+        from claimed cl join items i on i.id = cl.item_id
+        group by cl.campaign_id, cl.contributor
+        on conflict (campaign_id, contributor) do update
+          set answers = q.answers + excluded.answers, gold_seen = q.gold_seen + excluded.gold_seen,
+              gold_correct = q.gold_correct + excluded.gold_correct, updated_at = excluded.updated_at),
+      counted as (
+        insert into campaign_quality as q (campaign_id, answers_aggregated)
+        select campaign_id, count(*) from claimed group by campaign_id
+        on conflict (campaign_id) do update set answers_aggregated = q.answers_aggregated + excluded.answers_aggregated)
+      select count(*) as claimed, coalesce(array_agg(distinct item_id), '{}') as items from claimed
+      """;
+
+  private static final String ITEMS = """
+      select id, campaign_id, is_gold, gold_answer, answers_wanted, decided_at is not null as decided, label, confidence
+      from items where id = any($1)
+      """;
+
+  /** Every answer of the items, with what is known of its contributor in the item's campaign. */
+  private static final String ANSWERS = """
+      select c.item_id, c.answer, q.confusion, coalesce(q.gold_seen, 0) as gold_seen,
+             coalesce(q.gold_correct, 0) as gold_correct
+      from contributions c
+      left join contributor_quality q on q.campaign_id = c.campaign_id and q.contributor = c.contributor
+      where c.item_id = any($1)
+      """;
+
+  private static final String CAMPAIGNS = """
+      select c.id, c.overlap, c.max_overlap, c.target_confidence, q.prior, q.mean_accuracy,
+             array(select l.label from campaign_labels l where l.campaign_id = c.id order by l.position) as labels
+      from campaigns c left join campaign_quality q on q.campaign_id = c.id
+      where c.id = any($1)
+      """;
+
+  /**
+   * Writes labels and overlap decisions, each only while the item has exactly the answers it was
+   * computed from. RAISE asks for one answer more than the item has now (at most max_overlap);
+   * DECIDE stops buying: answers_wanted drops to the answers it has, which closes it (V4's
+   * trigger), and decided_at is set. A decided or gold item's answers_wanted is left alone.
+   */
+  private static final String WRITE_ITEMS = """
+      update items i set label = t.label, confidence = t.confidence,
+        answers_wanted = case
+          when i.decided_at is not null or i.is_gold then i.answers_wanted
+          when t.action = 'RAISE' then greatest(i.answers_wanted, least(t.max_overlap, i.answers + 1))
+          when t.action = 'DECIDE' then least(i.answers_wanted, greatest(i.answers, 1))
+          else i.answers_wanted end,
+        decided_at = case when t.action = 'DECIDE' then coalesce(i.decided_at, $1) else i.decided_at end
+      from unnest($2::bigint[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::int[])
+        as t(id, answers, label, confidence, action, max_overlap)
+      where i.id = t.id and i.answers = t.answers
+      """;
+
+  /** Accepted or rejected against the item's label, for every answer of the decided items among $1. */
+  private static final String DECIDE_STATUSES = """
+      update contributions c set status = d.status
+      from (select c2.id, case when c2.answer = i.label then 'accepted' else 'rejected' end as status
+            from items i join contributions c2 on c2.item_id = i.id
+            where i.id = any($1) and i.decided_at is not null and i.label is not null) d
+      where c.id = d.id and c.status <> d.status
+      """;
+
+  private static final String CLAIM_DUE_CAMPAIGN = """
+      update campaign_quality q set reestimating_since = $1
+      where q.campaign_id = (
+        select campaign_id from campaign_quality
+        where answers_aggregated > estimated_answers
+          and (estimated_at is null or estimated_at <= $2)
+          and (reestimating_since is null or reestimating_since <= $3)
+        order by estimated_at nulls first, campaign_id limit 1
+        for update skip locked)
+      returning q.campaign_id
+      """;
+
+  private static final String CLAIM_CAMPAIGN = """
+      insert into campaign_quality as q (campaign_id, reestimating_since) select id, $2 from campaigns where id = $1
+      on conflict (campaign_id) do update set reestimating_since = excluded.reestimating_since
+      returning q.campaign_id
+      """;
+
+  private static final String WRITE_CONTRIBUTORS = """
+      insert into contributor_quality as q (campaign_id, contributor, confusion, estimated_accuracy, estimated_at, updated_at)
+      select $1, t.contributor, t.confusion::float8[], t.accuracy, $2, $2
+      from unnest($3::text[], $4::text[], $5::float8[]) as t(contributor, confusion, accuracy)
+      on conflict (campaign_id, contributor) do update
+        set confusion = excluded.confusion, estimated_accuracy = excluded.estimated_accuracy,
+            estimated_at = excluded.estimated_at, updated_at = excluded.updated_at
+      """;
+
+  private static final String WRITE_CAMPAIGN_MODEL = """
+      update campaign_quality set prior = $2, mean_accuracy = $3, estimated_answers = $4, iterations = $5,
+        converged = $6, estimated_at = $7, reestimating_since = null
+      where campaign_id = $1
+      """;
+
+  private final Pool pool;
+
+  public QualityQueries(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /** Answers taken in by one {@link #claim}, and the items they touched. */
+  public record Claimed(int count, long[] items) {}
+
+  public Future<Claimed> claim(SqlClient tx, int limit, Instant now) {
+    return tx.preparedQuery(CLAIM).execute(Tuple.of(limit, utc(now))).map(rows -> {
+      Row row = rows.iterator().next();
+      Long[] items = row.getArrayOfLongs("items");
+      return new Claimed(row.getInteger("claimed"), Arrays.stream(items).mapToLong(Long::longValue).toArray());
+    });
+  }
+
+  /** An item as the worker labels it; {@code label}/{@code confidence} as stored (null before any). */
+  public record ItemState(long id, long campaignId, boolean gold, String goldAnswer, int answersWanted,
+      boolean decided, String label, Double confidence) {}
+
+  public Future<List<ItemState>> items(SqlClient client, long[] ids) {
+    return client.preparedQuery(ITEMS).execute(Tuple.of(boxed(ids))).map(rows -> {
+      List<ItemState> out = new ArrayList<>();
+      rows.forEach(r -> out.add(new ItemState(r.getLong("id"), r.getLong("campaign_id"), r.getBoolean("is_gold"),
+          r.getString("gold_answer"), r.getInteger("answers_wanted"), r.getBoolean("decided"), r.getString("label"),
+          r.getDouble("confidence"))));
+      return out;
+    });
+  }
+
+  /** Every answer of the items, by item id. */
+  public Future<Map<Long, List<CampaignModel.Answer>>> answers(SqlClient client, long[] ids) {
+    return client.preparedQuery(ANSWERS).execute(Tuple.of(boxed(ids))).map(rows -> {
+      Map<Long, List<CampaignModel.Answer>> out = new HashMap<>();
+      rows.forEach(r -> {
+        Double[] confusion = r.getArrayOfDoubles("confusion");
+        out.computeIfAbsent(r.getLong("item_id"), id -> new ArrayList<>()).add(new CampaignModel.Answer(
+            r.getString("answer"), confusion == null ? null : unboxed(confusion),
+            new GoldScore(r.getInteger("gold_seen"), r.getInteger("gold_correct"))));
+      });
+      return out;
+    });
+  }
+
+  /** The models of the campaigns, by id; {@code defaultAccuracy} before a campaign's first re-estimate. */
+  public Future<Map<Long, CampaignModel>> models(SqlClient client, long[] campaignIds, double defaultAccuracy) {
+    return client.preparedQuery(CAMPAIGNS).execute(Tuple.of(boxed(campaignIds))).map(rows -> {
+      Map<Long, CampaignModel> out = new HashMap<>();
+      rows.forEach(r -> {
+        Double[] prior = r.getArrayOfDoubles("prior");
+        Double mean = r.getDouble("mean_accuracy");
+        out.put(r.getLong("id"), new CampaignModel(List.of(r.getArrayOfStrings("labels")),
+            prior == null ? null : unboxed(prior),
+            mean == null || !(mean > 0 && mean < 1) ? defaultAccuracy : mean,
+            new OverlapPolicy(r.getInteger("overlap"), r.getInteger("max_overlap"), r.getDouble("target_confidence"))));
+      });
+      return out;
+    });
+  }
+
+  /** One item's new label and what to do with it; {@code answers} is what it was computed from. */
+  public record ItemWrite(long id, int answers, String label, double confidence, CampaignModel.Action action,
+      int maxOverlap) {}
+
+  /** Applies the writes that are still current (see {@link #WRITE_ITEMS}), then the statuses of decided items. */
+  public Future<Void> writeItems(SqlClient client, List<ItemWrite> writes, Instant now) {
+    if (writes.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int n = writes.size();
+    Long[] ids = new Long[n];
+    Integer[] answers = new Integer[n];
+    String[] labels = new String[n];
+    Double[] confidences = new Double[n];
+    String[] actions = new String[n];
+    Integer[] maxOverlaps = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      ItemWrite w = writes.get(i);
+      ids[i] = w.id();
+      answers[i] = w.answers();
+      labels[i] = w.label();
+      confidences[i] = w.confidence();
+      actions[i] = w.action().name();
+      maxOverlaps[i] = w.maxOverlap();
+    }
+    return client.preparedQuery(WRITE_ITEMS)
+        .execute(Tuple.from(new Object[] {utc(now), ids, answers, labels, confidences, actions, maxOverlaps}))
+        .compose(v -> client.preparedQuery(DECIDE_STATUSES).execute(Tuple.of(ids)))
+        .mapEmpty();
+  }
+
+  /** Claims the campaign most overdue for a re-estimate, if any is due. */
+  public Future<Optional<Long>> claimDueCampaign(Instant now, Instant estimatedBefore, Instant abandonedBefore) {
+    return pool.preparedQuery(CLAIM_DUE_CAMPAIGN)
+        .execute(Tuple.of(utc(now), utc(estimatedBefore), utc(abandonedBefore)))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("campaign_id")));
+  }
+
+  /** Claims {@code campaignId} for a re-estimate now, due or not; empty when there is no such campaign. */
+  public Future<Optional<Long>> claimCampaign(long campaignId, Instant now) {
+    return pool.preparedQuery(CLAIM_CAMPAIGN).execute(Tuple.of(campaignId, utc(now)))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("campaign_id")));
+  }
+
+  /** What a re-estimate reads first about its campaign. */
+  public record CampaignInput(CampaignModel model, Map<Long, String> gold) {}
+
+  public Future<CampaignInput> campaignInput(long campaignId, double defaultAccuracy) {
+    return models(pool, new long[] {campaignId}, defaultAccuracy).compose(models -> pool
+        .preparedQuery("select id, gold_answer from items where campaign_id = $1 and is_gold")
+        .execute(Tuple.of(campaignId)).map(rows -> {
+          Map<Long, String> gold = new HashMap<>();
+          rows.forEach(r -> gold.put(r.getLong("id"), r.getString("gold_answer")));
+          return new CampaignInput(models.get(campaignId), gold);
+        }));
+  }
+
+  /** Reads every answer of the campaign into {@code into} (item id, contributor, answer), in pages of {@code page}. */
+  public Future<Void> readAnswers(long campaignId, AnswerSet.Builder into, int page) {
+    return readAnswers(campaignId, into, page, 0);
+  }
+
+  private Future<Void> readAnswers(long campaignId, AnswerSet.Builder into, int page, long afterId) {
+    return pool.preparedQuery("select id, item_id, contributor, answer from contributions "
+            + "where campaign_id = $1 and id > $2 order by id limit $3")
+        .execute(Tuple.of(campaignId, afterId, page)).compose(rows -> {
+          long last = afterId;
+          for (Row r : rows) {
+            into.add(Long.toString(r.getLong("item_id")), r.getString("contributor"), r.getString("answer"));
+            last = r.getLong("id");
+          }
+          return rows.size() < page ? Future.succeededFuture() : readAnswers(campaignId, into, page, last);
+        });
+  }
+
+  /** Answers wanted and decided state of the campaign's items that have answers, by id. */
+  public Future<Map<Long, ItemState>> answeredItems(long campaignId) {
+    return pool.preparedQuery("select id, campaign_id, is_gold, gold_answer, answers_wanted, "
+            + "decided_at is not null as decided, label, confidence from items where campaign_id = $1 and answers > 0")
+        .execute(Tuple.of(campaignId)).map(rows -> {
+          Map<Long, ItemState> out = new HashMap<>();
+          rows.forEach(r -> out.put(r.getLong("id"), new ItemState(r.getLong("id"), campaignId, r.getBoolean("is_gold"),
+              r.getString("gold_answer"), r.getInteger("answers_wanted"), r.getBoolean("decided"),
+              r.getString("label"), r.getDouble("confidence"))));
+          return out;
+        });
+  }
+
+  /** Stores a re-estimate's model: every contributor's confusion matrix and accuracy, the campaign's priors. */
+  public Future<Void> writeModel(long campaignId, Reestimate.Result result, Instant now) {
+    int n = result.contributors().size();
+    String[] contributors = new String[n];
+    String[] confusions = new String[n];
+    Double[] accuracies = new Double[n];
+    for (int i = 0; i < n; i++) {
+      Reestimate.ContributorEstimate c = result.contributors().get(i);
+      contributors[i] = c.contributor();
+      confusions[i] = arrayLiteral(c.confusion());
+      accuracies[i] = c.accuracy();
+    }
+    Double[] prior = Arrays.stream(result.prior()).boxed().toArray(Double[]::new);
+    return pool.withTransaction(tx -> tx.preparedQuery(WRITE_CONTRIBUTORS)
+            .execute(Tuple.of(campaignId, utc(now), contributors, confusions, accuracies))
+            .compose(v -> tx.preparedQuery(WRITE_CAMPAIGN_MODEL).execute(Tuple.from(new Object[] {campaignId, prior,
+                Double.isNaN(result.meanAccuracy()) ? null : result.meanAccuracy(), (long) result.answerCount(),
+                result.iterations(), result.converged(), utc(now)}))))
+        .mapEmpty();
+  }
+
+  /** Gives up a claim (the re-estimate failed), so the campaign can be retried. */
+  public Future<Void> releaseCampaign(long campaignId) {
+    return pool.preparedQuery("update campaign_quality set reestimating_since = null where campaign_id = $1")
+        .execute(Tuple.of(campaignId)).mapEmpty();
+  }
+
+  private static String arrayLiteral(double[] values) {
+    StringBuilder s = new StringBuilder("{");
+    for (int i = 0; i < values.length; i++) {
+      s.append(i == 0 ? "" : ",").append(values[i]); // Double.toString round-trips exactly
+    }
+    return s.append('}').toString();
+  }
+
+  private static Long[] boxed(long[] values) {
+    return Arrays.stream(values).boxed().toArray(Long[]::new);
+  }
+
+  private static double[] unboxed(Double[] values) {
+    return Arrays.stream(values).mapToDouble(Double::doubleValue).toArray();
+  }
+
+  static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,195 @@
+package io.labelledger.quality;
+
+import io.labelledger.config.QualityConfig;
+import io.labelledger.ops.SerialRounds;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The aggregation worker: keeps items' labels and confidences, contributors' gold scores, dynamic
+ * overlap and contribution statuses up to date, entirely off the submission path.
+ *
+ * <p>A round (timer, {@code quality.intervalMs}) does two things:
+ * <ol>
+ *   <li><b>Take in new answers</b>, in batches of {@code quality.batchSize}, one transaction each:
+ *       claim queued contributions (gold ones score their contributor), relabel every item they
+ *       touched with the campaign's current model ({@link CampaignModel}: the confusion matrices
+ *       of the last re-estimate), let {@link OverlapPolicy} raise the item's
+ *       {@code answers_wanted} or decide it, and accept or reject the answers of decided items.
+ *       Cost per answer, not per campaign.
+ *   <li><b>Re-estimate</b> at most one campaign that got answers since its last re-estimate and
+ *       whose last one is older than {@code quality.reestimateIntervalMs}: Dawid-Skene over all
+ *       its answers (gold held fixed), off the event loop, then the new model, every item's label
+ *       and the overlap decisions and statuses that follow, written in short transactions of
+ *       {@value #WRITE_CHUNK} items so leasing and submissions never wait long on an item row.
+ * </ol>
+ * Several instances may run it at once (see {@link QualityQueries} for how they share the work).
+ */
+public final class QualityWorker {
+  private static final Logger LOG = LoggerFactory.getLogger(QualityWorker.class);
+  static final int WRITE_CHUNK = 2000;
+  private static final int READ_PAGE = 20_000;
+  private static final int MAX_BATCHES_PER_ROUND = 20;
+  private static final Duration ABANDONED_CLAIM = Duration.ofMinutes(10);
+  /** A re-estimate that moves an item's confidence by less than this, label unchanged, leaves it alone. */
+  static final double UNCHANGED = 1e-4;
+
+  private final Vertx vertx;
+  private final QualityQueries queries;
+  private final QualityConfig config;
+  private final Clock clock;
+  private final DawidSkene dawidSkene;
+  private final SerialRounds rounds;
+
+  public QualityWorker(Vertx vertx, QualityQueries queries, QualityConfig config, Clock clock) {
+    this.vertx = vertx;
+    this.queries = queries;
+    this.config = config;
+    this.clock = clock;
+    this.dawidSkene = new DawidSkene(new DawidSkene.Config(DawidSkene.Config.DEFAULT_MAX_ITERATIONS,
+        DawidSkene.Config.DEFAULT_TOLERANCE, config.smoothing(), config.diagonalPrior()));
+    this.rounds = new SerialRounds(vertx, "quality aggregation", this::work);
+  }
+
+  /** Starts the timer. */
+  public long start() {
+    return rounds.start(config.intervalMs());
+  }
+
+  /** A whole round (all queued answers taken in, then a due re-estimate), after any running one. Never fails. */
+  public Future<Void> round() {
+    return rounds.round();
+  }
+
+  /**
+   * Takes every queued answer in, then re-estimates {@code campaignId} now, due or not (for tools
+   * and tests that cannot wait for the interval).
+   */
+  public Future<Void> reestimate(long campaignId) {
+    return takeIn(Integer.MAX_VALUE).compose(n -> queries.claimCampaign(campaignId, clock.instant()))
+        .compose(claimed -> claimed.isPresent() ? reestimateClaimed(campaignId) : Future.succeededFuture());
+  }
+
+  private Future<?> work() {
+    return takeIn(MAX_BATCHES_PER_ROUND).compose(n -> {
+      Instant now = clock.instant();
+      return queries.claimDueCampaign(now, now.minusMillis(config.reestimateIntervalMs()), now.minus(ABANDONED_CLAIM));
+    }).compose(due -> due.isPresent() ? reestimateClaimed(due.get()) : Future.succeededFuture());
+  }
+
+  /** Takes in batches until the queue is empty or {@code maxBatches} ran; returns the answers taken. */
+  private Future<Integer> takeIn(int maxBatches) {
+    return batch().compose(n -> n < config.batchSize() || maxBatches <= 1 ? Future.succeededFuture(n)
+        : takeIn(maxBatches - 1).map(more -> n + more));
+  }
+
+  /** One batch in one transaction: claim, relabel the touched items, decide, statuses. */
+  private Future<Integer> batch() {
+    Instant now = clock.instant();
+    return queries.pool().withTransaction(tx -> queries.claim(tx, config.batchSize(), now).compose(claimed -> {
+      if (claimed.count() == 0) {
+        return Future.succeededFuture(0);
+      }
+      return queries.items(tx, claimed.items()).compose(items -> {
+        long[] campaigns = items.stream().mapToLong(QualityQueries.ItemState::campaignId).distinct().toArray();
+        return queries.models(tx, campaigns, config.defaultAccuracy())
+            .compose(models -> queries.answers(tx, claimed.items())
+                .compose(answers -> vertx.executeBlocking(() -> relabel(items, models, answers), false)))
+            .compose(writes -> queries.writeItems(tx, writes, now));
+      }).map(claimed.count());
+    }));
+  }
+
+  /** Pure: the new label and decision of each touched item. */
+  static List<QualityQueries.ItemWrite> relabel(List<QualityQueries.ItemState> items, Map<Long, CampaignModel> models,
+      Map<Long, List<CampaignModel.Answer>> answers) {
+    List<QualityQueries.ItemWrite> writes = new ArrayList<>(items.size());
+    for (QualityQueries.ItemState item : items) {
+      List<CampaignModel.Answer> given = answers.getOrDefault(item.id(), List.of());
+      CampaignModel model = models.get(item.campaignId());
+      if (given.isEmpty() || model == null) {
+        continue;
+      }
+      CampaignModel.Labelled l = item.gold() ? CampaignModel.gold(item.goldAnswer())
+          : model.label(given, item.answersWanted(), item.decided());
+      writes.add(new QualityQueries.ItemWrite(item.id(), given.size(), l.label(), l.confidence(), l.action(),
+          model.policy().maxOverlap()));
+    }
+    return writes;
+  }
+
+  /** Re-estimates a campaign this instance has claimed; the claim is released whatever happens. */
+  private Future<Void> reestimateClaimed(long campaignId) {
+    long started = System.nanoTime();
+    return queries.campaignInput(campaignId, config.defaultAccuracy()).compose(input -> {
+      AnswerSet.Builder builder = Reestimate.answers(input.model().labels());
+      return queries.readAnswers(campaignId, builder, READ_PAGE)
+          .compose(v -> queries.answeredItems(campaignId))
+          .compose(items -> vertx.executeBlocking(() -> {
+            input.gold().forEach((item, answer) -> builder.gold(Long.toString(item), answer));
+            Reestimate.Result result = Reestimate.run(dawidSkene, input.model().labels(), builder.build());
+            return new Estimated(result, decisions(result, input.model(), items));
+          }, false))
+          .compose(estimated -> {
+            Instant now = clock.instant();
+            return queries.writeModel(campaignId, estimated.result(), now)
+                .compose(v -> writeInChunks(estimated.writes(), 0, now))
+                .onSuccess(v -> LOG.info("campaign {} re-estimated: {} answers, {} contributors, {} items "
+                        + "({} written), {} EM iterations (converged: {}), mean accuracy {}, {} ms", campaignId,
+                    estimated.result().answerCount(), estimated.result().contributors().size(),
+                    estimated.result().items().size(), estimated.writes().size(), estimated.result().iterations(),
+                    estimated.result().converged(), String.format(java.util.Locale.ROOT, "%.3f", estimated.result().meanAccuracy()),
+                    (System.nanoTime() - started) / 1_000_000));
+          });
+    }).recover(err -> queries.releaseCampaign(campaignId).transform(ar -> Future.<Void>failedFuture(err)));
+  }
+
+  private record Estimated(Reestimate.Result result, List<QualityQueries.ItemWrite> writes) {}
+
+  /**
+   * The overlap decision of every re-estimated item, with the new model's labels; items whose label
+   * stays and whose confidence barely moves, with nothing to decide, are left out.
+   */
+  static List<QualityQueries.ItemWrite> decisions(Reestimate.Result result, CampaignModel model,
+      Map<Long, QualityQueries.ItemState> items) {
+    List<QualityQueries.ItemWrite> writes = new ArrayList<>(result.items().size());
+    for (Reestimate.ItemEstimate e : result.items()) {
+      QualityQueries.ItemState item = items.get(e.itemId());
+      if (item == null) {
+        continue; // answered after the items were read: the next round labels it
+      }
+      CampaignModel.Action action = CampaignModel.Action.KEEP;
+      if (item.gold()) {
+        action = CampaignModel.Action.DECIDE;
+      } else if (!item.decided()) {
+        OverlapPolicy.Decision d = model.policy().decide(e.answers(), item.answersWanted(), e.confidence());
+        action = d.close() ? CampaignModel.Action.DECIDE
+            : d.answersWanted() > item.answersWanted() ? CampaignModel.Action.RAISE : CampaignModel.Action.KEEP;
+      }
+      if (action == CampaignModel.Action.KEEP && e.label().equals(item.label()) && item.confidence() != null
+          && Math.abs(e.confidence() - item.confidence()) < UNCHANGED) {
+        continue; // nothing to write: a steady campaign's re-estimate touches only the items it moves
+      }
+      writes.add(new QualityQueries.ItemWrite(e.itemId(), e.answers(), e.label(), e.confidence(), action,
+          model.policy().maxOverlap()));
+    }
+    return writes;
+  }
+
+  private Future<Void> writeInChunks(List<QualityQueries.ItemWrite> writes, int from, Instant now) {
+    if (from >= writes.size()) {
+      return Future.succeededFuture();
+    }
+    List<QualityQueries.ItemWrite> chunk = writes.subList(from, Math.min(writes.size(), from + WRITE_CHUNK));
+    return queries.pool().withTransaction(tx -> queries.writeItems(tx, chunk, now))
+        .compose(v -> writeInChunks(writes, from + WRITE_CHUNK, now));
+  }
+}
