@@ -27,9 +27,9 @@ public final class SyntheticDataset {
           long campaignId = campaign.iterator().next().getLong(0);
           String terms = campaign.iterator().next().getString(1);
           return conn.preparedQuery("""
-              insert into items (campaign_id, external_id, payload)
+              insert into items (campaign_id, external_id, payload, answers_wanted)
               select $1, 'item-' || g, jsonb_build_object('text', 'synthetic review number ' || g || ', fine.',
-                                                         'stars', g % 5)
+                                                         'stars', g % 5), 3
                 from generate_series(1, $2::bigint) g""").execute(Tuple.of(campaignId, n))
               .compose(v -> conn.preparedQuery("""
                   insert into datasets (campaign_id, version, name, terms_hash, payment_token, price, confidence_bar,
