@@ -15,20 +15,30 @@ alter table items
   add column decided_at timestamptz,
   add constraint items_label_with_confidence check ((label is null) = (confidence is null));
 
--- status         pending until the item is decided, then accepted (the answer equals the item's
---                aggregated label, or its gold answer) or rejected; re-evaluated when a
---                re-estimate changes a decided item's label.
--- aggregated_at  when the aggregation worker took the answer into its item's label (and, on a gold
---                item, into the contributor's gold score); null = still queued. The partial index
---                is the worker's queue: the hot path only adds an entry to it.
+-- status  pending until the item is decided, then accepted (the answer equals the item's
+--         aggregated label, or its gold answer) or rejected; re-evaluated when a re-estimate
+--         changes a decided item's label.
+-- txid    the inserting transaction (set by the default, nothing for the hot path to do). The
+--         aggregation worker reads answers in (txid, id) order, only from transactions older than
+--         every transaction still running (pg_snapshot_xmin), so an answer committed late is never
+--         skipped, and keeps its place in quality_cursor: taking an answer in writes nothing to it.
 alter table contributions
   drop constraint contributions_status_check,
   add constraint contributions_status_check check (status in ('pending', 'accepted', 'rejected')),
   alter column status set default 'pending',
-  add column aggregated_at timestamptz;
+  add column txid xid8 not null default pg_current_xact_id();
 -- 'accepted' was a placeholder before quality decided anything: everything stored is re-decided
 update contributions set status = 'pending' where status <> 'pending';
-create index contributions_unaggregated on contributions (id) where aggregated_at is null;
+create index contributions_txid on contributions (txid, id);
+
+-- How far the aggregation worker has taken answers in: the (txid, id) of the last one. The worker
+-- locks this row for its transaction, so one instance takes answers in at a time.
+create table quality_cursor (
+  name    text primary key,
+  txid    xid8 not null,
+  last_id bigint not null
+);
+insert into quality_cursor (name, txid, last_id) values ('aggregation', '0', 0);
 
 -- Per campaign and contributor: the gold record (exact counts, each answer counted once by the
 -- worker) and the Dawid-Skene estimates of the last re-estimate that included the contributor.

@@ -17,40 +17,53 @@ import java.util.Optional;
 
 /**
  * SQL of the aggregation worker and of the quality views (V6). Nothing here runs on the
- * submission path: the worker takes answers from the {@code contributions_unaggregated} queue.
+ * submission path: the worker follows the contributions table behind a cursor ({@link #CLAIM}),
+ * so taking an answer in costs no write to it.
  *
- * <p>Coordination between instances, without a global lock: answers are claimed
- * {@code FOR UPDATE SKIP LOCKED} (each is taken in exactly once, so gold counts are exact); item
- * writes carry the number of answers they were computed from and apply only while the item still
- * has that many ({@link #WRITE_ITEMS}), so a result computed before a newer answer never
- * overwrites one computed after it (that answer is still queued and relabels the item next);
- * re-estimates claim their campaign in {@code campaign_quality.reestimating_since}.
+ * <p>Coordination between instances: taking answers in is serialised by the cursor row (each
+ * answer is taken in exactly once, with the cursor move in the same transaction, so gold counts
+ * are exact); item writes carry the number of answers they were computed from and apply only while
+ * the item still has that many ({@link #WRITE_ITEMS}), so a re-estimate computed before a newer
+ * answer never overwrites the label that answer gave (the answer is taken in after, or was, and
+ * relabels the item); re-estimates claim their campaign in {@code campaign_quality.reestimating_since}.
  */
 public final class QualityQueries {
   /**
-   * Takes up to $1 queued answers in: marks them aggregated, adds them to their contributors' gold
-   * records and answer counts and to their campaigns' counters. Returns the touched items.
+   * Takes up to $1 new answers in, after the cursor in (txid, id) order and only from transactions
+   * older than every running one (so none can still commit behind the cursor); moves the cursor
+   * past them; accepts or rejects the answers to gold items against the gold answer; adds them to
+   * their contributors' gold records and answer counts and to their campaigns' counters. Returns
+   * the touched items. The cursor row is locked {@code SKIP LOCKED}: while one instance holds it,
+   * another takes nothing in.
    */
   private static final String CLAIM = """
-      with batch as (
-        select id from contributions where aggregated_at is null order by id limit $1 for update skip locked),
-      claimed as (
-        update contributions c set aggregated_at = $2 from batch where c.id = batch.id
-        returning c.campaign_id, c.item_id, c.contributor, c.answer),
+      with cur as (select txid, last_id from quality_cursor where name = 'aggregation' for update skip locked),
+      batch as (
+        select c.id, c.txid, c.campaign_id, c.item_id, c.contributor, c.answer, i.is_gold, i.gold_answer
+        from cur, contributions c join items i on i.id = c.item_id
+        where (c.txid, c.id) > (cur.txid, cur.last_id)
+          and (c.txid, c.id) < (pg_snapshot_xmin(pg_current_snapshot()), 0) -- txid < xmin, as an index bound
+        order by c.txid, c.id limit $1),
+      moved as (
+        update quality_cursor q set txid = b.txid, last_id = b.id
+        from (select txid, id from batch order by txid desc, id desc limit 1) b where q.name = 'aggregation'),
+      gold as (
+        update contributions c set status = case when b.answer = b.gold_answer then 'accepted' else 'rejected' end
+        from batch b where c.id = b.id and b.is_gold),
       scored as (
         insert into contributor_quality as q (campaign_id, contributor, answers, gold_seen, gold_correct, updated_at)
-        select cl.campaign_id, cl.contributor, count(*), count(*) filter (where i.is_gold),
-               count(*) filter (where i.is_gold and cl.answer = i.gold_answer), $2
-        from claimed cl join items i on i.id = cl.item_id
-        group by cl.campaign_id, cl.contributor
+        select b.campaign_id, b.contributor, count(*), count(*) filter (where b.is_gold),
+               count(*) filter (where b.is_gold and b.answer = b.gold_answer), $2
+        from batch b
+        group by b.campaign_id, b.contributor
         on conflict (campaign_id, contributor) do update
           set answers = q.answers + excluded.answers, gold_seen = q.gold_seen + excluded.gold_seen,
               gold_correct = q.gold_correct + excluded.gold_correct, updated_at = excluded.updated_at),
       counted as (
         insert into campaign_quality as q (campaign_id, answers_aggregated)
-        select campaign_id, count(*) from claimed group by campaign_id
+        select campaign_id, count(*) from batch group by campaign_id
         on conflict (campaign_id) do update set answers_aggregated = q.answers_aggregated + excluded.answers_aggregated)
-      select count(*) as claimed, coalesce(array_agg(distinct item_id), '{}') as items from claimed
+      select count(*) as claimed, coalesce(array_agg(distinct item_id), '{}') as items from batch
       """;
 
   private static final String ITEMS = """
@@ -76,8 +89,8 @@ public final class QualityQueries {
 
   /**
    * Writes labels and overlap decisions, each only while the item has exactly the answers it was
-   * computed from. RAISE asks for one answer more than the item has now (at most max_overlap);
-   * DECIDE stops buying: answers_wanted drops to the answers it has, which closes it (V4's
+   * computed from (a gold item's label, its gold answer, is always current). RAISE asks for one
+   * answer more than the item has now (at most max_overlap); DECIDE stops buying: answers_wanted drops to the answers it has, which closes it (V4's
    * trigger), and decided_at is set. A decided or gold item's answers_wanted is left alone.
    */
   private static final String WRITE_ITEMS = """
@@ -90,7 +103,7 @@ public final class QualityQueries {
         decided_at = case when t.action = 'DECIDE' then coalesce(i.decided_at, $1) else i.decided_at end
       from unnest($2::bigint[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::int[])
         as t(id, answers, label, confidence, action, max_overlap)
-      where i.id = t.id and i.answers = t.answers
+      where i.id = t.id and (i.answers = t.answers or i.is_gold)
       """;
 
   /** Accepted or rejected against the item's label, for every answer of the decided items among $1. */
@@ -200,7 +213,10 @@ public final class QualityQueries {
     });
   }
 
-  /** One item's new label and what to do with it; {@code answers} is what it was computed from. */
+  /**
+   * One item's new label and what to do with it; {@code answers} is what it was computed from
+   * (ignored for gold items, whose label does not depend on their answers).
+   */
   public record ItemWrite(long id, int answers, String label, double confidence, CampaignModel.Action action,
       int maxOverlap) {}
 

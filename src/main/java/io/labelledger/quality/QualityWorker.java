@@ -100,8 +100,10 @@ public final class QualityWorker {
       }
       return queries.items(tx, claimed.items()).compose(items -> {
         long[] campaigns = items.stream().mapToLong(QualityQueries.ItemState::campaignId).distinct().toArray();
+        // a gold item's label is its gold answer: its answers (everyone answers it) are not read
+        long[] regular = items.stream().filter(i -> !i.gold()).mapToLong(QualityQueries.ItemState::id).toArray();
         return queries.models(tx, campaigns, config.defaultAccuracy())
-            .compose(models -> queries.answers(tx, claimed.items())
+            .compose(models -> queries.answers(tx, regular)
                 .compose(answers -> vertx.executeBlocking(() -> relabel(items, models, answers), false)))
             .compose(writes -> queries.writeItems(tx, writes, now));
       }).map(claimed.count());
@@ -113,13 +115,23 @@ public final class QualityWorker {
       Map<Long, List<CampaignModel.Answer>> answers) {
     List<QualityQueries.ItemWrite> writes = new ArrayList<>(items.size());
     for (QualityQueries.ItemState item : items) {
-      List<CampaignModel.Answer> given = answers.getOrDefault(item.id(), List.of());
       CampaignModel model = models.get(item.campaignId());
-      if (given.isEmpty() || model == null) {
+      if (model == null) {
         continue;
       }
-      CampaignModel.Labelled l = item.gold() ? CampaignModel.gold(item.goldAnswer())
-          : model.label(given, item.answersWanted(), item.decided());
+      if (item.gold()) {
+        if (!item.decided()) { // labelled once; its answers were accepted or rejected as they were claimed
+          CampaignModel.Labelled l = CampaignModel.gold(item.goldAnswer());
+          writes.add(new QualityQueries.ItemWrite(item.id(), -1, l.label(), l.confidence(), l.action(),
+              model.policy().maxOverlap()));
+        }
+        continue;
+      }
+      List<CampaignModel.Answer> given = answers.getOrDefault(item.id(), List.of());
+      if (given.isEmpty()) {
+        continue;
+      }
+      CampaignModel.Labelled l = model.label(given, item.answersWanted(), item.decided());
       writes.add(new QualityQueries.ItemWrite(item.id(), given.size(), l.label(), l.confidence(), l.action(),
           model.policy().maxOverlap()));
     }
@@ -168,7 +180,7 @@ public final class QualityWorker {
       }
       CampaignModel.Action action = CampaignModel.Action.KEEP;
       if (item.gold()) {
-        action = CampaignModel.Action.DECIDE;
+        action = item.decided() ? CampaignModel.Action.KEEP : CampaignModel.Action.DECIDE;
       } else if (!item.decided()) {
         OverlapPolicy.Decision d = model.policy().decide(e.answers(), item.answersWanted(), e.confidence());
         action = d.close() ? CampaignModel.Action.DECIDE
