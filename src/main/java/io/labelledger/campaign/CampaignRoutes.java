@@ -1,6 +1,7 @@
 package io.labelledger.campaign;
 
 import io.labelledger.auth.Guards;
+import io.labelledger.http.Params;
 import io.labelledger.http.ApiException;
 import io.labelledger.http.ApiModule;
 import io.labelledger.http.ErrorCode;
@@ -47,13 +48,13 @@ public final class CampaignRoutes implements ApiModule {
         json.reply(ctx, 201, campaigns.create(json.decode(ctx, CreateCampaignRequest.class))));
 
     router.get("/api/campaigns").handler(ctx -> {
-      long afterId = longParam(ctx, "afterId", 0, 0, Long.MAX_VALUE);
-      int limit = (int) longParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+      long afterId = Params.query(ctx, "afterId", 0, 0, Long.MAX_VALUE);
+      int limit = (int) Params.query(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
       json.reply(ctx, 200, queries.list(afterId, limit).map(page -> new CampaignPage(page,
           page.size() == limit ? page.get(page.size() - 1).id() : null)));
     });
 
-    router.get("/api/campaigns/:id").handler(ctx -> json.reply(ctx, 200, campaigns.get(campaignId(ctx))));
+    router.get("/api/campaigns/:id").handler(ctx -> json.reply(ctx, 200, campaigns.get(Params.pathId(ctx, "id"))));
 
     // no BodyHandler: the body is streamed line by line (see ItemUpload)
     router.post("/api/campaigns/:id/items").handler(Guards.requireOperator()).handler(this::upload);
@@ -69,29 +70,9 @@ public final class CampaignRoutes implements ApiModule {
       ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
       throw new ApiException(ErrorCode.BODY_TOO_LARGE, limits.maxBytes());
     }
-    long id = campaignId(ctx);
+    long id = Params.pathId(ctx, "id");
     RequestPausing.pauseUntilConsumed(ctx); // the campaign lookup below is asynchronous
     json.reply(ctx, 200, campaigns.get(id).compose(campaign -> ItemUpload.run(pool, ctx.request(), items, campaign,
         json.mapper(), limits.batchSize(), limits.maxBytes(), limits.reportedRejections(), limits.maxLineBytes())));
-  }
-
-  private static long campaignId(RoutingContext ctx) {
-    String raw = ctx.pathParam("id");
-    if (raw == null || !raw.matches("[1-9][0-9]{0,17}")) {
-      throw new ApiException(ErrorCode.INVALID_PARAMETER, "id", "must be a positive integer");
-    }
-    return Long.parseLong(raw);
-  }
-
-  private static long longParam(RoutingContext ctx, String name, long fallback, long min, long max) {
-    List<String> values = ctx.queryParam(name);
-    if (values.isEmpty()) {
-      return fallback;
-    }
-    String raw = values.get(0);
-    if (!raw.matches("[0-9]{1,18}") || Long.parseLong(raw) < min || Long.parseLong(raw) > max) {
-      throw new ApiException(ErrorCode.INVALID_PARAMETER, name, "must be an integer from " + min + " to " + max);
-    }
-    return Long.parseLong(raw);
   }
 }

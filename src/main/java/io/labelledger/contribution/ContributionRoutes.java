@@ -1,9 +1,8 @@
 package io.labelledger.contribution;
 
 import io.labelledger.auth.Guards;
-import io.labelledger.http.ApiException;
+import io.labelledger.http.Params;
 import io.labelledger.http.ApiModule;
-import io.labelledger.http.ErrorCode;
 import io.labelledger.http.JsonCodec;
 import io.labelledger.quality.ContributorScores;
 import io.vertx.ext.web.Router;
@@ -43,23 +42,11 @@ public final class ContributionRoutes implements ApiModule {
             .onFailure(ctx::fail));
 
     router.get("/api/contributions/me").handler(Guards.requireSession()).handler(ctx -> {
-      long afterId = param(ctx, "afterId", 0, 0, Long.MAX_VALUE);
-      int limit = (int) param(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+      long afterId = Params.query(ctx, "afterId", 0, 0, Long.MAX_VALUE);
+      int limit = (int) Params.query(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
       String address = Guards.account(ctx).address();
       json.reply(ctx, 200, queries.byContributor(address, afterId, limit).compose(page -> scores.of(address)
           .map(standing -> new Page(page, page.size() == limit ? page.get(page.size() - 1).id() : null, standing))));
     });
-  }
-
-  private static long param(RoutingContext ctx, String name, long fallback, long min, long max) {
-    List<String> values = ctx.queryParam(name);
-    if (values.isEmpty()) {
-      return fallback;
-    }
-    String raw = values.get(0);
-    if (!raw.matches("[0-9]{1,18}") || Long.parseLong(raw) < min || Long.parseLong(raw) > max) {
-      throw new ApiException(ErrorCode.INVALID_PARAMETER, name, "must be an integer from " + min + " to " + max);
-    }
-    return Long.parseLong(raw);
   }
 }

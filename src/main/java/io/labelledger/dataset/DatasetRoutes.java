@@ -1,6 +1,7 @@
 package io.labelledger.dataset;
 
 import io.labelledger.auth.Guards;
+import io.labelledger.http.Params;
 import io.labelledger.http.ApiException;
 import io.labelledger.http.ApiModule;
 import io.labelledger.http.ErrorCode;
@@ -56,7 +57,7 @@ public final class DatasetRoutes implements ApiModule {
   public void mount(Router router) {
     router.post("/api/campaigns/:id/datasets").handler(json.bodyHandler()).handler(Guards.requireOperator())
         .handler(ctx -> {
-          long campaignId = id(ctx);
+          long campaignId = Params.pathId(ctx, "id");
           BuildRequest body = json.decode(ctx, BuildRequest.class);
           BigInteger price = new BigInteger(body.price());
           if (price.bitLength() > 128) {
@@ -66,21 +67,21 @@ public final class DatasetRoutes implements ApiModule {
               body.confidenceBar()), clock.instant()).compose(datasets::get));
         });
     router.post("/api/datasets/:id/listing").handler(Guards.requireOperator())
-        .handler(ctx -> json.reply(ctx, 200, datasets.list(id(ctx))));
+        .handler(ctx -> json.reply(ctx, 200, datasets.list(Params.pathId(ctx, "id"))));
 
     router.get("/api/datasets").handler(ctx -> {
-      long afterId = longParam(ctx, "afterId", 0, 0, Long.MAX_VALUE);
-      int limit = (int) longParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+      long afterId = Params.query(ctx, "afterId", 0, 0, Long.MAX_VALUE);
+      int limit = (int) Params.query(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
       boolean all = "all".equals(ctx.queryParams().get("status"));
       json.reply(ctx, 200, datasets.catalogue(afterId, limit, !all).map(page -> new DatasetPage(page,
           page.size() == limit ? page.get(page.size() - 1).id() : null)));
     });
-    router.get("/api/datasets/:id").handler(ctx -> json.reply(ctx, 200, datasets.get(id(ctx))));
+    router.get("/api/datasets/:id").handler(ctx -> json.reply(ctx, 200, datasets.get(Params.pathId(ctx, "id"))));
     router.get("/api/datasets/:id/sample").handler(ctx -> json.reply(ctx, 200,
-        datasets.sample(id(ctx)).map(items -> Map.of("items", items))));
-    router.get("/api/datasets/:id/purchase").handler(ctx -> json.reply(ctx, 200, datasets.purchase(id(ctx))));
+        datasets.sample(Params.pathId(ctx, "id")).map(items -> Map.of("items", items))));
+    router.get("/api/datasets/:id/purchase").handler(ctx -> json.reply(ctx, 200, datasets.purchase(Params.pathId(ctx, "id"))));
     router.get("/api/datasets/:id/card").handler(ctx -> {
-      long id = id(ctx);
+      long id = Params.pathId(ctx, "id");
       datasets.card(id).onSuccess(md -> ctx.response().putHeader("Content-Type", "text/markdown; charset=utf-8")
           .end(md)).onFailure(ctx::fail);
     });
@@ -89,8 +90,8 @@ public final class DatasetRoutes implements ApiModule {
     router.get("/api/licences/me").handler(Guards.requireSession()).handler(ctx -> json.reply(ctx, 200,
         datasets.licences(Guards.account(ctx).address()).map(list -> Map.of("licences", list))));
     router.get("/api/notices/me").handler(Guards.requireSession()).handler(ctx -> {
-      long afterId = longParam(ctx, "afterId", 0, 0, Long.MAX_VALUE);
-      int limit = (int) longParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+      long afterId = Params.query(ctx, "afterId", 0, 0, Long.MAX_VALUE);
+      int limit = (int) Params.query(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
       json.reply(ctx, 200, datasets.notices(Guards.account(ctx).address(), afterId, limit));
     });
     router.get("/api/earnings/me").handler(Guards.requireSession()).handler(ctx -> json.reply(ctx, 200,
@@ -104,7 +105,7 @@ public final class DatasetRoutes implements ApiModule {
   }
 
   private void export(RoutingContext ctx) {
-    long id = id(ctx);
+    long id = Params.pathId(ctx, "id");
     String raw = ctx.queryParams().get("format");
     DatasetExporter.Format format;
     if (raw == null || raw.equals("jsonl")) {
@@ -126,25 +127,5 @@ public final class DatasetRoutes implements ApiModule {
             ctx.fail(err);
           }
         });
-  }
-
-  private static long id(RoutingContext ctx) {
-    String raw = ctx.pathParam("id");
-    if (raw == null || !raw.matches("[1-9][0-9]{0,17}")) {
-      throw new ApiException(ErrorCode.INVALID_PARAMETER, "id", "must be a positive integer");
-    }
-    return Long.parseLong(raw);
-  }
-
-  private static long longParam(RoutingContext ctx, String name, long fallback, long min, long max) {
-    List<String> values = ctx.queryParam(name);
-    if (values.isEmpty()) {
-      return fallback;
-    }
-    String raw = values.get(0);
-    if (!raw.matches("[0-9]{1,18}") || Long.parseLong(raw) < min || Long.parseLong(raw) > max) {
-      throw new ApiException(ErrorCode.INVALID_PARAMETER, name, "must be an integer from " + min + " to " + max);
-    }
-    return Long.parseLong(raw);
   }
 }

@@ -3,6 +3,7 @@ package io.labelledger.provenance;
 import io.labelledger.auth.Guards;
 import io.labelledger.auth.Principal;
 import io.labelledger.chain.Hex;
+import io.labelledger.http.Params;
 import io.labelledger.http.ApiException;
 import io.labelledger.http.ApiModule;
 import io.labelledger.http.ErrorCode;
@@ -53,7 +54,7 @@ public final class ProofRoutes implements ApiModule {
   @Override
   public void mount(Router router) {
     router.get("/api/contributions/:id/proof").handler(Guards.requireSessionOrOperator()).handler(ctx -> {
-      long id = id(ctx);
+      long id = Params.pathId(ctx, "id");
       Optional<Principal> caller = Guards.principal(ctx);
       json.reply(ctx, 200, queries.byId(id).compose(found -> {
         boolean visible = found.isPresent() && (caller.get() instanceof Principal.Operator
@@ -70,14 +71,6 @@ public final class ProofRoutes implements ApiModule {
       json.reply(ctx, 200, queries.byDigest(Hex.decode(digest)).compose(found -> found.isPresent()
           ? proof(found.get()) : Future.failedFuture(new ApiException(ErrorCode.CONTRIBUTION_NOT_FOUND, digest))));
     });
-  }
-
-  private static long id(RoutingContext ctx) {
-    String raw = ctx.pathParam("id");
-    if (raw == null || !raw.matches("[0-9]{1,18}")) {
-      throw new ApiException(ErrorCode.INVALID_PARAMETER, "id", "must be a positive integer");
-    }
-    return Long.parseLong(raw);
   }
 
   private Future<Proof> proof(ProofQueries.Located c) {

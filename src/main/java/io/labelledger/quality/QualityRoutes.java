@@ -2,6 +2,7 @@ package io.labelledger.quality;
 
 import io.labelledger.auth.Guards;
 import io.labelledger.campaign.CampaignService;
+import io.labelledger.http.Params;
 import io.labelledger.http.ApiException;
 import io.labelledger.http.ApiModule;
 import io.labelledger.http.ErrorCode;
@@ -58,20 +59,20 @@ public final class QualityRoutes implements ApiModule {
   @Override
   public void mount(Router router) {
     router.get("/api/campaigns/:id/labels").handler(Guards.requireOperator()).handler(ctx -> {
-      long id = campaignId(ctx);
-      long afterId = longParam(ctx, "afterId", 0, 0, Long.MAX_VALUE);
-      int limit = (int) longParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+      long id = Params.pathId(ctx, "id");
+      long afterId = Params.query(ctx, "afterId", 0, 0, Long.MAX_VALUE);
+      int limit = (int) Params.query(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
       json.reply(ctx, 200, campaigns.get(id).compose(c -> labels(id, afterId, limit)));
     });
 
     router.get("/api/campaigns/:id/contributors").handler(Guards.requireOperator()).handler(ctx -> {
-      long id = campaignId(ctx);
+      long id = Params.pathId(ctx, "id");
       List<String> after = ctx.queryParam("after");
       String from = after.isEmpty() ? "" : after.get(0).toLowerCase();
       if (!from.isEmpty() && !from.matches("0x[0-9a-f]{40}")) {
         throw new ApiException(ErrorCode.INVALID_PARAMETER, "after", "must be an address (0x + 40 hex digits)");
       }
-      int limit = (int) longParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+      int limit = (int) Params.query(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
       json.reply(ctx, 200, campaigns.get(id).compose(c -> contributors(id, c.accuracyFloor(), from, limit)));
     });
   }
@@ -106,25 +107,5 @@ public final class QualityRoutes implements ApiModule {
           return new ContributorPage(campaignId, floor, scores.floorMinGold(), out,
               out.size() == limit ? out.get(out.size() - 1).contributor() : null);
         });
-  }
-
-  private static long campaignId(RoutingContext ctx) {
-    String raw = ctx.pathParam("id");
-    if (raw == null || !raw.matches("[1-9][0-9]{0,17}")) {
-      throw new ApiException(ErrorCode.INVALID_PARAMETER, "id", "must be a positive integer");
-    }
-    return Long.parseLong(raw);
-  }
-
-  private static long longParam(RoutingContext ctx, String name, long fallback, long min, long max) {
-    List<String> values = ctx.queryParam(name);
-    if (values.isEmpty()) {
-      return fallback;
-    }
-    String raw = values.get(0);
-    if (!raw.matches("[0-9]{1,18}") || Long.parseLong(raw) < min || Long.parseLong(raw) > max) {
-      throw new ApiException(ErrorCode.INVALID_PARAMETER, name, "must be an integer from " + min + " to " + max);
-    }
-    return Long.parseLong(raw);
   }
 }

@@ -1,9 +1,8 @@
 package io.labelledger.task;
 
 import io.labelledger.auth.Guards;
-import io.labelledger.http.ApiException;
+import io.labelledger.http.Params;
 import io.labelledger.http.ApiModule;
-import io.labelledger.http.ErrorCode;
 import io.labelledger.http.JsonCodec;
 import io.vertx.ext.web.Router;
 
@@ -20,11 +19,7 @@ public final class TaskRoutes implements ApiModule {
   @Override
   public void mount(Router router) {
     router.post("/api/campaigns/:id/tasks/next").handler(Guards.requireSession()).handler(ctx -> {
-      String raw = ctx.pathParam("id");
-      if (raw == null || !raw.matches("[1-9][0-9]{0,17}")) {
-        throw new ApiException(ErrorCode.INVALID_PARAMETER, "id", "must be a positive integer");
-      }
-      json.reply(ctx, 200, tasks.next(Guards.account(ctx), Long.parseLong(raw)));
+      json.reply(ctx, 200, tasks.next(Guards.account(ctx), Params.pathId(ctx, "id")));
     });
   }
 }
