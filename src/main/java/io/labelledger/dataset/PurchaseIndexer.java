@@ -7,7 +7,11 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.data.Numeric;
+import java.math.BigDecimal;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,14 +87,18 @@ public final class PurchaseIndexer {
   }
 
   private Future<Void> apply(SqlConnection tx, List<MarketplaceGateway.Purchase> purchases) {
+    // purchases come in block order: one block-time read per block, not per purchase
+    Map<Long, Future<Long>> blockTimes = new HashMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (MarketplaceGateway.Purchase p : purchases) {
-      chain = chain.compose(v -> market.blockTime(p.block())).compose(time -> tx.preparedQuery("""
+      chain = chain.compose(v -> blockTimes.computeIfAbsent(p.block(), market::blockTime))
+          .compose(time -> tx.preparedQuery("""
               insert into dataset_purchases (tx_hash, log_index, chain_dataset_id, buyer, price, fee, block_number,
                                              purchased_at)
-              values ($1, $2, $3, $4, $5::numeric, $6::numeric, $7, to_timestamp($8)) on conflict do nothing""")
-          .execute(Tuple.from(new Object[] {p.txHash(), p.logIndex(), p.datasetId(), p.buyer(), io.vertx.sqlclient.data.Numeric.create(new java.math.BigDecimal(p.price())),
-              io.vertx.sqlclient.data.Numeric.create(new java.math.BigDecimal(p.fee())), p.block(), (double) time})).mapEmpty());
+              values ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8)) on conflict do nothing""")
+          .execute(Tuple.from(new Object[] {p.txHash(), p.logIndex(), p.datasetId(), p.buyer(),
+              Numeric.create(new BigDecimal(p.price())), Numeric.create(new BigDecimal(p.fee())), p.block(),
+              (double) time})).mapEmpty());
     }
     if (!purchases.isEmpty()) {
       chain = chain.onSuccess(v -> LOG.info("indexed {} purchase(s) up to block {}", purchases.size(),
