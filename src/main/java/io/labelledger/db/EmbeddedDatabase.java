@@ -36,7 +36,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
           .setDataDirectory(dataDirectory)
           .setCleanDataDirectory(false)
-          .setPGStartupWait(Duration.ofSeconds(60));
+          .setPGStartupWait(Duration.ofSeconds(60))
+          // the library starts PostgreSQL with fsync and synchronous_commit off (fast and fine for
+          // throw-away test databases); this one is the service's system of record, so a 2xx must
+          // survive a crash of the machine, not only of the service: both back on
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on");
       if (port != 0) {
         builder.setPort(port);
       }
