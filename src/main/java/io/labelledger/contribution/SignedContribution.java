@@ -27,8 +27,14 @@ public final class SignedContribution {
       @NotNull @Pattern(regexp = "0x[0-9a-fA-F]{64}", message = "must be 0x + 64 hex digits") String termsHash,
       @NotNull Uint submittedAt) {}
 
+  /**
+   * {@code types} is not validated member by member: {@link io.labelledger.signing.TypedDataChecks}
+   * compares it with ours exactly, so a missing or malformed member is refused there
+   * (TYPED_DATA_MISMATCH), and the hot path of the service does not pay for a cascade into every
+   * member of every type of every submission.
+   */
   public record Typed(
-      @NotNull Map<String, @NotNull List<@NotNull @Valid TypedField>> types,
+      @NotNull Map<String, List<TypedField>> types,
       @NotNull String primaryType,
       @NotNull @Valid TypedDomain domain,
       @NotNull @Valid Fields message) implements TypedData {}

@@ -32,24 +32,41 @@ public final class AnchorQueries {
   }
 
   /** A contribution waiting for a batch, with how long it has waited. */
-  public record Unbatched(long id, byte[] digest, long ageMs) {}
+  public record Unbatched(long id, String txid, byte[] digest, long ageMs) {}
 
   /** A batch as the anchorer works on it. Fields of the chain are null until they are known. */
   public record Batch(long id, byte[] root, int leafCount, String state, String txHash, BigInteger nonce,
       BigInteger gasPrice, int attempts, Long sentAgoMs, Long searchFromBlock, Long chainBatchId, Long blockNumber) {}
 
   /**
-   * The oldest {@code limit} contributions not in a batch, locked for this transaction
-   * ({@code SKIP LOCKED}: a concurrent builder would take other rows, never the same).
+   * The next {@code limit} contributions not in a batch, in (txid, id) order after the anchorer's
+   * cursor, only from transactions older than every running one (so none can still commit behind
+   * the cursor; the same rule as the aggregation worker's). The cursor row is locked for this
+   * transaction: a concurrent builder waits for it and then starts after this batch.
+   * {@code batch_id is null} is still required: rows batched before the cursor existed are skipped.
    */
   public Future<List<Unbatched>> unbatched(SqlClient tx, int limit) {
-    return tx.preparedQuery("select id, digest, (extract(epoch from now() - created_at) * 1000)::bigint as age_ms "
-            + "from contributions where batch_id is null order by id limit $1 for update skip locked")
+    return tx.preparedQuery("""
+            with cur as (select txid, last_id from anchor_cursor where name = 'anchor' for update)
+            select c.id, c.txid::text as txid, c.digest,
+                   (extract(epoch from now() - c.created_at) * 1000)::bigint as age_ms
+            from cur, contributions c
+            where (c.txid, c.id) > (cur.txid, cur.last_id)
+              and (c.txid, c.id) < (pg_snapshot_xmin(pg_current_snapshot()), 0) -- txid < xmin, as an index bound
+              and c.batch_id is null
+            order by c.txid, c.id limit $1""")
         .execute(Tuple.of(limit)).map(rows -> {
           List<Unbatched> out = new ArrayList<>(rows.size());
-          rows.forEach(r -> out.add(new Unbatched(r.getLong("id"), r.getBuffer("digest").getBytes(), r.getLong("age_ms"))));
+          rows.forEach(r -> out.add(new Unbatched(r.getLong("id"), r.getString("txid"), r.getBuffer("digest").getBytes(),
+              r.getLong("age_ms"))));
           return out;
         });
+  }
+
+  /** Moves the anchorer's cursor past {@code last}, in the transaction that batches it. */
+  public Future<Void> advanceCursor(SqlClient tx, Unbatched last) {
+    return tx.preparedQuery("update anchor_cursor set txid = $1::text::xid8, last_id = $2 where name = 'anchor'")
+        .execute(Tuple.of(last.txid(), last.id())).mapEmpty();
   }
 
   public Future<Long> insertBatch(SqlClient tx, byte[] root, int leafCount, byte[] tree) {
@@ -133,7 +150,8 @@ public final class AnchorQueries {
   public record Totals(long unbatched, long batches, long leaves, long gasUsed) {}
 
   public Future<Totals> totals() {
-    return pool.query("select (select count(*) from contributions where batch_id is null) as unbatched, "
+    return pool.query("select (select count(*) from contributions c, anchor_cursor a where a.name = 'anchor' "
+            + "and (c.txid, c.id) > (a.txid, a.last_id) and c.batch_id is null) as unbatched, "
             + "count(*) as batches, coalesce(sum(leaf_count), 0)::bigint as leaves, "
             + "coalesce(sum(gas_used), 0)::bigint as gas from anchor_batches where state in ('mined', 'anchored')")
         .execute().map(rows -> {

@@ -178,7 +178,7 @@ public final class Anchorer {
       return vertx.executeBlocking(() -> tree(rows), false).compose(built -> queries.insertBatch(tx, built.tree().root(),
               rows.size(), built.tree().encodedNodes())
           .compose(id -> queries.assign(tx, id, built.ids(), built.leafIndexes()).compose(changed -> changed == rows.size()
-              ? Future.succeededFuture(Optional.of(id))
+              ? queries.advanceCursor(tx, rows.get(rows.size() - 1)).map(Optional.of(id))
               : Future.failedFuture(new IllegalStateException("batch " + id + ": " + changed + " of " + rows.size()
                   + " contributions were still unbatched; rolled back")))));
     })).compose(id -> {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
+import java.util.regex.Pattern;
 
 /**
  * A uint256 as wallets put it in typed-data JSON: a JSON integer, a decimal string, or a 0x-hex
@@ -11,6 +12,9 @@ import java.math.BigInteger;
  */
 public record Uint(BigInteger value) {
   private static final BigInteger MAX = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
+  // compiled once: String.matches would compile them for every value of every signed request
+  private static final Pattern HEX = Pattern.compile("0x[0-9a-fA-F]{1,64}");
+  private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,78}");
 
   public Uint {
     if (value == null || value.signum() < 0 || value.compareTo(MAX) > 0) {
@@ -29,10 +33,10 @@ public record Uint(BigInteger value) {
     }
     if (node.isTextual()) {
       String text = node.asText();
-      if (text.matches("0x[0-9a-fA-F]{1,64}")) {
+      if (HEX.matcher(text).matches()) {
         return new Uint(new BigInteger(text.substring(2), 16));
       }
-      if (text.matches("[0-9]{1,78}")) {
+      if (DECIMAL.matcher(text).matches()) {
         return new Uint(new BigInteger(text));
       }
     }
