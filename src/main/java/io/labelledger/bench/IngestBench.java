@@ -68,7 +68,7 @@ import org.web3j.utils.Numeric;
  * 127.0.0.1, and anonymous sign-in is limited per IP) and (for set-up only) the consent relay
  * interval and batch size, the index interval and the lease time (all tasks are leased before the
  * timed phase). Sizes and ports: {@code --contributions --accounts
- * --concurrency --baseline-tx --service-java-opts --hook}, and {@code LABELLEDGER_HTTP_PORT},
+ * --concurrency --baseline-tx --service-java-opts --service-env --hook}, and {@code LABELLEDGER_HTTP_PORT},
  * {@code LABELLEDGER_DB_EMBEDDED_PORT}, {@code LABELLEDGER_CHAIN_PORT} (free ports when unset),
  * {@code LABELLEDGER_DATA_DIR} (the bench uses its {@code bench-ingest} subdirectory, wiped first).
  */
@@ -79,8 +79,8 @@ public final class IngestBench {
   private static final long TICKS_PER_SECOND = 100; // USER_HZ of /proc/PID/stat on Linux
 
   /** The bench's settings; each has a flag ({@code --contributions 50000}) and a default. */
-  record Options(int contributions, int accounts, int concurrency, int baselineTx, Path out, Path nodeDir,
-      List<String> serviceJavaOpts, String hook) {
+  record Options(int contributions, int warmUp, int accounts, int concurrency, int baselineTx, Path out, Path nodeDir,
+      List<String> serviceJavaOpts, String hook, Map<String, String> serviceEnv) {
     static Options parse(String[] args) {
       Map<String, String> flags = new HashMap<>();
       List<String> positional = new ArrayList<>();
@@ -100,6 +100,7 @@ public final class IngestBench {
       }
       Options o = new Options(
           intFlag(flags, "contributions", Integer.getInteger("ingest.contributions", 50_000)),
+          intFlag(flags, "warm-up", Integer.getInteger("ingest.warmUp", 5_000)),
           intFlag(flags, "accounts", Integer.getInteger("ingest.accounts", 1_000)),
           intFlag(flags, "concurrency", Integer.getInteger("ingest.concurrency", 64)),
           intFlag(flags, "baseline-tx", Integer.getInteger("ingest.baselineTx", 2_000)),
@@ -107,12 +108,28 @@ public final class IngestBench {
           Path.of(positional.size() > 1 ? positional.get(1) : "node"),
           List.of(Optional.ofNullable(flags.remove("service-java-opts")).orElse("").trim().split("\\s+")).stream()
               .filter(x -> !x.isEmpty()).toList(),
-          flags.remove("hook"));
+          flags.remove("hook"),
+          serviceEnv(Optional.ofNullable(flags.remove("service-env")).orElse("")));
       require(flags.isEmpty(), "unknown flags: " + flags.keySet()
-          + " (known: --contributions --accounts --concurrency --baseline-tx --service-java-opts --hook)");
-      require(o.contributions > 0 && o.accounts > 0 && o.concurrency > 0 && o.baselineTx >= 0,
+          + " (known: --contributions --warm-up --accounts --concurrency --baseline-tx --service-java-opts --service-env"
+          + " --hook)");
+      require(o.contributions > 0 && o.warmUp >= 0 && o.accounts > 0 && o.concurrency > 0 && o.baselineTx >= 0,
           "sizes must be positive");
       return o;
+    }
+
+    /** {@code --service-env K=V,K=V}: LABELLEDGER_* settings for the service, over the bench's own. */
+    private static Map<String, String> serviceEnv(String spec) {
+      Map<String, String> env = new LinkedHashMap<>();
+      for (String pair : spec.split(",")) {
+        if (pair.isBlank()) {
+          continue;
+        }
+        int eq = pair.indexOf('=');
+        require(eq > 0 && pair.trim().startsWith("LABELLEDGER_"), "--service-env takes LABELLEDGER_K=V,...: " + pair);
+        env.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+      }
+      return env;
     }
 
     private static int intFlag(Map<String, String> flags, String name, int fallback) {
@@ -175,6 +192,7 @@ public final class IngestBench {
     // be refused (LEASE_EXPIRED): the bench measures ingestion, not the lease time
     env.put("LABELLEDGER_LEASE_TTL_SECONDS", "7200");
     env.put("LABELLEDGER_INDEX_INTERVAL_MS", "250");
+    env.putAll(options.serviceEnv());
     base = "http://127.0.0.1:" + httpPort;
 
     Service service = Service.start(env, data, options.nodeDir(), options.serviceJavaOpts());
@@ -193,7 +211,10 @@ public final class IngestBench {
 
   private Map<String, Object> measure(Service service, Deployment deployment, Map<String, String> env, int dbPort,
       int chainPort) throws Exception {
-    int contributions = options.contributions();
+    // the warm-up contributions are sent first, untimed, so that the measured ones find the
+    // service's hot path compiled (a fresh JVM spends its first seconds in the JIT compiler); they
+    // are acknowledged and checked for loss like the others
+    int contributions = options.contributions() + options.warmUp();
     int accounts = options.accounts();
     long t0 = System.nanoTime();
     String terms = postJson("/api/terms", Map.of("text", "Bench terms: my labels may be sold for training."),
@@ -237,16 +258,24 @@ public final class IngestBench {
     }
     System.out.printf("set-up: %,d contributions pre-signed (%.1f s)%n", bodies.size(), secondsSince(t2));
 
+    int warmUp = options.warmUp();
+    Sent warm = send(bodies.subList(0, warmUp), bodyTokens.subList(0, warmUp));
+    System.out.printf("warm-up: %,d contributions sent, %,d acknowledged (untimed)%n", warmUp, warm.receipts().size());
+    bodies = bodies.subList(warmUp, bodies.size());
     hook("start", service);
     Cpu before = Cpu.read(service.pid(), service.postgresPid());
-    Sent sent = send(bodies, bodyTokens);
+    Sent sent = send(bodies, bodyTokens.subList(warmUp, bodyTokens.size()));
     Cpu after = Cpu.read(service.pid(), service.postgresPid());
     hook("stop", service);
-    long found = countStored(dbPort, sent.receipts());
+    List<Receipt> acknowledged = new ArrayList<>(warm.receipts());
+    acknowledged.addAll(sent.receipts());
+    long found = countStored(dbPort, acknowledged);
     double txPerS = baseline(deployment, chainPort);
 
     int accepted = sent.receipts().size();
     Map<String, Object> r = new LinkedHashMap<>();
+    r.put("warm_up", warmUp);
+    r.put("warm_up_acknowledged", warm.receipts().size());
     r.put("sent", bodies.size());
     r.put("accepted", accepted);
     r.put("refused", bodies.size() - accepted);
@@ -256,7 +285,7 @@ public final class IngestBench {
     r.put("accepted_per_s", Math.round(accepted / sent.seconds()));
     r.put("p50_ms", percentile(sent.latenciesMs(), 0.50));
     r.put("p99_ms", percentile(sent.latenciesMs(), 0.99));
-    r.put("lost", accepted - found);
+    r.put("lost", acknowledged.size() - found); // of every acknowledged one, warm-up included
     r.put("baseline_tx_per_s", Math.round(txPerS * 10) / 10.0);
     r.put("service_cpu_us_per_accepted", perAccepted(after.service() - before.service(), accepted));
     r.put("postgres_cpu_us_per_accepted", perAccepted(after.postgres() - before.postgres(), accepted));
