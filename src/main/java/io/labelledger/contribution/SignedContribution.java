@@ -1,12 +1,12 @@
 package io.labelledger.contribution;
 
+import io.labelledger.http.HexString;
 import io.labelledger.signing.TypedData;
 import io.labelledger.signing.TypedDomain;
 import io.labelledger.signing.TypedField;
 import io.labelledger.signing.Uint;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +20,11 @@ public final class SignedContribution {
   private SignedContribution() {}
 
   public record Fields(
-      @NotNull @Pattern(regexp = "0x[0-9a-fA-F]{40}", message = "must be 0x + 40 hex digits") String contributor,
+      @NotNull @HexString(digits = 40) String contributor,
       @NotNull Uint campaignId,
       @NotNull Uint itemId,
       @NotNull @Size(max = 10_000) String answer,
-      @NotNull @Pattern(regexp = "0x[0-9a-fA-F]{64}", message = "must be 0x + 64 hex digits") String termsHash,
+      @NotNull @HexString(digits = 64) String termsHash,
       @NotNull Uint submittedAt) {}
 
   /**

@@ -2,7 +2,7 @@ package io.labelledger.signing;
 
 import io.labelledger.http.ApiException;
 import io.labelledger.http.ErrorCode;
-import java.util.regex.Pattern;
+import io.labelledger.chain.Hex;
 import org.web3j.utils.Numeric;
 
 /**
@@ -11,13 +11,11 @@ import org.web3j.utils.Numeric;
  * callers on the hot path still run it on a worker thread.
  */
 public final class Signatures {
-  private static final Pattern SHAPE = Pattern.compile("0x[0-9a-fA-F]{130}");
-
   private Signatures() {}
 
   /** The signature's bytes, with v normalised to 27/28; SIGNATURE_INVALID when malformed. */
   public static byte[] parse(String signature) {
-    if (signature == null || !SHAPE.matcher(signature).matches()) {
+    if (!Hex.isHex(signature, 130)) {
       throw new ApiException(ErrorCode.SIGNATURE_INVALID, "expected 0x + 130 hex digits");
     }
     byte[] bytes = Numeric.hexStringToByteArray(signature);
