@@ -38,6 +38,16 @@ public final class Demo {
   private Demo() {}
 
   public static void main(String[] args) throws Exception {
+    try {
+      run(args);
+    } catch (Exception | Error e) {
+      System.out.println("demo: FAILED: " + e);
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     boolean keepRunning = java.util.Arrays.asList(args).contains("--keep-running");
     Path root = Path.of(System.getProperty("labelledger.root", ".")).toAbsolutePath().normalize();
     Path dir = root.resolve("target").resolve("demo");

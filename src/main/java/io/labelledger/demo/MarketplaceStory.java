@@ -304,7 +304,8 @@ public final class MarketplaceStory {
    * worker has taken it in, until tasks/next refuses them for their gold accuracy.
    */
   private void failGold(Person p, CampaignState c) {
-    for (int answered = 0; answered < plan.regularItems() + plan.goldItems(); answered++) {
+    // one more ask than there are items: the floor may only stop them once their last gold answer is in
+    for (int answered = 0; answered <= plan.regularItems() + plan.goldItems(); answered++) {
       Reply task = http.post("/api/campaigns/" + c.id() + "/tasks/next", null, p.token());
       if (task.status() == 403 && "ACCURACY_BELOW_FLOOR".equals(task.errorCode())) {
         long gold = sent.stream().filter(s -> s.who() == p && s.item().gold()).count();
