@@ -662,6 +662,7 @@ public final class MarketplaceStory {
     BigInteger total = BigInteger.ZERO;
     int byWallet = 0;
     int byOperator = 0;
+    int owedNothing = 0;
     for (int i = 0; i < people.size(); i++) {
       Person p = people.get(i);
       BigInteger entitled = BigInteger.ZERO;
@@ -679,6 +680,7 @@ public final class MarketplaceStory {
         Reply refused = http.post("/api/earnings/me/claims", null, p.token());
         checkEqual("claim of " + p.name() + " (nothing owed)", "409 NOTHING_TO_CLAIM",
             refused.status() + " " + refused.errorCode());
+        owedNothing++;
       } else if (i % 2 == 0) {
         chain.fundGas(p.address());
         before = chain.tokenBalance(p.address());
@@ -705,8 +707,9 @@ public final class MarketplaceStory {
           dust + " units left behind by " + v.shares().size() + " accounts");
     }
     out.printf("claims: %d contributors paid exactly floor(revenue x shares / totalShares) per dataset, %s units in all"
-        + " (%d from their own wallet, %d by the operator, gasless); the %d gold failers are owed nothing (409)%n",
-        byWallet + byOperator, total, byWallet, byOperator, plan.failers());
+        + " (%d from their own wallet, %d by the operator, gasless); %d owed nothing (the %d gold failers, and those"
+        + " whose only datasets sold nothing) were refused with 409%n",
+        byWallet + byOperator, total, byWallet, byOperator, owedNothing, plan.failers());
     return total;
   }
 
