@@ -29,6 +29,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.io.LocalInputFile;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 
@@ -588,14 +594,58 @@ public final class MarketplaceStory {
         .expect(200, "export Parquet");
     seconds.put("Parquet export", round((System.nanoTime() - t) / 1e9));
     byte[] p = parquet.body();
-    check("Parquet file", p.length > 8 && new String(p, 0, 4, StandardCharsets.US_ASCII).equals("PAR1")
-        && new String(p, p.length - 4, 4, StandardCharsets.US_ASCII).equals("PAR1"), p.length + " bytes");
+    checkParquet(p, expected);
+    Reply outsider = http.get("/api/datasets/" + a.id() + "/export", people.get(0).token());
+    checkEqual("export to a signed-in contributor without a licence", "403 LICENCE_REQUIRED",
+        outsider.status() + " " + outsider.errorCode());
     String card = http.get("/api/datasets/" + a.id() + "/card", null).expect(200, "card").text();
     check("dataset card states the content root", card.contains(Hex.encode(chain.dataset(a.chainDatasetId())
         .contentRoot)), "the card does not name the content root");
-    out.printf("export: buyer 1's JSONL holds exactly the %d accepted items, each with its label and the digests of"
-        + " its %d accepted contributions; Parquet %d bytes; refused without a session (401) and without a licence"
-        + " (403)%n", expected.size(), a.contributions().size(), p.length);
+    out.printf("export: buyer 1's JSONL and buyer 2's Parquet (%d bytes) hold exactly the %d accepted items, each with"
+        + " its label and the digests of its accepted contributions (%d in all); refused without a session (401) and"
+        + " without a licence (403)%n", p.length, expected.size(), a.contributions().size());
+  }
+
+  /** The Parquet export read back with parquet-java: the same rows as the JSONL check, and the card in its footer. */
+  private void checkParquet(byte[] file, Map<Long, List<Sent>> expected) {
+    try {
+      Path path = Files.createTempFile(setup.workDir(), "export-", ".parquet");
+      try {
+        Files.write(path, file);
+        try (ParquetFileReader meta = ParquetFileReader.open(new LocalInputFile(path))) {
+          checkEqual("Parquet rows", (long) expected.size(), meta.getRecordCount());
+          String card = meta.getFooter().getFileMetaData().getKeyValueMetaData().get("labelledger.card");
+          check("Parquet footer carries the dataset card", card != null && card.startsWith("# "), String.valueOf(card));
+        }
+        try (ParquetReader<Group> reader = new ParquetReader.Builder<Group>(new LocalInputFile(path)) {
+          @Override
+          protected ReadSupport<Group> getReadSupport() {
+            return new GroupReadSupport();
+          }
+        }.build()) {
+          for (var e : expected.entrySet()) {
+            Group row = reader.read();
+            Item item = e.getValue().get(0).item();
+            String where = "Parquet row of " + item.ref();
+            check(where, row != null, "missing");
+            checkEqual(where + " item_id", e.getKey(), row.getLong("item_id", 0));
+            checkEqual(where + " item", item.ref(), row.getString("item", 0));
+            checkEqual(where + " label", item.truth(), row.getString("label", 0));
+            Group leaves = row.getGroup("leaves", 0);
+            List<String> digests = new ArrayList<>();
+            for (int i = 0; i < leaves.getFieldRepetitionCount("list"); i++) {
+              digests.add(Hex.encode(leaves.getGroup("list", i).getBinary("element", 0).getBytes()));
+            }
+            checkEqual(where + " leaves", e.getValue().stream().map(Sent::digest).toList(), digests);
+          }
+          check("Parquet rows beyond the accepted items", reader.read() == null, "an extra row");
+        }
+      } finally {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new StoryFailure("Parquet export", "cannot read it back: " + e.getMessage());
+    }
   }
 
   // ------------------------------------------------------------------ consent withdrawn
