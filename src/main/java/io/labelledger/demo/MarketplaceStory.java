@@ -228,7 +228,7 @@ public final class MarketplaceStory {
       people.add(new Person("gold-failer-" + (i + 1), key, Role.FAILER, List.of(i), signIn(key)));
     }
     for (Person p : people) {
-      long now = Instant.now().getEpochSecond();
+      long now = now();
       ObjectNode message = StoryHttp.JSON.createObjectNode()
           .put("contributor", StoryChain.checksum(p.key())).put("termsHash", terms)
           .put("expiresAt", now + 30 * 86_400L).put("nonce", chain.consentNonce(p.address(), terms))
@@ -239,6 +239,14 @@ public final class MarketplaceStory {
     await("every consent relayed and indexed", () -> people.stream().allMatch(p -> consentValid(p, true)));
     out.printf("contributors: %d signed in with their own keys and consented (%d will fail gold)%n", people.size(),
         plan.failers());
+  }
+
+  /**
+   * Now for a signed message's expiry and deadline: the later of this machine's clock and the
+   * chain's, since the service checks them against the one and the contract against the other.
+   */
+  private long now() {
+    return Math.max(Instant.now().getEpochSecond(), chain.latestTimestamp());
   }
 
   private static org.web3j.crypto.ECKeyPair keyPair() {
@@ -660,7 +668,7 @@ public final class MarketplaceStory {
         .orElseThrow();
     long removed = a.shares().getOrDefault(revoker.address(), 0L);
     check("the revoker has work in dataset " + a.id(), removed > 0, revoker.name());
-    long now = Instant.now().getEpochSecond();
+    long now = now();
     ObjectNode message = StoryHttp.JSON.createObjectNode()
         .put("contributor", StoryChain.checksum(revoker.key())).put("termsHash", terms)
         .put("nonce", chain.consentNonce(revoker.address(), terms)).put("deadline", now + 3600);
