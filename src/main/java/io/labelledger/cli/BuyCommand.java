@@ -147,7 +147,12 @@ final class BuyCommand implements Callable<Integer> {
 
     Eip712.Domain domain = permitDomain(web3j, account, token, chainId);
     BigInteger nonce = uintCall(web3j, account, token, "nonces", new Address(account));
-    long deadline = Instant.now().getEpochSecond() + permitTtlSeconds;
+    // the token checks the deadline against block.timestamp, not this machine's clock: on a chain
+    // ahead of it (a local chain after time travel, a clock that lags) a deadline from the local
+    // clock alone is already past, and the purchase fails as ERC20InsufficientAllowance
+    long chainNow = web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock()
+        .getTimestamp().longValueExact();
+    long deadline = Math.max(Instant.now().getEpochSecond(), chainNow) + permitTtlSeconds;
     PermitMessage permit = new PermitMessage(account, market, maxPrice, nonce, deadline);
     byte[] signature = Eip712.sign(permit.digest(domain), buyer);
     String data = FunctionEncoder.encode(new Function("purchaseWithPermit", List.of(new Uint256(datasetId),

@@ -105,6 +105,20 @@ class BuyCommandIT {
   }
 
   @Test
+  void signsThePermitForTheChainsClockWhenTheChainIsAheadOfThisMachine() {
+    // the token checks the permit's deadline against block.timestamp: on a chain ahead of this
+    // machine's clock (a local chain after time travel, a machine whose clock lags) a deadline taken
+    // from the local clock alone is already past, and the purchase was refused as ERC2612ExpiredSignature
+    chain.increaseTime(2 * 86_400);
+    Credentials buyer = market.buyer(PRICE);
+
+    Run run = run(envWithKey(buyer), "--dataset", datasetId.toString(), "--max-price", PRICE.toString());
+
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    assertThat(call(() -> market.market().hasLicence(datasetId, buyer.getAddress()).send())).isTrue();
+  }
+
+  @Test
   void readsTheKeyFromAFile() throws Exception {
     Credentials buyer = market.buyer(PRICE);
     Path keyFile = dir.resolve("buyer.key");

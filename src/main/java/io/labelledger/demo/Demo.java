@@ -1,0 +1,193 @@
+package io.labelledger.demo;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.labelledger.App;
+import io.labelledger.chain.NodeChainRuntime;
+import io.labelledger.cli.LabelLedgerCli;
+import io.labelledger.config.AppConfig;
+import io.labelledger.config.ConfigLoader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.web3j.crypto.Credentials;
+
+/**
+ * {@code scripts/demo}: the service on embedded defaults (its own Ganache and PostgreSQL, data in
+ * {@code target/demo/data}, wiped first; free ports; the service's log in {@code
+ * target/demo/service.log}), started in this process by the classes {@code scripts/start} runs,
+ * then {@link MarketplaceStory}. Prints the story's summary and ends with {@code demo: ok} only
+ * when every figure checked out, otherwise {@code demo: FAILED: <check>: <why>} and exit status 1.
+ * Writes {@code target/demo/demo.json} (service and RPC URLs, contracts, the dataset's ids, every
+ * figure). {@code --keep-running} leaves the service up afterwards until Ctrl-C.
+ */
+public final class Demo {
+  /** Ganache's third deterministic account (public test mnemonic): funds the story's wallets on the local chain. */
+  static final String DEV_FUNDER_KEY = "0x6370fd033278c143179d81c5526140625662b8daa446c22ee2d73db3707e620c";
+
+  private Demo() {}
+
+  public static void main(String[] args) throws Exception {
+    try {
+      run(args);
+    } catch (Exception | Error e) {
+      System.out.println("demo: FAILED: " + e);
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
+    boolean keepRunning = java.util.Arrays.asList(args).contains("--keep-running");
+    Path root = Path.of(System.getProperty("labelledger.root", ".")).toAbsolutePath().normalize();
+    Path dir = root.resolve("target").resolve("demo");
+    Path data = dir.resolve("data");
+    deleteRecursively(data);
+    Files.createDirectories(data);
+    // before anything logs: the service's log goes to a file, the terminal gets the story
+    System.setProperty("labelledger.demo.log", dir.resolve("service.log").toString());
+    System.setProperty("logback.configurationFile", "labelledger/demo-logback.xml");
+    PrintStream out = System.out;
+    long t0 = System.nanoTime();
+
+    int httpPort = freePort();
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("LABELLEDGER_DATA_DIR", data.toString());
+    env.put("LABELLEDGER_HTTP_HOST", "127.0.0.1");
+    env.put("LABELLEDGER_HTTP_PORT", Integer.toString(httpPort));
+    env.put("LABELLEDGER_DB_EMBEDDED_PORT", Integer.toString(freePort()));
+    env.put("LABELLEDGER_CHAIN_PORT", Integer.toString(freePort()));
+    env.put("LABELLEDGER_SIWE_DOMAIN", "127.0.0.1:" + httpPort);
+    env.put("LABELLEDGER_OPERATOR_TOKEN", HexFormat.of().formatHex(new SecureRandom().generateSeed(24)));
+    env.putAll(storySettings());
+    AppConfig config = new ConfigLoader(env, dir).load();
+
+    out.printf("demo: starting the service on embedded defaults (data in %s, log in %s)%n", root.relativize(data),
+        root.relativize(dir.resolve("service.log")));
+    NodeChainRuntime chain = NodeChainRuntime.start(config.chain(), config.anchor().key(), config.dataPath(),
+        root.resolve("node"));
+    App app;
+    try {
+      app = App.start(config, Clock.systemUTC(), Optional.of(chain));
+    } catch (RuntimeException e) {
+      chain.close();
+      throw e;
+    }
+    String serviceUrl = "http://127.0.0.1:" + app.port();
+    out.printf("demo: service on %s, chain %d at %s (started in %.1f s)%n%n", serviceUrl, chain.chainId(),
+        chain.rpcUrl(), (System.nanoTime() - t0) / 1e9);
+    int status = 1;
+    try {
+      MarketplaceStory.Setup setup = new MarketplaceStory.Setup(serviceUrl, config.auth().operatorToken().reveal(),
+          chain.rpcUrl(), Credentials.create(DEV_FUNDER_KEY), chain.operator(), dir, out);
+      MarketplaceStory.Outcome outcome = new MarketplaceStory(setup, MarketplaceStory.Plan.standard()).run();
+      Path record = dir.resolve("demo.json");
+      StoryHttp.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(record.toFile(), outcome);
+      out.printf("%nrecord: %s (service %s, RPC %s, dataset %d = DataMarketplace id %d)%n", root.relativize(record),
+          outcome.serviceUrl(), outcome.rpcUrl(), outcome.datasetId(), outcome.chainDatasetId());
+      auditBundle(outcome, dir, out);
+      out.printf("timings (s): %s%n", outcome.seconds());
+      out.println("demo: ok");
+      status = 0;
+    } catch (StoryFailure e) {
+      out.println("demo: FAILED: " + e.getMessage());
+    } catch (RuntimeException e) {
+      out.println("demo: FAILED: " + e);
+      e.printStackTrace(out);
+    }
+    if (keepRunning && status == 0) {
+      out.printf("demo: the service keeps running on %s (operator token in %s); Ctrl-C stops it%n", serviceUrl,
+          root.relativize(writeToken(dir, setupToken(config))));
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        app.close();
+        stopped.countDown();
+      }, "demo-stop"));
+      stopped.await();
+      return;
+    }
+    app.close();
+    System.exit(status);
+  }
+
+  /**
+   * Short worker periods and small thresholds so the story takes a minute, not an hour: every
+   * worker still does its own work on its own timer. The integration test runs with the same.
+   */
+  public static Map<String, String> storySettings() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("LABELLEDGER_RATE_LIMIT_PER_SECOND", "100000");
+    env.put("LABELLEDGER_RATE_LIMIT_BURST", "100000");
+    env.put("LABELLEDGER_RELAY_INTERVAL_MS", "200");
+    env.put("LABELLEDGER_INDEX_INTERVAL_MS", "200");
+    env.put("LABELLEDGER_PURCHASE_INDEX_INTERVAL_MS", "200");
+    env.put("LABELLEDGER_QUALITY_INTERVAL_MS", "100");
+    env.put("LABELLEDGER_QUALITY_REESTIMATE_INTERVAL_MS", "2000");
+    env.put("LABELLEDGER_QUALITY_FLOOR_MIN_GOLD", Integer.toString(MarketplaceStory.Plan.standard().floorMinGold()));
+    env.put("LABELLEDGER_ANCHOR_INTERVAL_MS", "200");
+    env.put("LABELLEDGER_ANCHOR_MAX_BATCH_AGE_MS", "500");
+    return env;
+  }
+
+  /**
+   * The audit step: fetches the dataset's audit bundle and verifies it with {@code labelledger
+   * audit} against the chain alone. Skipped while the service has no audit-bundle route (404).
+   */
+  static void auditBundle(MarketplaceStory.Outcome outcome, Path dir, PrintStream out) throws IOException {
+    StoryHttp http = new StoryHttp(outcome.serviceUrl());
+    StoryHttp.Reply bundle = http.get("/api/datasets/" + outcome.datasetId() + "/audit-bundle", null);
+    if (bundle.status() == 404) {
+      out.println("audit: skipped (this service has no GET /api/datasets/{id}/audit-bundle yet)");
+      return;
+    }
+    bundle.expect(200, "audit bundle");
+    Path file = dir.resolve("dataset-" + outcome.datasetId() + ".audit.json");
+    Files.write(file, bundle.body());
+    var cli = LabelLedgerCli.commandLine();
+    java.io.StringWriter report = new java.io.StringWriter();
+    cli.setOut(new java.io.PrintWriter(report, true)).setErr(new java.io.PrintWriter(report, true));
+    int exit = cli.execute("audit", "--rpc", outcome.rpcUrl(), "--bundle", file.toString());
+    if (exit != 0) {
+      throw new StoryFailure("labelledger audit", "exit " + exit + ": " + report);
+    }
+    out.printf("audit: labelledger audit verified %s against the chain alone: %s%n", file.getFileName(),
+        report.toString().strip().lines().reduce((a, b) -> b).orElse(""));
+  }
+
+  private static String setupToken(AppConfig config) {
+    return config.auth().operatorToken().reveal();
+  }
+
+  private static Path writeToken(Path dir, String token) throws IOException {
+    Path file = dir.resolve("operator-token");
+    Files.writeString(file, token);
+    return file;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
