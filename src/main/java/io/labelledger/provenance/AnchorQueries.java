@@ -39,16 +39,35 @@ public final class AnchorQueries {
       BigInteger gasPrice, int attempts, Long sentAgoMs, Long searchFromBlock, Long chainBatchId, Long blockNumber) {}
 
   /**
-   * The oldest {@code limit} contributions not in a batch, locked for this transaction
-   * ({@code SKIP LOCKED}: a concurrent builder would take other rows, never the same).
+   * The oldest {@code limit} contributions not in a batch whose signed {@code submittedAt} is at or
+   * before {@code notAfter} (unix seconds: the chain's latest block time), locked for this
+   * transaction ({@code SKIP LOCKED}: a concurrent builder would take other rows, never the same).
    */
-  public Future<List<Unbatched>> unbatched(SqlClient tx, int limit) {
+  public Future<List<Unbatched>> unbatched(SqlClient tx, int limit, long notAfter) {
     return tx.preparedQuery("select id, digest, (extract(epoch from now() - created_at) * 1000)::bigint as age_ms "
-            + "from contributions where batch_id is null order by id limit $1 for update skip locked")
-        .execute(Tuple.of(limit)).map(rows -> {
+            + "from contributions where batch_id is null and submitted_at <= $2 order by id limit $1 "
+            + "for update skip locked")
+        .execute(Tuple.of(limit, notAfter)).map(rows -> {
           List<Unbatched> out = new ArrayList<>(rows.size());
           rows.forEach(r -> out.add(new Unbatched(r.getLong("id"), r.getBuffer("digest").getBytes(), r.getLong("age_ms"))));
           return out;
+        });
+  }
+
+  /** Contributions held back because they were signed later than the chain's clock says it is. */
+  public record HeldBack(long count, long oldestAgeMs) {}
+
+  /**
+   * Unbatched contributions signed after {@code chainTime} but not after {@code serviceTime} (both
+   * unix seconds): those a block minted now would let into a batch. At most {@code limit} counted.
+   */
+  public Future<HeldBack> heldBack(long chainTime, long serviceTime, int limit) {
+    return pool.preparedQuery("select count(*) as n, coalesce(max(age_ms), 0) as age from ("
+            + "select (extract(epoch from now() - created_at) * 1000)::bigint as age_ms from contributions "
+            + "where batch_id is null and submitted_at > $1 and submitted_at <= $2 order by id limit $3) h")
+        .execute(Tuple.of(chainTime, serviceTime, limit)).map(rows -> {
+          Row r = rows.iterator().next();
+          return new HeldBack(r.getLong("n"), r.getLong("age"));
         });
   }
 
