@@ -26,6 +26,8 @@ main(async (req) => {
     await page.locator('section[data-ready="yes"]').waitFor();
     const auditWaiting = await page.locator('section[data-waiting]').count() > 0;
     const rpcPrefilled = await page.getByLabel('Chain JSON-RPC endpoint').inputValue();
+    // with the bundle route the file input is one of two sources, chosen by its radio button
+    if (!auditWaiting) await page.getByRole('radio', { name: /A bundle file/ }).check();
     await page.locator('#audit-file').setInputFiles({
       name: 'not-a-bundle.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"something-else","version":1}'),
     });

@@ -1,5 +1,7 @@
 package io.labelledger;
 
+import io.labelledger.audit.AuditBundleQueries;
+import io.labelledger.audit.AuditRoutes;
 import io.labelledger.auth.AuthQueries;
 import io.labelledger.auth.AuthRoutes;
 import io.labelledger.auth.AuthService;
@@ -254,7 +256,7 @@ public final class App implements AutoCloseable {
             new MarketFollower(chain.get().web3j(), chain.get().deployment().marketplace())),
             chain.get().deployment().deployedAtBlock(), work.confirmations()),
         new Anchorer(vertx, pool, new AnchorQueries(pool), provenance.get(), config.anchor(), work.confirmations(),
-            metrics.registry()),
+            clock, metrics.registry()),
         new PurchaseIndexer(vertx, pool, market.get(), datasets, chain.get().deployment().deployedAtBlock(),
             work.confirmations())));
     ContributionQueries contributions = new ContributionQueries(pool);
@@ -282,6 +284,7 @@ public final class App implements AutoCloseable {
         new DatasetBuilder(pool, deployment.map(Deployment::paymentToken).orElse("0x" + "0".repeat(40))),
         datasets, new DatasetExporter(vertx, pool, config.datasets().exportParallelParquet()),
         market.map(m -> new Earnings(pool, m, config.datasets().claimIntervalSeconds())), json, clock));
+    modules.add(new AuditRoutes(vertx, new AuditBundleQueries(pool), deployment));
     modules.add(new ProofRoutes(new ProofQueries(pool), json, chain.map(c -> c.deployment().provenanceRegistry()),
         config.chain().chainId()));
 

@@ -29,6 +29,14 @@ with first_waiting as (select txid, id from contributions where batch_id is null
 insert into anchor_cursor (name, txid, last_id)
 select 'anchor', coalesce((select txid from start), '0'), coalesce((select id from start), 0);
 
+-- Contributions the anchorer's cursor moved past because they were signed after the chain's latest
+-- block time (an anchor must not predate a signature it covers): each waits here, few at a time,
+-- until a block is late enough, and leaves in the transaction that batches it.
+create table anchor_deferred (
+  contribution_id bigint primary key references contributions (id),
+  submitted_at    bigint not null
+);
+
 -- 2. The campaign foreign key made every inserted contribution take a KEY SHARE lock on its
 --    campaign's row: one row shared by every concurrent insert of the campaign, so each commit
 --    group turned it into a new MultiXact. The acceptance statement only inserts a contribution

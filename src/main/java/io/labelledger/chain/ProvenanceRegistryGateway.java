@@ -74,6 +74,18 @@ public final class ProvenanceRegistryGateway {
             : Future.succeededFuture(r.getBlockNumber().longValueExact()));
   }
 
+  /**
+   * The timestamp of the latest block (unix seconds): a transaction sent now lands in a block at
+   * least this late, since block times never go back.
+   */
+  public Future<Long> latestBlockTime() {
+    return Future.fromCompletionStage(web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).sendAsync())
+        .compose(r -> r.hasError() || r.getBlock() == null
+            ? Future.failedFuture(new ChainException("eth_getBlockByNumber(latest): "
+                + (r.hasError() ? r.getError().getMessage() : "no block")))
+            : Future.succeededFuture(r.getBlock().getTimestamp().longValueExact()));
+  }
+
   /** The batch id that anchored {@code root}, 0 when it is not anchored (at the latest block). */
   public Future<Long> batchOfRoot(byte[] root) {
     return call(new Function(ProvenanceRegistry.FUNC_BATCHOFROOT, List.of(new Bytes32(root)),
@@ -170,6 +182,17 @@ public final class ProvenanceRegistryGateway {
     RawTransaction tx = RawTransaction.createTransaction(nonce, gasPrice, gasLimit, address, data);
     String raw = Numeric.toHexString(TransactionEncoder.signMessage(tx, chainId, anchorer));
     return new SignedTx(Hash.sha3(raw), raw, nonce, gasPrice, gasLimit);
+  }
+
+  /**
+   * Signs a zero-value transfer from the anchorer to itself: a transaction that does nothing but
+   * make a chain that mines only on demand (Ganache) produce a block, so its clock moves.
+   */
+  public SignedTx signClockTick(BigInteger nonce, BigInteger gasPrice) {
+    RawTransaction tx = RawTransaction.createEtherTransaction(nonce, gasPrice, BigInteger.valueOf(21_000),
+        anchorer.getAddress(), BigInteger.ZERO);
+    String raw = Numeric.toHexString(TransactionEncoder.signMessage(tx, chainId, anchorer));
+    return new SignedTx(Hash.sha3(raw), raw, nonce, gasPrice, BigInteger.valueOf(21_000));
   }
 
   /**

@@ -162,7 +162,7 @@ public final class DatasetBuilder {
       for (int i = 0; i < contributions.size(); i++) {
         Row c = contributions.get(i);
         contributionRows.add(Tuple.of(datasetId, i, c.getLong("id"), c.getLong("item_id"), c.getString("contributor"),
-            c.getBuffer("digest")));
+            c.getBuffer("digest"), c.getLong("batch_id")));
       }
       List<Tuple> shareRows = new ArrayList<>();
       for (int i = 0; i < entries.size(); i++) {
@@ -171,7 +171,8 @@ public final class DatasetBuilder {
       return tx.preparedQuery("insert into dataset_items (dataset_id, position, item_id, label, confidence, leaves)"
               + " values ($1, $2, $3, $4, $5, $6)").executeBatch(itemRows)
           .compose(v -> tx.preparedQuery("insert into dataset_contributions (dataset_id, leaf_index, contribution_id,"
-              + " item_id, contributor, digest) values ($1, $2, $3, $4, $5, $6)").executeBatch(contributionRows))
+              + " item_id, contributor, digest, batch_id) values ($1, $2, $3, $4, $5, $6, $7)")
+              .executeBatch(contributionRows))
           .compose(v -> tx.preparedQuery("insert into dataset_shares (dataset_id, leaf_index, account, shares)"
               + " values ($1, $2, $3, $4)").executeBatch(shareRows))
           .map(datasetId);

@@ -78,6 +78,7 @@ public enum ErrorCode {
   LICENCE_REQUIRED(403, "%s holds no on-chain licence for dataset %s (DataMarketplace id %s); see GET /api/datasets/%s/purchase"),
   NOTHING_TO_CLAIM(409, "nothing is owed to %s now"),
   CLAIM_TOO_SOON(429, "the operator already sent claims for %s at %s; the next may be sent after %s"),
+  AUDIT_BUNDLE_NOT_FOUND(404, "dataset %s has no audit bundle: only a dataset listed on-chain has one (its status is %s)"),
 
   // provenance
   CONTRIBUTION_NOT_FOUND(404, "no contribution %s that you may read"),

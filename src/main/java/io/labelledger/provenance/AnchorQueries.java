@@ -31,42 +31,99 @@ public final class AnchorQueries {
     this.pool = pool;
   }
 
-  /** A contribution waiting for a batch, with how long it has waited. */
-  public record Unbatched(long id, String txid, byte[] digest, long ageMs) {}
+  /** A contribution waiting for a batch: how long it has waited, and when it says it was signed (unix seconds). */
+  public record Unbatched(long id, String txid, byte[] digest, long ageMs, long submittedAt) {}
 
   /** A batch as the anchorer works on it. Fields of the chain are null until they are known. */
   public record Batch(long id, byte[] root, int leafCount, String state, String txHash, BigInteger nonce,
       BigInteger gasPrice, int attempts, Long sentAgoMs, Long searchFromBlock, Long chainBatchId, Long blockNumber) {}
 
   /**
-   * The next {@code limit} contributions not in a batch, in (txid, id) order after the anchorer's
-   * cursor, only from transactions older than every running one (so none can still commit behind
-   * the cursor; the same rule as the aggregation worker's). The cursor row is locked for this
-   * transaction: a concurrent builder waits for it and then starts after this batch.
-   * {@code batch_id is null} is still required: rows batched before the cursor existed are skipped.
+   * What the anchorer may put in its next batch. {@code eligible}: at most the limit, all signed at
+   * or before the chain's latest block time (deferred ones first, then new ones in cursor order).
+   * {@code passedOver}: new ones signed after it, which the cursor moves past; they are deferred
+   * when the batch is built, so one contribution signed ahead of the clock never holds back the
+   * work behind it. {@code waiting}: everything signed after the chain's time that was seen
+   * (deferred earlier, or passed over now): what a newer block would let in. {@code cursorTo}: the
+   * last new contribution looked at, where the cursor goes when the batch is built (null: none).
    */
-  public Future<List<Unbatched>> unbatched(SqlClient tx, int limit) {
-    return tx.preparedQuery("""
-            with cur as (select txid, last_id from anchor_cursor where name = 'anchor' for update)
-            select c.id, c.txid::text as txid, c.digest,
+  public record Intake(List<Unbatched> eligible, List<Unbatched> passedOver, List<Unbatched> waiting,
+      Unbatched cursorTo) {}
+
+  /**
+   * Reads the next {@link Intake}, locking the anchorer's cursor for this transaction (a
+   * concurrent builder waits for it, then starts after this batch). New contributions are read in
+   * (txid, id) order after the cursor, only from transactions older than every running one, so none
+   * can still commit behind the cursor (the aggregation worker's rule). {@code batch_id is null} is
+   * still required: rows batched before the cursor existed are skipped.
+   */
+  public Future<Intake> intake(SqlClient tx, int limit, long notAfter) {
+    return tx.preparedQuery("select 1 from anchor_cursor where name = 'anchor' for update").execute()
+        .compose(locked -> tx.preparedQuery("""
+            select c.id, c.txid::text as txid, c.digest, c.submitted_at,
                    (extract(epoch from now() - c.created_at) * 1000)::bigint as age_ms
-            from cur, contributions c
-            where (c.txid, c.id) > (cur.txid, cur.last_id)
+            from anchor_deferred d join contributions c on c.id = d.contribution_id
+            where c.batch_id is null
+            order by d.submitted_at, c.id limit $1""").execute(Tuple.of(limit)))
+        .compose(deferred -> tx.preparedQuery("""
+            select c.id, c.txid::text as txid, c.digest, c.submitted_at,
+                   (extract(epoch from now() - c.created_at) * 1000)::bigint as age_ms
+            from anchor_cursor cur, contributions c
+            where cur.name = 'anchor'
+              and (c.txid, c.id) > (cur.txid, cur.last_id)
               and (c.txid, c.id) < (pg_snapshot_xmin(pg_current_snapshot()), 0) -- txid < xmin, as an index bound
               and c.batch_id is null
-            order by c.txid, c.id limit $1""")
-        .execute(Tuple.of(limit)).map(rows -> {
-          List<Unbatched> out = new ArrayList<>(rows.size());
-          rows.forEach(r -> out.add(new Unbatched(r.getLong("id"), r.getString("txid"), r.getBuffer("digest").getBytes(),
-              r.getLong("age_ms"))));
-          return out;
-        });
+            order by c.txid, c.id limit $1""").execute(Tuple.of(limit))
+            .map(fresh -> {
+              List<Unbatched> eligible = new ArrayList<>();
+              List<Unbatched> passedOver = new ArrayList<>();
+              List<Unbatched> waiting = new ArrayList<>();
+              for (Row r : deferred) {
+                Unbatched u = unbatched(r);
+                (u.submittedAt() <= notAfter && eligible.size() < limit ? eligible : waiting).add(u);
+              }
+              Unbatched cursorTo = null;
+              for (Row r : fresh) {
+                if (eligible.size() >= limit) {
+                  break;
+                }
+                Unbatched u = unbatched(r);
+                cursorTo = u;
+                if (u.submittedAt() <= notAfter) {
+                  eligible.add(u);
+                } else {
+                  passedOver.add(u);
+                  waiting.add(u);
+                }
+              }
+              return new Intake(eligible, passedOver, waiting, cursorTo);
+            }));
   }
 
-  /** Moves the anchorer's cursor past {@code last}, in the transaction that batches it. */
-  public Future<Void> advanceCursor(SqlClient tx, Unbatched last) {
-    return tx.preparedQuery("update anchor_cursor set txid = $1::text::xid8, last_id = $2 where name = 'anchor'")
-        .execute(Tuple.of(last.txid(), last.id())).mapEmpty();
+  private static Unbatched unbatched(Row r) {
+    return new Unbatched(r.getLong("id"), r.getString("txid"), r.getBuffer("digest").getBytes(), r.getLong("age_ms"),
+        r.getLong("submitted_at"));
+  }
+
+  /**
+   * Commits what building a batch of {@code in.eligible()} means for the queue, in the
+   * transaction that sets their batch_id: the passed-over contributions are deferred, the batched
+   * ones leave the deferred list, and the cursor moves on.
+   */
+  public Future<Void> commitIntake(SqlClient tx, Intake in) {
+    Long[] deferIds = in.passedOver().stream().map(Unbatched::id).toArray(Long[]::new);
+    Long[] deferAt = in.passedOver().stream().map(Unbatched::submittedAt).toArray(Long[]::new);
+    Long[] taken = in.eligible().stream().map(Unbatched::id).toArray(Long[]::new);
+    Future<Void> deferred = deferIds.length == 0 ? Future.succeededFuture()
+        : tx.preparedQuery("insert into anchor_deferred (contribution_id, submitted_at) "
+            + "select * from unnest($1::bigint[], $2::bigint[]) on conflict do nothing")
+            .execute(Tuple.of(deferIds, deferAt)).mapEmpty();
+    return deferred
+        .compose(v -> tx.preparedQuery("delete from anchor_deferred where contribution_id = any($1)")
+            .execute(Tuple.of(taken)))
+        .compose(v -> in.cursorTo() == null ? Future.succeededFuture()
+            : tx.preparedQuery("update anchor_cursor set txid = $1::text::xid8, last_id = $2 where name = 'anchor'")
+                .execute(Tuple.of(in.cursorTo().txid(), in.cursorTo().id())).mapEmpty());
   }
 
   public Future<Long> insertBatch(SqlClient tx, byte[] root, int leafCount, byte[] tree) {
@@ -151,7 +208,8 @@ public final class AnchorQueries {
 
   public Future<Totals> totals() {
     return pool.query("select (select count(*) from contributions c, anchor_cursor a where a.name = 'anchor' "
-            + "and (c.txid, c.id) > (a.txid, a.last_id) and c.batch_id is null) as unbatched, "
+            + "and (c.txid, c.id) > (a.txid, a.last_id) and c.batch_id is null) "
+            + "+ (select count(*) from anchor_deferred) as unbatched, "
             + "count(*) as batches, coalesce(sum(leaf_count), 0)::bigint as leaves, "
             + "coalesce(sum(gas_used), 0)::bigint as gas from anchor_batches where state in ('mined', 'anchored')")
         .execute().map(rows -> {

@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.math.BigInteger;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +45,16 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  *
  * <p><b>Chain outages.</b> Contributions never wait for the chain; a round that cannot reach the
  * node fails, is logged, and the next round continues where the database says it stopped.
+ *
+ * <p><b>Anchored after signing.</b> A batch takes only contributions whose signed {@code submittedAt}
+ * is at or before the chain's latest block time, so the block that anchors it (later, and block
+ * times never go back) is never earlier than any of its signatures, as auditors check. Work signed
+ * ahead of the chain's clock (the service accepts {@code submittedAt} a few minutes ahead of its own)
+ * is deferred ({@code anchor_deferred}) and taken by the first batch built after a late enough
+ * block, so it never holds back the work behind it. A chain that makes blocks only for transactions (Ganache) would keep its
+ * clock still while everything waits for it: when a due batch waits only for the chain's clock and
+ * the service's own clock has passed those signatures, the anchorer sends itself a zero-value
+ * transaction (at most one a round) so the chain makes a block.
  *
  * <p>Never blocks the event loop: chain calls are {@code sendAsync()}, the tree is built on a
  * worker thread.
@@ -88,6 +99,7 @@ public final class Anchorer {
   private final AnchorConfig config;
   private final int confirmations;
   private final SerialRounds rounds;
+  private final Clock clock;
   private final BigInteger maxGasPrice;
   private final AtomicLong unbatched = new AtomicLong();
   private final AtomicLong anchoredBatches = new AtomicLong();
@@ -95,10 +107,13 @@ public final class Anchorer {
   private final AtomicLong gasUsed = new AtomicLong();
   private volatile Faults faults = NO_FAULTS;
   private volatile boolean roleChecked;
+  /** Whether this round already made the chain mint a block (rounds are serial: one at a time). */
+  private boolean tickedThisRound;
 
   public Anchorer(Vertx vertx, Pool pool, AnchorQueries queries, ProvenanceRegistryGateway registry,
-      AnchorConfig config, int confirmations, MeterRegistry meters) {
+      AnchorConfig config, int confirmations, Clock clock, MeterRegistry meters) {
     this.vertx = vertx;
+    this.clock = clock;
     this.pool = pool;
     this.queries = queries;
     this.registry = registry;
@@ -142,6 +157,7 @@ public final class Anchorer {
   }
 
   private Future<Void> locked(SqlConnection lockHolder) {
+    tickedThisRound = false;
     return checkRole().compose(v -> steps(0));
   }
 
@@ -169,24 +185,66 @@ public final class Anchorer {
 
   // ------------------------------------------------------------------ building
 
-  /** Closes a batch when one is due (size or age); true when it built one. */
+  /** What a build attempt found: the batch it built, or what is eligible and what waits for the chain's clock. */
+  private record Build(Optional<Long> id, int eligible, long oldestAgeMs, List<AnchorQueries.Unbatched> waiting) {}
+
+  /**
+   * Closes a batch when one is due (size or age) among the contributions signed at or before the
+   * chain's latest block time; true when it built one, or when it made the chain mint a block that
+   * lets held-back work in. The batch's membership, the deferral of work signed ahead of the chain's
+   * clock and the move of the anchorer's cursor commit together.
+   */
   private Future<Boolean> buildNext() {
-    return pool.withTransaction(tx -> queries.unbatched(tx, config.maxBatchSize()).compose(rows -> {
-      if (rows.isEmpty() || (rows.size() < config.maxBatchSize() && rows.get(0).ageMs() < config.maxBatchAgeMs())) {
-        return Future.succeededFuture(Optional.<Long>empty());
-      }
-      return vertx.executeBlocking(() -> tree(rows), false).compose(built -> queries.insertBatch(tx, built.tree().root(),
-              rows.size(), built.tree().encodedNodes())
-          .compose(id -> queries.assign(tx, id, built.ids(), built.leafIndexes()).compose(changed -> changed == rows.size()
-              ? queries.advanceCursor(tx, rows.get(rows.size() - 1)).map(Optional.of(id))
-              : Future.failedFuture(new IllegalStateException("batch " + id + ": " + changed + " of " + rows.size()
-                  + " contributions were still unbatched; rolled back")))));
-    })).compose(id -> {
-      if (id.isEmpty()) {
-        return Future.succeededFuture(false);
-      }
-      LOG.info("batch {} built", id.get());
-      return faults.after(Step.BUILT, id.get()).map(true);
+    return registry.latestBlockTime().compose(chainTime -> pool.withTransaction(tx ->
+        queries.intake(tx, config.maxBatchSize(), chainTime).compose(in -> {
+          List<AnchorQueries.Unbatched> rows = in.eligible();
+          long oldest = rows.stream().mapToLong(AnchorQueries.Unbatched::ageMs).max().orElse(0);
+          if (rows.isEmpty() || (rows.size() < config.maxBatchSize() && oldest < config.maxBatchAgeMs())) {
+            return Future.succeededFuture(new Build(Optional.empty(), rows.size(), oldest, in.waiting()));
+          }
+          return vertx.executeBlocking(() -> tree(rows), false).compose(built -> queries.insertBatch(tx,
+                  built.tree().root(), rows.size(), built.tree().encodedNodes())
+              .compose(id -> queries.assign(tx, id, built.ids(), built.leafIndexes()).compose(changed ->
+                  changed == rows.size()
+                      ? queries.commitIntake(tx, in).map(new Build(Optional.of(id), rows.size(), oldest, in.waiting()))
+                      : Future.failedFuture(new IllegalStateException("batch " + id + ": " + changed + " of "
+                          + rows.size() + " contributions were still unbatched; rolled back")))));
+        })).compose(build -> {
+          if (build.id().isEmpty()) {
+            return tickIfOnlyTheChainClockHoldsBack(chainTime, build);
+          }
+          LOG.info("batch {} built", build.id().get());
+          return faults.after(Step.BUILT, build.id().get()).map(true);
+        }));
+  }
+
+  /**
+   * When a batch would be due but for contributions signed after the chain's latest block time (and
+   * not after the service's clock), sends the anchorer a zero-value transaction and waits for its
+   * block; true once mined. Once a round at most.
+   */
+  private Future<Boolean> tickIfOnlyTheChainClockHoldsBack(long chainTime, Build build) {
+    long serviceTime = clock.instant().getEpochSecond();
+    if (tickedThisRound || serviceTime <= chainTime) {
+      return Future.succeededFuture(false);
+    }
+    List<AnchorQueries.Unbatched> held = build.waiting().stream().filter(u -> u.submittedAt() <= serviceTime).toList();
+    long heldOldest = held.stream().mapToLong(AnchorQueries.Unbatched::ageMs).max().orElse(0);
+    boolean due = !held.isEmpty() && (build.eligible() + held.size() >= config.maxBatchSize()
+        || Math.max(build.oldestAgeMs(), heldOldest) >= config.maxBatchAgeMs());
+    if (!due) {
+      return Future.succeededFuture(false);
+    }
+    tickedThisRound = true;
+    return Future.all(registry.pendingNonce(), registry.gasPrice()).compose(all -> {
+      SignedTx tick = registry.signClockTick(all.resultAt(0), capped(all.resultAt(1)));
+      LOG.info("{} contribution(s) signed after the chain's latest block time {}: sending {} (nonce {}) so the chain"
+          + " makes a block", held.size(), chainTime, tick.hash(), tick.nonce());
+      Promise<Optional<TransactionReceipt>> mined = Promise.promise();
+      return registry.broadcast(tick).compose(v -> {
+        poll(tick.hash(), System.currentTimeMillis() + MAX_RECEIPT_WAIT_MS, mined);
+        return mined.future();
+      }).map(Optional::isPresent);
     });
   }
 
