@@ -117,10 +117,10 @@ public final class AnchorQueries {
     Future<Void> deferred = deferIds.length == 0 ? Future.succeededFuture()
         : tx.preparedQuery("insert into anchor_deferred (contribution_id, submitted_at) "
             + "select * from unnest($1::bigint[], $2::bigint[]) on conflict do nothing")
-            .execute(Tuple.of(deferIds, deferAt)).mapEmpty();
+            .execute(Tuple.tuple().addArrayOfLong(deferIds).addArrayOfLong(deferAt)).mapEmpty();
     return deferred
         .compose(v -> tx.preparedQuery("delete from anchor_deferred where contribution_id = any($1)")
-            .execute(Tuple.of(taken)))
+            .execute(Tuple.tuple().addArrayOfLong(taken)))
         .compose(v -> in.cursorTo() == null ? Future.succeededFuture()
             : tx.preparedQuery("update anchor_cursor set txid = $1::text::xid8, last_id = $2 where name = 'anchor'")
                 .execute(Tuple.of(in.cursorTo().txid(), in.cursorTo().id())).mapEmpty());

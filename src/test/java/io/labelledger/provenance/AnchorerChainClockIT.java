@@ -115,6 +115,32 @@ class AnchorerChainClockIT {
     AnchorFixtures.assertEveryBatchOnChainOnce(app, chain);
   }
 
+  @Test
+  @Order(3)
+  void workSignedAheadOfTheChainsClockNeverHoldsBackTheWorkStoredAfterIt() {
+    long chainNow = chain.latestTimestamp();
+    app.clock().catchUp(Instant.ofEpochSecond(chainNow));
+    long serviceNow = app.clock().instant().getEpochSecond();
+    long ahead = contribute(chainNow + 150); // first in the anchorer's order
+    long behind = contribute(serviceNow);
+
+    app.anchor();
+
+    assertThat(anchored(behind)).as("stored after the early-signed one, signed on time: anchored").isTrue();
+    assertThat(count(app, "select count(*) from contributions where batch_id is null and id = " + ahead)).isEqualTo(1);
+    assertThat(count(app, "select count(*) from anchor_deferred where contribution_id = " + ahead))
+        .as("deferred, behind the cursor that moved past it").isEqualTo(1);
+
+    chain.increaseTime(200);
+    app.anchor();
+
+    assertThat(anchored(ahead)).as("taken from the deferred list once the chain passed it").isTrue();
+    assertThat(anchoredAt(ahead)).isGreaterThanOrEqualTo(chainNow + 150);
+    assertThat(count(app, "select count(*) from anchor_deferred")).isZero();
+    assertThat(count(app, "select count(*) from contributions where batch_id is null")).isZero();
+    AnchorFixtures.assertEveryBatchOnChainOnce(app, chain);
+  }
+
   // ------------------------------------------------------------------ helpers
 
   /** Leases the next item for alice and stores her signed answer with this {@code submittedAt}; its id. */
