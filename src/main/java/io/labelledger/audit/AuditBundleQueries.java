@@ -8,7 +8,6 @@ import io.labelledger.provenance.StandardMerkleTree;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -75,24 +74,33 @@ public final class AuditBundleQueries {
         });
   }
 
-  /** The version's contributions in batch {@code batchId}, in leaf order, with the batch and its tree. */
-  public record BatchRows(Batch batch, RowSet<Row> rows) {}
-
-  public Future<BatchRows> batchRows(long datasetId, long batchId) {
-    Future<Batch> batch = pool.preparedQuery("select id, chain_batch_id, leaf_count, tree from anchor_batches"
+  /** An anchor batch with its stored tree; fails if it has no on-chain batch id (never for a listed version). */
+  public Future<Batch> batch(long datasetId, long batchId) {
+    return pool.preparedQuery("select id, chain_batch_id, leaf_count, tree from anchor_batches"
             + " where id = $1 and chain_batch_id is not null").execute(Tuple.of(batchId))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(new IllegalStateException("anchor batch " + batchId + " of dataset " + datasetId
                 + " has no on-chain batch id"))
             : Future.succeededFuture(toBatch(rows.iterator().next())));
-    Future<RowSet<Row>> rows = pool.preparedQuery("""
+  }
+
+  /**
+   * Up to {@code limit} of the version's contributions in batch {@code batchId} from leaf index
+   * {@code fromLeaf} on, in leaf order (one range of the V10 index by batch and leaf).
+   */
+  public Future<List<Row>> contributions(long datasetId, long batchId, int fromLeaf, int limit) {
+    return pool.preparedQuery("""
             select c.id, c.contributor, c.campaign_id, c.item_id, c.answer, c.terms_hash, c.submitted_at, c.signature,
                    c.leaf_index
               from contributions c
               join dataset_contributions dc on dc.contribution_id = c.id
-             where dc.dataset_id = $1 and dc.batch_id = $2
-             order by c.leaf_index""").execute(Tuple.of(datasetId, batchId));
-    return Future.all(batch, rows).map(all -> new BatchRows(batch.result(), rows.result()));
+             where dc.dataset_id = $1 and dc.batch_id = $2 and dc.batch_leaf >= $3
+             order by dc.batch_leaf
+             limit $4""").execute(Tuple.of(datasetId, batchId, fromLeaf, limit)).map(rows -> {
+               List<Row> out = new ArrayList<>(rows.size());
+               rows.forEach(out::add);
+               return out;
+             });
   }
 
   /**

@@ -24,11 +24,12 @@ import org.slf4j.LoggerFactory;
  * version, format version 1 ({@code frontend-api/audit-bundle.schema.json}), streamed from the
  * service's tables with memory flat whatever the number of contributions.
  *
- * <p>Streaming: the version's contributions are read one anchor batch at a time (at most
- * {@code anchor.maxBatchSize} rows and the batch's stored tree), turned into JSON on a worker thread
- * (keccak of each answer, proofs cut from the tree) and handed to the response; the next batch is
- * read only once the response's write queue has drained. Shares follow in pages. Only one batch's
- * rows and bytes are held at a time.
+ * <p>Streaming: the version's contributions are read batch by batch in on-chain order (each anchor
+ * batch's stored tree once, the proofs are cut from it), {@link #SLICE} rows at a time in leaf
+ * order; each slice becomes JSON on a worker thread (keccak of each answer, proofs) and is handed
+ * to the response, and the next slice is read only once the response's write queue has drained.
+ * Shares follow in pages. What is held at any time: one batch's tree (32 bytes a node, 256 KiB for
+ * 4096 leaves), one slice's rows and bytes, and the response's write queue.
  *
  * <p>Errors before the first byte are JSON replies; once the body has started, an error resets the
  * connection, so a client sees a truncated transfer, never a short bundle that parses.
@@ -37,6 +38,8 @@ public final class AuditRoutes implements ApiModule {
   private static final Logger LOG = LoggerFactory.getLogger(AuditRoutes.class);
   /** Bytes the response may queue before the next batch waits for it to drain. */
   static final int WRITE_QUEUE_BYTES = 1 << 20;
+  /** Contributions turned into JSON per hand-over (about 350 KB with 12-node proofs). */
+  static final int SLICE = 256;
 
   private final Vertx vertx;
   private final AuditBundleQueries queries;
@@ -96,16 +99,34 @@ public final class AuditRoutes implements ApiModule {
     if (next == batches.size()) {
       return Future.succeededFuture();
     }
-    return queries.batchRows(datasetId, batches.get(next))
-        .compose(batch -> vertx.executeBlocking(() -> {
-          // the writer is used by one thread at a time: each batch's work starts after the last one's write
-          for (Row row : batch.rows()) {
-            writer.contribution(AuditBundleQueries.toContribution(row, batch.batch()));
-          }
-          return writer.drain();
-        }, true))
-        .compose(bytes -> write(response, bytes))
+    return queries.batch(datasetId, batches.get(next))
+        .compose(batch -> slices(datasetId, batch, 0, writer, response))
         .compose(v -> batches(datasetId, batches, next + 1, writer, response));
+  }
+
+  /**
+   * The version's contributions in {@code batch} from leaf {@code fromLeaf} on, {@link #SLICE} at a
+   * time: each slice is read, becomes JSON on a worker thread and is handed to the response, and the
+   * next is read only once the response has drained.
+   */
+  private Future<Void> slices(long datasetId, AuditBundleQueries.Batch batch, int fromLeaf, AuditBundleWriter writer,
+      HttpServerResponse response) {
+    return queries.contributions(datasetId, batch.id(), fromLeaf, SLICE).compose(rows -> {
+      if (rows.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      int nextLeaf = rows.get(rows.size() - 1).getInteger("leaf_index") + 1;
+      return vertx.executeBlocking(() -> {
+        // the writer is used by one thread at a time: each slice starts after the last one was written
+        for (Row row : rows) {
+          writer.contribution(AuditBundleQueries.toContribution(row, batch));
+        }
+        return writer.drain();
+      }, true)
+          .compose(bytes -> write(response, bytes))
+          .compose(v -> rows.size() < SLICE ? Future.succeededFuture()
+              : slices(datasetId, batch, nextLeaf, writer, response));
+    });
   }
 
   private Future<Void> shares(long datasetId, long from, AuditBundleWriter writer, HttpServerResponse response) {

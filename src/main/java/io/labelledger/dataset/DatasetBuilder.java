@@ -53,7 +53,7 @@ public final class DatasetBuilder {
       and exists (select 1 from anchor_batches b where b.id = c.batch_id and b.block_number is not null)""";
 
   static final String SELECT = """
-      select c.id, c.item_id, c.contributor, c.digest, c.batch_id, i.label, i.confidence
+      select c.id, c.item_id, c.contributor, c.digest, c.batch_id, c.leaf_index, i.label, i.confidence
         from items i
         join contributions c on c.item_id = i.id
        where i.campaign_id = $1 and not i.is_gold and i.label is not null and i.confidence >= $2
@@ -162,7 +162,7 @@ public final class DatasetBuilder {
       for (int i = 0; i < contributions.size(); i++) {
         Row c = contributions.get(i);
         contributionRows.add(Tuple.of(datasetId, i, c.getLong("id"), c.getLong("item_id"), c.getString("contributor"),
-            c.getBuffer("digest"), c.getLong("batch_id")));
+            c.getBuffer("digest"), c.getLong("batch_id"), c.getInteger("leaf_index")));
       }
       List<Tuple> shareRows = new ArrayList<>();
       for (int i = 0; i < entries.size(); i++) {
@@ -171,7 +171,7 @@ public final class DatasetBuilder {
       return tx.preparedQuery("insert into dataset_items (dataset_id, position, item_id, label, confidence, leaves)"
               + " values ($1, $2, $3, $4, $5, $6)").executeBatch(itemRows)
           .compose(v -> tx.preparedQuery("insert into dataset_contributions (dataset_id, leaf_index, contribution_id,"
-              + " item_id, contributor, digest, batch_id) values ($1, $2, $3, $4, $5, $6, $7)")
+              + " item_id, contributor, digest, batch_id, batch_leaf) values ($1, $2, $3, $4, $5, $6, $7, $8)")
               .executeBatch(contributionRows))
           .compose(v -> tx.preparedQuery("insert into dataset_shares (dataset_id, leaf_index, account, shares)"
               + " values ($1, $2, $3, $4)").executeBatch(shareRows))

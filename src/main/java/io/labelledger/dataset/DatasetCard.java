@@ -65,7 +65,10 @@ final class DatasetCard {
         .append(" equals the content root.\n")
         .append("3. Each digest is a leaf of an anchor batch whose root is stored on ProvenanceRegistry")
         .append(" (batch ids above).\n")
-        .append("4. `ConsentRegistry.wasValidAt(contributor, terms, t)` answers for any contributor and time.\n");
+        .append("4. `ConsentRegistry.wasValidAt(contributor, terms, t)` answers for any contributor and time.\n")
+        .append("5. All of it at once, against the chain only: fetch the audit bundle `GET /api/datasets/").append(d.id())
+        .append("/audit-bundle` and run `scripts/labelledger audit --rpc URL --bundle FILE` (or the web app's Audit")
+        .append(" page).\n");
     return md.toString();
   }
 
