@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -309,7 +310,7 @@ public final class AuditBundleReader {
         skipRestOfArray();
         throw new MemberException("proof must be an array of bytes32");
       }
-      byte[] node = decodeHex(32);
+      byte[] node = proofNode(nodes.size());
       if (node == null) {
         skipRestOfArray();
         throw new MemberException("proof node " + nodes.size() + " is not a bytes32 (0x + 64 hex digits)");
@@ -318,6 +319,31 @@ public final class AuditBundleReader {
     }
     return nodes;
   }
+
+  /**
+   * The proof node at {@code depth} of the current contribution: the previous contribution's node
+   * at that depth when its text is the same (neighbouring leaves of a batch share their upper
+   * siblings, so most nodes repeat), else decoded. Byte arrays of proofs are never modified.
+   */
+  private byte[] proofNode(int depth) throws IOException {
+    char[] chars = parser.getTextCharacters();
+    int offset = parser.getTextOffset();
+    int len = parser.getTextLength();
+    if (depth < PROOF_MEMO && previousNodes[depth] != null && len == 66
+        && Arrays.equals(chars, offset, offset + 66, previousText[depth], 0, 66)) {
+      return previousNodes[depth];
+    }
+    byte[] node = decodeHex(32);
+    if (node != null && depth < PROOF_MEMO) {
+      System.arraycopy(chars, offset, previousText[depth], 0, 66);
+      previousNodes[depth] = node;
+    }
+    return node;
+  }
+
+  private static final int PROOF_MEMO = 64;
+  private final byte[][] previousNodes = new byte[PROOF_MEMO][];
+  private final char[][] previousText = new char[PROOF_MEMO][66];
 
   private void readShares(Visitor visitor) throws IOException {
     expect(parser.nextToken(), JsonToken.START_ARRAY, "shares must be an array");
@@ -385,16 +411,22 @@ public final class AuditBundleReader {
       parser.skipChildren();
       throw new MemberException(name + " must be a decimal string");
     }
-    String text = parser.getText();
-    boolean digits = !text.isEmpty() && text.length() <= 78 && (text.length() == 1 || text.charAt(0) != '0');
-    for (int i = 0; digits && i < text.length(); i++) {
-      char ch = text.charAt(i);
+    // Read in place (no String) unless the value is long or wrong: two of these a contribution.
+    char[] chars = parser.getTextCharacters();
+    int offset = parser.getTextOffset();
+    int len = parser.getTextLength();
+    boolean digits = len > 0 && len <= 78 && (len == 1 || chars[offset] != '0');
+    long small = 0;
+    for (int i = 0; digits && i < len; i++) {
+      char ch = chars[offset + i];
       digits = ch >= '0' && ch <= '9';
+      small = small * 10 + (ch - '0'); // exact while len <= 18
     }
     if (!digits) {
-      throw new MemberException(name + " must be a decimal string without leading zeros: \"" + abbreviate(text) + "\"");
+      throw new MemberException(name + " must be a decimal string without leading zeros: \""
+          + abbreviate(new String(chars, offset, len)) + "\"");
     }
-    return text.length() <= 18 ? BigInteger.valueOf(Long.parseLong(text)) : new BigInteger(text);
+    return len <= 18 ? BigInteger.valueOf(small) : new BigInteger(new String(chars, offset, len));
   }
 
   private byte[] hex(String name, int length) throws IOException {

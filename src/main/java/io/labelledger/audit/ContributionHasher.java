@@ -4,28 +4,29 @@ import io.labelledger.chain.Eip712;
 import io.labelledger.contribution.ContributionMessage;
 import java.math.BigInteger;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.bouncycastle.crypto.digests.KeccakDigest;
 
 /**
  * The verifier's hashing hot path for one thread: the contribution's EIP-712 digest and leaf with
  * one reused Keccak instance and buffers (the same values as {@link ContributionMessage} and
- * {@link AuditBundle#leafOf}, checked by the tests), and proof verification that memoises pair
- * hashes, so that the upper nodes neighbouring leaves of one batch share are hashed once.
+ * {@link AuditBundle#leafOf}, checked by the tests), and proof verification that memoises the
+ * last pair hashed at each depth, so that the upper nodes neighbouring leaves of one batch share are
+ * hashed once.
  * Not thread-safe: one per worker.
  */
 final class ContributionHasher {
   private static final byte[] TYPEHASH = Eip712.keccak(ContributionMessage.TYPE);
-  /** Memoised pairs are dropped past this many (bounds memory on bundles not ordered by batch). */
-  private static final int PAIR_CACHE_LIMIT = 1 << 16;
+  /** Proof depths memoised (a batch of 2^64 leaves is deeper than any real one). */
+  private static final int MEMO_DEPTH = 64;
 
   private final byte[] domainSeparator;
   private final KeccakDigest keccak = new KeccakDigest(256);
   private final byte[] struct = new byte[7 * 32];
   private final byte[] prefixed = new byte[2 + 64];
-  private final Map<PairKey, byte[]> pairs = new HashMap<>();
+  private final byte[][] memoNode = new byte[MEMO_DEPTH][];
+  private final byte[][] memoSibling = new byte[MEMO_DEPTH][];
+  private final byte[][] memoParent = new byte[MEMO_DEPTH][];
 
   ContributionHasher(byte[] domainSeparator) {
     this.domainSeparator = domainSeparator.clone();
@@ -65,70 +66,68 @@ final class ContributionHasher {
     return out;
   }
 
-  /** Whether {@code proof} leads from {@code leaf} to {@code root} (sorted-pair keccak, as MerkleProof). */
+  /**
+   * Whether {@code proof} leads from {@code leaf} to {@code root} (sorted-pair keccak, as MerkleProof).
+   *
+   * <p>Memo: for each depth, the last (node, sibling) pair hashed and its parent. Consecutive
+   * leaves of one batch share their upper nodes, so in a bundle ordered by batch the proof of a leaf
+   * hashes about two pairs instead of its depth; a hit is decided by comparing both 32-byte inputs in
+   * full, so a memoised parent is exactly the hash of the pair. No allocation on a hit and no map.
+   */
   boolean verify(byte[] root, byte[] leaf, List<byte[]> proof) {
     byte[] node = leaf;
-    for (byte[] sibling : proof) {
-      node = parent(node, sibling);
+    for (int depth = 0; depth < proof.size(); depth++) {
+      byte[] sibling = proof.get(depth);
+      if (depth < MEMO_DEPTH && memoParent[depth] != null && Arrays.equals(memoNode[depth], node)
+          && Arrays.equals(memoSibling[depth], sibling)) {
+        node = memoParent[depth];
+        continue;
+      }
+      byte[] parent = parent(node, sibling);
+      if (depth < MEMO_DEPTH) {
+        memoNode[depth] = node;
+        memoSibling[depth] = sibling;
+        memoParent[depth] = parent;
+      }
+      node = parent;
     }
     return Arrays.equals(node, root);
   }
 
-  /** Forgets memoised pairs (between chunks, to keep memory flat). */
+  /** Forgets the memoised pairs (between chunks, so that a chunk's nodes are not kept alive). */
   void resetPairs() {
-    pairs.clear();
+    Arrays.fill(memoNode, null);
+    Arrays.fill(memoSibling, null);
+    Arrays.fill(memoParent, null);
   }
 
   private byte[] parent(byte[] a, byte[] b) {
     boolean aFirst = Arrays.compareUnsigned(a, b) <= 0;
-    byte[] lo = aFirst ? a : b;
-    byte[] hi = aFirst ? b : a;
-    PairKey key = new PairKey(lo, hi);
-    byte[] known = pairs.get(key);
-    if (known != null) {
-      return known;
-    }
     byte[] out = new byte[32];
-    keccak.update(lo, 0, 32);
-    keccak.update(hi, 0, 32);
+    keccak.update(aFirst ? a : b, 0, 32);
+    keccak.update(aFirst ? b : a, 0, 32);
     keccak.doFinal(out, 0);
-    if (pairs.size() >= PAIR_CACHE_LIMIT) {
-      pairs.clear();
-    }
-    pairs.put(key, out);
     return out;
   }
 
-  /** Two 32-byte nodes, compared by content. */
-  private static final class PairKey {
-    private final byte[] lo;
-    private final byte[] hi;
-    private final int hash;
-
-    PairKey(byte[] lo, byte[] hi) {
-      this.lo = lo;
-      this.hi = hi;
-      // The nodes are hashes: their first bytes are already uniformly spread.
-      this.hash = ((lo[0] & 0xff) << 24 | (lo[1] & 0xff) << 16 | (lo[2] & 0xff) << 8 | (lo[3] & 0xff))
-          ^ ((hi[4] & 0xff) << 24 | (hi[5] & 0xff) << 16 | (hi[6] & 0xff) << 8 | (hi[7] & 0xff));
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof PairKey k && hash == k.hash && Arrays.equals(lo, k.lo) && Arrays.equals(hi, k.hi);
+  /** {@code address} was checked to be 0x + 40 hex digits when its contribution was built. */
+  private static void addressInto(String address, byte[] out, int at) {
+    for (int i = 0; i < 20; i++) {
+      int hi = HEX[address.charAt(2 + 2 * i) & 0x7f];
+      int lo = HEX[address.charAt(3 + 2 * i) & 0x7f];
+      out[at + i] = (byte) ((hi << 4) | lo);
     }
   }
 
-  private static void addressInto(String address, byte[] out, int at) {
-    for (int i = 0; i < 20; i++) {
-      int hi = Character.digit(address.charAt(2 + 2 * i), 16);
-      int lo = Character.digit(address.charAt(3 + 2 * i), 16);
-      out[at + i] = (byte) ((hi << 4) | lo);
+  private static final byte[] HEX = new byte[128];
+
+  static {
+    for (int i = 0; i < 10; i++) {
+      HEX['0' + i] = (byte) i;
+    }
+    for (int i = 0; i < 6; i++) {
+      HEX['a' + i] = (byte) (10 + i);
+      HEX['A' + i] = (byte) (10 + i);
     }
   }
 
