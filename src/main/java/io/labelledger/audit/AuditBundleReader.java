@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -310,7 +309,7 @@ public final class AuditBundleReader {
         skipRestOfArray();
         throw new MemberException("proof must be an array of bytes32");
       }
-      byte[] node = proofNode(nodes.size());
+      byte[] node = decodeHex(32);
       if (node == null) {
         skipRestOfArray();
         throw new MemberException("proof node " + nodes.size() + " is not a bytes32 (0x + 64 hex digits)");
@@ -319,31 +318,6 @@ public final class AuditBundleReader {
     }
     return nodes;
   }
-
-  /**
-   * The proof node at {@code depth} of the current contribution: the previous contribution's node
-   * at that depth when its text is the same (neighbouring leaves of a batch share their upper
-   * siblings, so most nodes repeat), else decoded. Byte arrays of proofs are never modified.
-   */
-  private byte[] proofNode(int depth) throws IOException {
-    char[] chars = parser.getTextCharacters();
-    int offset = parser.getTextOffset();
-    int len = parser.getTextLength();
-    if (depth < PROOF_MEMO && previousNodes[depth] != null && len == 66
-        && Arrays.equals(chars, offset, offset + 66, previousText[depth], 0, 66)) {
-      return previousNodes[depth];
-    }
-    byte[] node = decodeHex(32);
-    if (node != null && depth < PROOF_MEMO) {
-      System.arraycopy(chars, offset, previousText[depth], 0, 66);
-      previousNodes[depth] = node;
-    }
-    return node;
-  }
-
-  private static final int PROOF_MEMO = 64;
-  private final byte[][] previousNodes = new byte[PROOF_MEMO][];
-  private final char[][] previousText = new char[PROOF_MEMO][66];
 
   private void readShares(Visitor visitor) throws IOException {
     expect(parser.nextToken(), JsonToken.START_ARRAY, "shares must be an array");

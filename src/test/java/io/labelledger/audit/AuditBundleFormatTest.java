@@ -147,50 +147,6 @@ class AuditBundleFormatTest {
   }
 
   @Test
-  void proofNodesThatRepeatFromOneContributionToTheNextAreReadAsWritten() throws IOException {
-    // Neighbouring leaves share upper siblings; the reader reuses a node only when its text is the same.
-    byte[] shared = bytes(32);
-    byte[] other = bytes(32);
-    List<AuditBundle.Contribution> written = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      AuditBundle.Contribution c = contribution(i);
-      List<byte[]> proof = switch (i) {
-        case 0, 1, 3 -> List.of(bytes(32), shared, other);
-        case 2 -> List.of(bytes(32), other, shared); // the same nodes at other depths
-        case 4 -> List.of(bytes(32), shared); // shorter
-        default -> List.of(bytes(32), shared, other, bytes(32)); // longer
-      };
-      written.add(new AuditBundle.Contribution(c.id(), c.contributor(), c.campaignId(), c.itemId(), c.answerHash(),
-          c.termsHash(), c.submittedAt(), c.signature(), c.leaf(), c.batchId(), proof));
-    }
-    String json = write(header(6), written);
-    // An upper-case copy of a node reads as the same bytes; a node one digit away from the last one does not.
-    String sharedHex = io.labelledger.chain.Hex.encode(shared);
-    String upper = "0X" + sharedHex.substring(2).toUpperCase(java.util.Locale.ROOT);
-    byte[] nearly = shared.clone();
-    nearly[31] ^= 1;
-    JsonNode doc = JSON.readTree(json);
-    var array = (com.fasterxml.jackson.databind.node.ArrayNode) doc.get("contributions");
-    var extra = (com.fasterxml.jackson.databind.node.ObjectNode) array.get(0).deepCopy();
-    ((com.fasterxml.jackson.databind.node.ArrayNode) extra.get("proof")).set(1, upper);
-    array.add(extra);
-    var changed = (com.fasterxml.jackson.databind.node.ObjectNode) array.get(0).deepCopy();
-    ((com.fasterxml.jackson.databind.node.ArrayNode) changed.get("proof")).set(1,
-        io.labelledger.chain.Hex.encode(nearly));
-    array.add(changed);
-    Collected read = read(JSON.writeValueAsBytes(doc));
-    assertThat(read.malformed).isEmpty();
-    assertThat(read.contributions).hasSize(8);
-    for (int i = 0; i < 6; i++) {
-      assertThat(read.contributions.get(i).proof()).usingElementComparator(java.util.Arrays::compare)
-          .containsExactlyElementsOf(written.get(i).proof());
-    }
-    assertThat(read.contributions.get(6).proof().get(1)).isEqualTo(shared);
-    assertThat(read.contributions.get(7).proof().get(1)).isEqualTo(nearly);
-    assertThat(read.contributions.get(7).proof().get(0)).isEqualTo(written.get(0).proof().get(0));
-  }
-
-  @Test
   void aMalformedContributionIsReportedAndReadingGoesOn() throws IOException {
     String good = write(header(3), List.of(contribution(0), contribution(1), contribution(2)));
     JsonNode doc = JSON.readTree(good);
