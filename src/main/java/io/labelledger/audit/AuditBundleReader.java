@@ -385,16 +385,22 @@ public final class AuditBundleReader {
       parser.skipChildren();
       throw new MemberException(name + " must be a decimal string");
     }
-    String text = parser.getText();
-    boolean digits = !text.isEmpty() && text.length() <= 78 && (text.length() == 1 || text.charAt(0) != '0');
-    for (int i = 0; digits && i < text.length(); i++) {
-      char ch = text.charAt(i);
+    // Read in place (no String) unless the value is long or wrong: two of these a contribution.
+    char[] chars = parser.getTextCharacters();
+    int offset = parser.getTextOffset();
+    int len = parser.getTextLength();
+    boolean digits = len > 0 && len <= 78 && (len == 1 || chars[offset] != '0');
+    long small = 0;
+    for (int i = 0; digits && i < len; i++) {
+      char ch = chars[offset + i];
       digits = ch >= '0' && ch <= '9';
+      small = small * 10 + (ch - '0'); // exact while len <= 18
     }
     if (!digits) {
-      throw new MemberException(name + " must be a decimal string without leading zeros: \"" + abbreviate(text) + "\"");
+      throw new MemberException(name + " must be a decimal string without leading zeros: \""
+          + abbreviate(new String(chars, offset, len)) + "\"");
     }
-    return text.length() <= 18 ? BigInteger.valueOf(Long.parseLong(text)) : new BigInteger(text);
+    return len <= 18 ? BigInteger.valueOf(small) : new BigInteger(new String(chars, offset, len));
   }
 
   private byte[] hex(String name, int length) throws IOException {

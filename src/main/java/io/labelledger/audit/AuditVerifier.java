@@ -122,9 +122,8 @@ public final class AuditVerifier {
     private final ThreadLocal<ContributionHasher> hashers = new ThreadLocal<>();
     private final AtomicLong verified = new AtomicLong();
     private final LeafStore leaves = new LeafStore();
-    /** Public keys whose address was checked to be the contributor's: later signatures compare keys. */
-    private final java.util.concurrent.ConcurrentHashMap<String, byte[]> knownKeys =
-        new java.util.concurrent.ConcurrentHashMap<>();
+    /** Public keys whose address was checked to be the contributor's, by contributor id: later signatures compare keys. */
+    private final KeyTable knownKeys = new KeyTable();
 
     // reader thread only
     private AuditBundleReader reader;
@@ -135,10 +134,14 @@ public final class AuditVerifier {
     private final Map<String, Integer> contributorIds = new HashMap<>();
     private final List<String> contributorAddresses = new ArrayList<>();
     private final IntArray contributionsOf = new IntArray();
-    private final Map<String, Integer> pairIds = new HashMap<>();
+    private final Map<PairKey, Integer> pairIds = new HashMap<>();
+    /** Per contributor, the last pair met: the pair of nearly every contribution, found without a map. */
+    private final IntArray lastPairOf = new IntArray();
     private final List<Integer> pairContributor = new ArrayList<>();
     private final List<byte[]> pairTerms = new ArrayList<>();
     private final Map<Long, Integer> batchSlots = new HashMap<>();
+    private long lastBatchId = -1;
+    private int lastBatchSlot = -1;
     private final List<CompletableFuture<AuditChain.Batch>> batches = new ArrayList<>();
     /** Per contribution, its (pair, batch) id: the unit consent at anchoring is decided for; -1 if malformed. */
     private final IntArray pairBatchOf = new IntArray();
@@ -151,6 +154,7 @@ public final class AuditVerifier {
     private int consentRecordsAsked;
     private List<AuditBundle.Contribution> chunk = new ArrayList<>(CHUNK);
     private List<CompletableFuture<AuditChain.Batch>> chunkBatches = new ArrayList<>(CHUNK);
+    private int[] chunkContributors = new int[CHUNK];
     private long chunkStart;
     private long count;
     private long malformed;
@@ -304,19 +308,45 @@ public final class AuditVerifier {
       int contributor = contributorIds.computeIfAbsent(c.contributor(), a -> {
         contributorAddresses.add(a);
         contributionsOf.add(0);
+        lastPairOf.add(-1);
         return contributorAddresses.size() - 1;
       });
       contributionsOf.set(contributor, contributionsOf.get(contributor) + 1);
-      String pairKey = c.contributor() + Hex.encode(c.termsHash());
-      int pair = pairIds.computeIfAbsent(pairKey, k -> {
+      int pair = pairOf(contributor, c.termsHash());
+      int batch = batchOf(c.batchId());
+      record(index, pair, batch);
+      chunkContributors[chunk.size()] = contributor;
+      chunk.add(c);
+      chunkBatches.add(batches.get(batch));
+      if (chunk.size() == CHUNK) {
+        dispatch();
+      }
+    }
+
+    /** The (contributor, terms) pair id: the contributor's last one when the terms are the same, else by map. */
+    private int pairOf(int contributor, byte[] terms) {
+      int last = lastPairOf.get(contributor);
+      if (last >= 0 && Arrays.equals(pairTerms.get(last), terms)) {
+        return last;
+      }
+      int pair = pairIds.computeIfAbsent(new PairKey(contributor, terms), k -> {
         pairContributor.add(contributor);
-        pairTerms.add(c.termsHash());
+        pairTerms.add(terms);
         if (pairTerms.size() - consentRecordsAsked == AuditChain.BATCH) {
           askConsentRecords();
         }
         return pairTerms.size() - 1;
       });
-      int batch = batchSlots.computeIfAbsent(c.batchId(), id -> {
+      lastPairOf.set(contributor, pair);
+      return pair;
+    }
+
+    /** The slot of a batch id, its on-chain record asked in the background the first time it is met. */
+    private int batchOf(long batchId) {
+      if (batchId == lastBatchId) { // bundles list a batch's contributions together
+        return lastBatchSlot;
+      }
+      int slot = batchSlots.computeIfAbsent(batchId, id -> {
         batches.add(CompletableFuture.supplyAsync(() -> {
           try {
             return chain.batch(header.chain().provenanceRegistry(), id);
@@ -326,12 +356,9 @@ public final class AuditVerifier {
         }, rpc));
         return batches.size() - 1;
       });
-      record(index, pair, batch);
-      chunk.add(c);
-      chunkBatches.add(batches.get(batch));
-      if (chunk.size() == CHUNK) {
-        dispatch();
-      }
+      lastBatchId = batchId;
+      lastBatchSlot = slot;
+      return slot;
     }
 
     @Override
@@ -403,11 +430,14 @@ public final class AuditVerifier {
       }
       List<AuditBundle.Contribution> work = chunk;
       List<CompletableFuture<AuditChain.Batch>> workBatches = chunkBatches;
+      int[] workContributors = chunkContributors;
       long start = chunkStart;
       chunk = new ArrayList<>(CHUNK);
       chunkBatches = new ArrayList<>(CHUNK);
+      chunkContributors = new int[CHUNK];
       chunkStart = start + work.size();
       leaves.ensureCapacity(chunkStart);
+      knownKeys.ensureCapacity(contributorAddresses.size());
       try {
         inFlight.acquire();
       } catch (InterruptedException e) {
@@ -417,7 +447,7 @@ public final class AuditVerifier {
       pending.removeIf(Future::isDone);
       pending.add(workers.submit(() -> {
         try {
-          verifyChunk(start, work, workBatches);
+          verifyChunk(start, work, workContributors, workBatches);
         } finally {
           inFlight.release();
         }
@@ -446,7 +476,7 @@ public final class AuditVerifier {
 
     // ------------------------------------------------------------------ contributions (workers)
 
-    private void verifyChunk(long start, List<AuditBundle.Contribution> work,
+    private void verifyChunk(long start, List<AuditBundle.Contribution> work, int[] contributors,
         List<CompletableFuture<AuditChain.Batch>> workBatches) {
       ContributionHasher hasher = hashers.get();
       if (hasher == null) {
@@ -456,23 +486,23 @@ public final class AuditVerifier {
       hasher.resetPairs();
       for (int i = 0; i < work.size(); i++) {
         long index = start + i;
-        verifyOne(hasher, index, work.get(i), workBatches.get(i));
+        verifyOne(hasher, index, work.get(i), contributors[i], workBatches.get(i));
       }
       verified.addAndGet(work.size());
     }
 
-    private void verifyOne(ContributionHasher hasher, long index, AuditBundle.Contribution c,
+    private void verifyOne(ContributionHasher hasher, long index, AuditBundle.Contribution c, int contributor,
         CompletableFuture<AuditChain.Batch> batchFuture) {
       byte[] digest = hasher.digest(c);
       byte[] key = Signatures.recoverPublicKey(digest, c.signature());
       if (key == null) {
         fail(AuditCheck.SIGNATURE, index, c, "the signature is not a valid secp256k1 signature of the signed fields"
             + " (OpenZeppelin ECDSA rules)");
-      } else if (!Arrays.equals(key, knownKeys.get(c.contributor()))) {
+      } else if (!Arrays.equals(key, knownKeys.get(contributor))) {
         // First signature of this contributor (or a wrong one): hash the key into its address.
         String signer = Signatures.addressOfPublicKey(key);
         if (signer.equals(c.contributor())) {
-          knownKeys.putIfAbsent(signer, key);
+          knownKeys.putIfAbsent(contributor, key);
         } else {
           fail(AuditCheck.SIGNATURE, index, c, "the signature over the signed fields recovers to " + signer
               + ", not to the contributor");
@@ -856,6 +886,65 @@ public final class AuditVerifier {
       Map<AuditCheck, Long> out = AuditReport.emptyCounts();
       out.putAll(counts);
       return out;
+    }
+  }
+
+  /** A (contributor id, terms hash) pair, compared by content. */
+  private static final class PairKey {
+    private final int contributor;
+    private final byte[] terms;
+    private final int hash;
+
+    PairKey(int contributor, byte[] terms) {
+      this.contributor = contributor;
+      this.terms = terms;
+      this.hash = 31 * contributor + Arrays.hashCode(terms);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PairKey k && contributor == k.contributor && Arrays.equals(terms, k.terms);
+    }
+  }
+
+  /**
+   * Verified public keys by contributor id, read and set by the workers. Grown by the reader thread
+   * only, before it hands a chunk naming the new ids to a worker (the submission is the
+   * happens-before edge); slots are set once, atomically.
+   */
+  private static final class KeyTable {
+    private static final int SEGMENT = 1024;
+    private volatile java.util.concurrent.atomic.AtomicReferenceArray<?>[] segments =
+        new java.util.concurrent.atomic.AtomicReferenceArray<?>[0];
+
+    void ensureCapacity(int contributors) {
+      int needed = (contributors + SEGMENT - 1) / SEGMENT;
+      if (needed <= segments.length) {
+        return;
+      }
+      var grown = Arrays.copyOf(segments, Math.max(needed, 2 * segments.length));
+      for (int i = segments.length; i < grown.length; i++) {
+        grown[i] = new java.util.concurrent.atomic.AtomicReferenceArray<byte[]>(SEGMENT);
+      }
+      segments = grown;
+    }
+
+    @SuppressWarnings("unchecked")
+    private java.util.concurrent.atomic.AtomicReferenceArray<byte[]> segment(int contributor) {
+      return (java.util.concurrent.atomic.AtomicReferenceArray<byte[]>) segments[contributor / SEGMENT];
+    }
+
+    byte[] get(int contributor) {
+      return segment(contributor).get(contributor % SEGMENT);
+    }
+
+    void putIfAbsent(int contributor, byte[] key) {
+      segment(contributor).compareAndSet(contributor % SEGMENT, null, key);
     }
   }
 

@@ -124,8 +124,15 @@ public final class AuditBench {
   private Map<String, Object> verify(String rpcUrl, Path bundle, Meta meta, boolean cached) throws Exception {
     double loadBefore = loadAverage();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = List.of(java, "-Xmx" + verifierHeap, "-cp", System.getProperty("java.class.path"),
-        "io.labelledger.cli.LabelLedgerCli", "audit", "--rpc", rpcUrl, "--bundle", bundle.toString(), "--json", "--progress");
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + verifierHeap));
+    // Extra JVM options for the verifier alone, e.g. a JFR recording: -Daudit.verifierJavaOpts="…"
+    for (String option : System.getProperty("audit.verifierJavaOpts", "").trim().split("\\s+")) {
+      if (!option.isEmpty()) {
+        cmd.add(option);
+      }
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        "io.labelledger.cli.LabelLedgerCli", "audit", "--rpc", rpcUrl, "--bundle", bundle.toString(), "--json", "--progress"));
     System.out.printf(Locale.ROOT, "verify: labelledger audit (-Xmx%s) on %d cores, load average %.2f...%n",
         verifierHeap, Runtime.getRuntime().availableProcessors(), loadBefore);
     long t0 = System.nanoTime();
@@ -134,7 +141,9 @@ public final class AuditBench {
     int exit = p.waitFor();
     double wall = (System.nanoTime() - t0) / 1e9;
     double loadAfter = loadAverage();
-    JsonNode report = JSON.readTree(stdout);
+    String text = new String(stdout, StandardCharsets.UTF_8);
+    int start = text.startsWith("{") ? 0 : text.indexOf("\n{") + 1; // JVM options may log lines before the report
+    JsonNode report = JSON.readTree(text.substring(start));
     if (exit != 0) {
       System.out.println(new String(stdout, StandardCharsets.UTF_8));
       throw new IllegalStateException("the verifier exited " + exit + " on the synthetic bundle");

@@ -24,6 +24,8 @@ import org.web3j.utils.Numeric;
 public final class Signatures {
   private static final Logger LOG = LoggerFactory.getLogger(Signatures.class);
   private static final BigInteger HALF_ORDER = Sign.CURVE_PARAMS.getN().shiftRight(1);
+  private static final byte[] HALF_ORDER_BYTES = Numeric.toBytesPadded(HALF_ORDER, 32);
+  private static final byte[] ORDER_BYTES = Numeric.toBytesPadded(Sign.CURVE_PARAMS.getN(), 32);
   private static final Secp256k1 NATIVE = loadNative();
 
   private Signatures() {}
@@ -48,10 +50,7 @@ public final class Signatures {
     if (recId != 0 && recId != 1) {
       return null;
     }
-    BigInteger r = new BigInteger(1, Arrays.copyOfRange(signature, 0, 32));
-    BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, 32, 64));
-    if (r.signum() == 0 || s.signum() == 0 || s.compareTo(HALF_ORDER) > 0
-        || r.compareTo(Sign.CURVE_PARAMS.getN()) >= 0) {
+    if (!acceptableScalars(signature)) {
       return null;
     }
     try {
@@ -61,6 +60,24 @@ public final class Signatures {
     } catch (RuntimeException invalid) {
       return null;
     }
+  }
+
+  /**
+   * Whether r is in [1, n) and s in [1, n/2] (OpenZeppelin's low-s rule): the 32-byte big-endian
+   * words compared as they are, without a BigInteger each (this runs for every signature checked).
+   */
+  static boolean acceptableScalars(byte[] signature) {
+    return !isZero(signature, 0) && !isZero(signature, 32)
+        && Arrays.compareUnsigned(signature, 32, 64, HALF_ORDER_BYTES, 0, 32) <= 0
+        && Arrays.compareUnsigned(signature, 0, 32, ORDER_BYTES, 0, 32) < 0;
+  }
+
+  private static boolean isZero(byte[] bytes, int from) {
+    int any = 0;
+    for (int i = from; i < from + 32; i++) {
+      any |= bytes[i];
+    }
+    return any == 0;
   }
 
   /** The lower-case 0x address of an uncompressed public key from {@link #recoverPublicKey}. */

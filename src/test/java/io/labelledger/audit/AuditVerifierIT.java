@@ -173,6 +173,37 @@ class AuditVerifierIT {
   }
 
   @Test
+  void namesASignatureWithItsRecoveryIdFlippedOrOutOfRangeOrItsHighSTwin() throws IOException {
+    // Contribution 6's contributor signed an earlier one, so its key is known (cached) when 6 is
+    // checked: a flipped v recovers another key, which must not pass for the known one.
+    List<AuditBundle.Contribution> bundle = honest(goodContent);
+    String who = bundle.get(6).contributor();
+    assertThat(bundle.subList(0, 6)).anyMatch(c -> c.contributor().equals(who));
+    byte[] flipped = bundle.get(6).signature().clone();
+    flipped[64] = (byte) (27 + 28 - flipped[64]);
+    bundle.set(6, withSignature(bundle.get(6), flipped));
+    byte[] outOfRange = bundle.get(4).signature().clone();
+    outOfRange[64] = 29;
+    bundle.set(4, withSignature(bundle.get(4), outOfRange));
+    // (r, n - s) with the other v is a valid signature of the same key: OpenZeppelin refuses it (high s).
+    byte[] twin = bundle.get(3).signature().clone();
+    BigInteger s = new BigInteger(1, java.util.Arrays.copyOfRange(twin, 32, 64));
+    System.arraycopy(org.web3j.utils.Numeric.toBytesPadded(org.web3j.crypto.Sign.CURVE_PARAMS.getN().subtract(s), 32),
+        0, twin, 32, 32);
+    twin[64] = (byte) (27 + 28 - twin[64]);
+    bundle.set(3, withSignature(bundle.get(3), twin));
+    for (int threads : new int[] {1, 2}) {
+      AuditReport report = new AuditVerifier(chain.rpcUrl(), new AuditVerifier.Options(threads, 100, null))
+          .verify(write(good, bundle, goodShares));
+      assertThat(failed(report, AuditCheck.SIGNATURE)).containsExactly(3L, 4L, 6L);
+      assertThat(report.failureCounts()).containsOnlyKeys(AuditCheck.SIGNATURE);
+      assertThat(message(report, AuditCheck.SIGNATURE, 6)).contains("not to the contributor");
+      assertThat(message(report, AuditCheck.SIGNATURE, 4)).contains("not a valid secp256k1 signature");
+      assertThat(message(report, AuditCheck.SIGNATURE, 3)).contains("not a valid secp256k1 signature");
+    }
+  }
+
+  @Test
   void namesAProofTakenFromAnotherBatch() throws IOException {
     List<byte[]> fromBatch2 = goodContent.get(5).proof();
     AuditReport report = verifyTampered(1, c -> withProof(c, c.batchId(), fromBatch2));

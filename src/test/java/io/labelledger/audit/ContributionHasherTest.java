@@ -56,6 +56,28 @@ class ContributionHasherTest {
     }
   }
 
+  @Test
+  void proofsStillDecideRightWhenTheMemoFillsAndIsEmptiedMidway() {
+    ContributionHasher hasher = new ContributionHasher(new byte[32]);
+    List<byte[]> leaves = new ArrayList<>();
+    for (int i = 0; i < 3 * ContributionHasher.MEMO_LIMIT; i++) { // each inner node is one distinct pair
+      leaves.add(bytes(32));
+    }
+    StandardMerkleTree tree = StandardMerkleTree.of(leaves);
+    for (int i = 0; i < leaves.size(); i++) {
+      List<byte[]> proof = tree.proof(i);
+      assertThat(hasher.verify(tree.root(), leaves.get(i), proof)).isTrue();
+      if (i % 7 == 0) {
+        List<byte[]> broken = new ArrayList<>(proof);
+        byte[] node = broken.get(i % broken.size()).clone();
+        node[31] ^= 1;
+        broken.set(i % broken.size(), node);
+        assertThat(hasher.verify(tree.root(), leaves.get(i), broken)).isFalse();
+      }
+    }
+    assertThat(leaves.size() - 1).as("distinct pairs").isGreaterThan(2 * ContributionHasher.MEMO_LIMIT);
+  }
+
   private byte[] bytes(int n) {
     byte[] b = new byte[n];
     random.nextBytes(b);

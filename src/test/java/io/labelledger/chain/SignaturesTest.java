@@ -74,6 +74,29 @@ class SignaturesTest {
   }
 
   @Test
+  void theScalarRuleIsRInOneToNAndSInOneToHalfNAtEveryBoundary() {
+    BigInteger n = Sign.CURVE_PARAMS.getN();
+    BigInteger half = n.shiftRight(1);
+    BigInteger max = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
+    java.util.List<BigInteger> values = new java.util.ArrayList<>(java.util.List.of(BigInteger.ZERO, BigInteger.ONE,
+        half.subtract(BigInteger.ONE), half, half.add(BigInteger.ONE), n.subtract(BigInteger.ONE), n,
+        n.add(BigInteger.ONE), max, BigInteger.ONE.shiftLeft(255)));
+    for (int i = 0; i < 20; i++) {
+      values.add(new BigInteger(256, random));
+    }
+    for (BigInteger r : values) {
+      for (BigInteger s : values) {
+        byte[] sig = new byte[65];
+        System.arraycopy(Numeric.toBytesPadded(r, 32), 0, sig, 0, 32);
+        System.arraycopy(Numeric.toBytesPadded(s, 32), 0, sig, 32, 32);
+        boolean expected = r.signum() > 0 && r.compareTo(n) < 0 && s.signum() > 0 && s.compareTo(half) <= 0;
+        assertThat(Signatures.acceptableScalars(sig)).as("r=%s s=%s", r.toString(16), s.toString(16))
+            .isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
   void aDifferentDigestRecoversSomeoneElse() throws Exception {
     Credentials signer = Credentials.create(Keys.createEcKeyPair());
     byte[] digest = digest();
