@@ -24,10 +24,7 @@ class LeanIngestMigrationIT {
     flyway(db).target("7").load().migrate();
     try (Connection c = TestDatabase.connect(db); Statement s = c.createStatement()) {
       fixture(s, 5);
-      // the old anchorer took contributions in id order: 1 and 2 batched, 3..5 waiting
-      s.execute("insert into anchor_batches (root, leaf_count, tree) values (decode('" + "ab".repeat(32)
-          + "', 'hex'), 2, decode('" + "cd".repeat(32 * 3) + "', 'hex'))");
-      s.execute("update contributions set batch_id = 1, leaf_index = id - 1 where id <= 2");
+      batchTheFirst(s, 2); // the old anchorer took contributions in id order: 1 and 2 batched, 3..5 waiting
     }
 
     flyway(db).load().migrate();
@@ -48,9 +45,7 @@ class LeanIngestMigrationIT {
     flyway(db).target("7").load().migrate();
     try (Connection c = TestDatabase.connect(db); Statement s = c.createStatement()) {
       fixture(s, 2);
-      s.execute("insert into anchor_batches (root, leaf_count, tree) values (decode('" + "ab".repeat(32)
-          + "', 'hex'), 2, decode('" + "cd".repeat(32 * 3) + "', 'hex'))");
-      s.execute("update contributions set batch_id = 1, leaf_index = id - 1");
+      batchTheFirst(s, 2);
     }
 
     flyway(db).load().migrate();
@@ -85,6 +80,13 @@ class LeanIngestMigrationIT {
           + " signature, digest) values (1, " + i + ", '0x" + "01".repeat(20) + "', 'yes', '" + TERMS + "', 1, decode('"
           + "11".repeat(65) + "', 'hex'), decode('" + hex.repeat(32) + "', 'hex'))");
     }
+  }
+
+  /** Puts contributions 1..{@code n} in one anchor batch, as the anchorer before V8 did. */
+  private static void batchTheFirst(Statement s, int n) throws SQLException {
+    s.execute("insert into anchor_batches (root, leaf_count, tree) values (decode('" + "ab".repeat(32)
+        + "', 'hex'), " + n + ", decode('" + "cd".repeat(32 * (2 * n - 1)) + "', 'hex'))");
+    s.execute("update contributions set batch_id = 1, leaf_index = id - 1 where id <= " + n);
   }
 
   private static String value(Statement s, String sql) throws SQLException {
