@@ -277,7 +277,8 @@ public final class App implements AutoCloseable {
         domains.map(SigningDomains::provenance), clock, Duration.ofSeconds(work.leaseTtlSeconds()),
         () -> ThreadLocalRandom.current().nextDouble(), new QualityGate(scores)), json));
     modules.add(new ContributionRoutes(new ContributionService(vertx, recovery, domains.map(SigningDomains::provenance),
-        contributions, clock, work.submittedAtSkewSeconds(), Math.max(1, config.database().poolSize() / 2)),
+        contributions, clock, work.submittedAtSkewSeconds(),
+        Math.min(work.commitWriters(), config.database().poolSize())),
         contributions, scores, json));
     modules.add(new QualityRoutes(pool, campaignService, scores, json));
     modules.add(new DatasetRoutes(

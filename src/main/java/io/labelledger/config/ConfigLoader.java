@@ -64,6 +64,7 @@ public final class ConfigLoader {
       "LABELLEDGER_RATE_LIMIT_BURST", "limits.rateLimit.burst",
       "LABELLEDGER_LEASE_TTL_SECONDS", "work.leaseTtlSeconds",
       "LABELLEDGER_SUBMITTED_AT_SKEW_SECONDS", "work.submittedAtSkewSeconds",
+      "LABELLEDGER_COMMIT_WRITERS", "work.commitWriters",
       "LABELLEDGER_RELAY_INTERVAL_MS", "work.relayIntervalMs",
       "LABELLEDGER_RELAY_BATCH_SIZE", "work.relayBatchSize",
       "LABELLEDGER_INDEX_INTERVAL_MS", "work.indexIntervalMs",
