@@ -1,5 +1,8 @@
 package io.labelledger.bench;
 
+import static io.labelledger.ops.LocalFiles.deleteRecursively;
+
+import io.labelledger.ops.LocalFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.labelledger.chain.ContractDeployer;
@@ -12,7 +15,6 @@ import io.labelledger.db.EmbeddedDatabase;
 import io.labelledger.provenance.StandardMerkleTree;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -536,15 +538,6 @@ public final class ChaosBench {
     }
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
-  }
-
   /** Ports: consecutive from a base (a fixed range for shared machines), or free ones when the base is 0. */
   private static final class PortRange {
     private int next;
@@ -555,9 +548,7 @@ public final class ChaosBench {
 
     synchronized int next() throws IOException {
       if (next == 0) {
-        try (ServerSocket s = new ServerSocket(0)) {
-          return s.getLocalPort();
-        }
+        return LocalFiles.freePort();
       }
       return next++;
     }

@@ -1,5 +1,8 @@
 package io.labelledger.bench;
 
+import static io.labelledger.ops.LocalFiles.deleteRecursively;
+import static io.labelledger.ops.LocalFiles.freePort;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -16,7 +19,6 @@ import io.labelledger.db.EmbeddedDatabase;
 import io.labelledger.contribution.ContributionMessage;
 import io.labelledger.signing.SignedTypes;
 import java.math.BigInteger;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient.Version;
 import java.net.http.HttpRequest;
@@ -669,24 +671,10 @@ public final class IngestBench {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static int freePort() throws java.io.IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   private static void require(boolean ok, String message) {
     if (!ok) {
       throw new IllegalStateException(message);
     }
   }
 
-  private static void deleteRecursively(Path dir) throws java.io.IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
-  }
 }

@@ -1,5 +1,8 @@
 package io.labelledger.demo;
 
+import static io.labelledger.ops.LocalFiles.deleteRecursively;
+import static io.labelledger.ops.LocalFiles.freePort;
+
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.labelledger.App;
 import io.labelledger.chain.NodeChainRuntime;
@@ -8,18 +11,15 @@ import io.labelledger.config.AppConfig;
 import io.labelledger.config.ConfigLoader;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 import org.web3j.crypto.Credentials;
 
 /**
@@ -174,20 +174,4 @@ public final class Demo {
     return file;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 }
