@@ -175,7 +175,7 @@ public final class App implements AutoCloseable {
 
       Metrics metrics = new Metrics();
       vertx = Vertx.builder().with(metrics.apply(new VertxOptions())).withMetrics(metrics.factory()).build();
-      Pool pool = Pools.create(vertx, db, config.database().poolSize());
+      Pool pool = Pools.create(vertx, db, config.database().poolSize(), config.database().poolWaitQueue());
       Wired wired = wire(vertx, config, clock, pool, metrics, chain);
       HttpServer server = await(vertx.createHttpServer(new HttpServerOptions()
               .setHost(config.http().host())

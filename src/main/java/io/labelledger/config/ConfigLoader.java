@@ -47,6 +47,7 @@ public final class ConfigLoader {
       "LABELLEDGER_DB_USER", "database.user",
       "LABELLEDGER_DB_EMBEDDED_PORT", "database.embeddedPort",
       "LABELLEDGER_DB_POOL_SIZE", "database.poolSize",
+      "LABELLEDGER_DB_POOL_WAIT_QUEUE", "database.poolWaitQueue",
       "LABELLEDGER_RPC_URL", "chain.rpcUrl",
       "LABELLEDGER_CHAIN_ID", "chain.chainId",
       "LABELLEDGER_CHAIN_PORT", "chain.localPort",

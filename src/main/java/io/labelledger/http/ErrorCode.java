@@ -20,6 +20,7 @@ public enum ErrorCode {
   INVALID_PARAMETER(400, "parameter '%s' %s"),
   BAD_REQUEST(400, "bad request: %s"),
   RATE_LIMITED(429, "too many requests; retry after %s s"),
+  SERVICE_BUSY(503, "the service is at capacity (%s); retry after %s s"),
   INTERNAL_ERROR(500, "unexpected server error; quote correlation id %s"),
 
   // authentication

@@ -1,8 +1,11 @@
 package io.labelledger.http;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +17,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+  /** What a client is told to wait when the database pool's wait queue is full. */
+  static final long BUSY_RETRY_AFTER_SECONDS = 1;
+
   private final long jsonBodyLimit;
 
   public FailureHandler(long jsonBodyLimit) {
@@ -35,6 +41,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
   private ApiException toApiException(RoutingContext ctx, Throwable failure) {
     if (failure instanceof ApiException api) {
       return api;
+    }
+    if (failure instanceof ConnectionPoolTooBusyException) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(BUSY_RETRY_AFTER_SECONDS));
+      return new ApiException(ErrorCode.SERVICE_BUSY, Map.of("retryAfterSeconds", BUSY_RETRY_AFTER_SECONDS),
+          "every database connection is in use and the wait queue is full", BUSY_RETRY_AFTER_SECONDS);
     }
     int status = failure instanceof HttpException http ? http.getStatusCode()
         : failure == null ? ctx.statusCode() : 500;
