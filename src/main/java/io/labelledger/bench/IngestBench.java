@@ -291,6 +291,7 @@ public final class IngestBench {
     r.put("baseline_tx_per_s", Math.round(txPerS * 10) / 10.0);
     r.put("service_cpu_us_per_accepted", perAccepted(after.service() - before.service(), accepted));
     r.put("postgres_cpu_us_per_accepted", perAccepted(after.postgres() - before.postgres(), accepted));
+    r.put("chain_cpu_us_per_accepted", perAccepted(after.chain() - before.chain(), accepted));
     r.put("client_cpu_us_per_accepted", perAccepted(after.client() - before.client(), accepted));
     r.put("cpus", Runtime.getRuntime().availableProcessors());
     r.put("load_average_before", before.loadAverage());
@@ -355,10 +356,14 @@ public final class IngestBench {
     }
   }
 
-  /** CPU time in clock ticks of the service JVM, its PostgreSQL (postmaster and backends) and this client. */
-  private record Cpu(long service, long postgres, long client, double loadAverage) {
+  /**
+   * CPU time in clock ticks of the service JVM, its PostgreSQL (postmaster and backends), its local
+   * chain (every other process the service started: Ganache) and this client.
+   */
+  private record Cpu(long service, long postgres, long chain, long client, double loadAverage) {
     static Cpu read(long servicePid, long postmasterPid) throws java.io.IOException {
       long pg = ticks(postmasterPid, true);
+      java.util.Set<Long> pgPids = new java.util.HashSet<>(List.of(postmasterPid));
       try (var procs = Files.list(Path.of("/proc"))) {
         for (Path p : (Iterable<Path>) procs::iterator) {
           String name = p.getFileName().toString();
@@ -366,12 +371,19 @@ public final class IngestBench {
             String[] f = stat(Long.parseLong(name));
             if (f != null && Long.parseLong(f[3]) == postmasterPid) {
               pg += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+              pgPids.add(Long.parseLong(name));
             }
           }
         }
       }
+      long chain = ProcessHandle.of(servicePid).stream().flatMap(ProcessHandle::descendants)
+          .mapToLong(ProcessHandle::pid).filter(pid -> !pgPids.contains(pid))
+          .map(pid -> {
+            String[] f = stat(pid);
+            return f == null ? 0 : Long.parseLong(f[13]) + Long.parseLong(f[14]);
+          }).sum();
       double load = Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
-      return new Cpu(ticks(servicePid, false), pg, ticks(ProcessHandle.current().pid(), false), load);
+      return new Cpu(ticks(servicePid, false), pg, chain, ticks(ProcessHandle.current().pid(), false), load);
     }
 
     /** utime + stime (+ the reaped children's when asked). */
