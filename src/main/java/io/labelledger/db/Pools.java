@@ -20,9 +20,10 @@ public final class Pools {
    * Creating the pool does not connect; the first query does.
    *
    * <p>There is no timeout on waiting for a connection. In Vert.x 5.0 the pool's wait timer races
-   * with the hand-over of a recycled connection (vert.x#6169, fixed upstream by vert.x#6170): the waiter is given the
-   * connection and then failed by its timer, the second completion throws inside the pool's task
-   * combiner, and the tasks queued behind it are dropped, so some requests never get an answer.
+   * with the hand-over of a recycled connection (vert.x#6169, fixed upstream by vert.x#6170): the
+   * waiter is given the connection and then failed by its timer, the second completion throws
+   * inside the pool's task combiner, and the tasks queued behind it are dropped, so some requests
+   * never get an answer.
    * Overload is bounded by the wait queue instead: one waiter more than {@code waitQueue} fails at
    * once with {@code ConnectionPoolTooBusyException}, which the API answers with 503 SERVICE_BUSY.
    */
