@@ -1,8 +1,8 @@
 package io.labelledger.bench;
 
 import static io.labelledger.ops.LocalFiles.deleteRecursively;
+import static io.labelledger.ops.LocalFiles.freePort;
 
-import io.labelledger.ops.LocalFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.labelledger.chain.ContractDeployer;
@@ -548,7 +548,7 @@ public final class ChaosBench {
 
     synchronized int next() throws IOException {
       if (next == 0) {
-        return LocalFiles.freePort();
+        return freePort();
       }
       return next++;
     }

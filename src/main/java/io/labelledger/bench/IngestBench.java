@@ -362,28 +362,20 @@ public final class IngestBench {
    */
   private record Cpu(long service, long postgres, long chain, long client, double loadAverage) {
     static Cpu read(long servicePid, long postmasterPid) throws java.io.IOException {
-      long pg = ticks(postmasterPid, true);
-      java.util.Set<Long> pgPids = new java.util.HashSet<>(List.of(postmasterPid));
-      try (var procs = Files.list(Path.of("/proc"))) {
-        for (Path p : (Iterable<Path>) procs::iterator) {
-          String name = p.getFileName().toString();
-          if (name.chars().allMatch(Character::isDigit)) {
-            String[] f = stat(Long.parseLong(name));
-            if (f != null && Long.parseLong(f[3]) == postmasterPid) {
-              pg += Long.parseLong(f[13]) + Long.parseLong(f[14]);
-              pgPids.add(Long.parseLong(name));
-            }
-          }
-        }
-      }
-      long chain = ProcessHandle.of(servicePid).stream().flatMap(ProcessHandle::descendants)
-          .mapToLong(ProcessHandle::pid).filter(pid -> !pgPids.contains(pid))
-          .map(pid -> {
-            String[] f = stat(pid);
-            return f == null ? 0 : Long.parseLong(f[13]) + Long.parseLong(f[14]);
-          }).sum();
+      // the backends are the postmaster's children; everything else the service started is its chain
+      List<Long> backends = ProcessHandle.of(postmasterPid).stream().flatMap(ProcessHandle::children)
+          .map(ProcessHandle::pid).toList();
+      long pg = ticks(postmasterPid, true) + backends.stream().mapToLong(Cpu::ticksIfAlive).sum();
+      long chain = ProcessHandle.of(servicePid).stream().flatMap(ProcessHandle::descendants).map(ProcessHandle::pid)
+          .filter(pid -> pid != postmasterPid && !backends.contains(pid)).mapToLong(Cpu::ticksIfAlive).sum();
       double load = Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
       return new Cpu(ticks(servicePid, false), pg, chain, ticks(ProcessHandle.current().pid(), false), load);
+    }
+
+    /** utime + stime of a process that may have exited since it was listed (then 0). */
+    private static long ticksIfAlive(long pid) {
+      String[] f = stat(pid);
+      return f == null ? 0 : Long.parseLong(f[13]) + Long.parseLong(f[14]);
     }
 
     /** utime + stime (+ the reaped children's when asked). */

@@ -2,7 +2,6 @@ package io.labelledger.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.Map;
@@ -43,9 +42,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
       return api;
     }
     if (failure instanceof ConnectionPoolTooBusyException) {
-      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(BUSY_RETRY_AFTER_SECONDS));
-      return new ApiException(ErrorCode.SERVICE_BUSY, Map.of("retryAfterSeconds", BUSY_RETRY_AFTER_SECONDS),
-          "every database connection is in use and the wait queue is full", BUSY_RETRY_AFTER_SECONDS);
+      return new ApiException(ErrorCode.SERVICE_BUSY,
+          Map.of(ErrorResponder.RETRY_AFTER_SECONDS, BUSY_RETRY_AFTER_SECONDS), "every database connection is in use and the wait queue is full", BUSY_RETRY_AFTER_SECONDS);
     }
     int status = failure instanceof HttpException http ? http.getStatusCode()
         : failure == null ? ctx.statusCode() : 500;

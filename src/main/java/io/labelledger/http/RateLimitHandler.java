@@ -1,7 +1,6 @@
 package io.labelledger.http;
 
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.function.Function;
@@ -27,8 +26,7 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
     ErrorResponder.send(ctx, new ApiException(ErrorCode.RATE_LIMITED,
-        Map.of("retryAfterSeconds", retryAfter), retryAfter));
+        Map.of(ErrorResponder.RETRY_AFTER_SECONDS, retryAfter), retryAfter));
   }
 }
