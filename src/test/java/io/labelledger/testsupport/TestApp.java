@@ -204,9 +204,37 @@ public final class TestApp implements AutoCloseable {
     return chain.orElseThrow().operator();
   }
 
-  /** One round of the aggregation worker (every queued answer taken in, then a due re-estimate), awaited. */
+  /**
+   * A round of the aggregation worker (every queued answer taken in, then a due re-estimate),
+   * awaited. The worker takes in only answers older than every transaction running on the server
+   * (cluster-wide: other test classes' databases count too), so while an answer stays behind its
+   * cursor, another round is run after a short wait, for up to 30 s.
+   */
   public void aggregate() {
+    Instant deadline = Instant.now().plusSeconds(30);
     await(app.quality().round());
+    while (notTakenIn() > 0) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError(notTakenIn() + " answer(s) still not taken in by the aggregation worker after 30 s");
+      }
+      sleep(20);
+      await(app.quality().round());
+    }
+  }
+
+  /** Contributions stored after the aggregation worker's cursor. */
+  private long notTakenIn() {
+    return await(pool().query("select count(*) from contributions c, quality_cursor q where q.name = 'aggregation' "
+        + "and (c.txid, c.id) > (q.txid, q.last_id)").execute()).iterator().next().getLong(0);
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Takes every queued answer in, then re-estimates the campaign with Dawid-Skene now, awaited. */
