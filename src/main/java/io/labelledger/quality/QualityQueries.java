@@ -26,6 +26,11 @@ import java.util.Optional;
  * the item still has that many ({@link #WRITE_ITEMS}), so a re-estimate computed before a newer
  * answer never overwrites the label that answer gave (the answer is taken in after, or was, and
  * relabels the item); re-estimates claim their campaign in {@code campaign_quality.reestimating_since}.
+ *
+ * <p>Lock order: a statement that updates several items or contributions locks them first, in key
+ * order ({@code order by id for no key update}), as the submission path and the anchorer do. Locked
+ * in whatever order a join produced, the status update and the anchorer's batch update deadlocked
+ * (4 times in a 7-second benchmark run), each time costing both a second and one of them its work.
  */
 public final class QualityQueries {
   /**
@@ -40,16 +45,19 @@ public final class QualityQueries {
       with cur as (select txid, last_id from quality_cursor where name = 'aggregation' for update skip locked),
       batch as (
         select c.id, c.txid, c.campaign_id, c.item_id, c.contributor, c.answer, i.is_gold, i.gold_answer
-        from cur, contributions c join items i on i.id = c.item_id
-        where (c.txid, c.id) > (cur.txid, cur.last_id)
-          and (c.txid, c.id) < (pg_snapshot_xmin(pg_current_snapshot()), 0) -- txid < xmin, as an index bound
+        from contributions c join items i on i.id = c.item_id
+        -- both bounds as index bounds: taken from cur as a join, the lower one was only a filter,
+        -- and every round read the index from its first entry (cost growing with the table)
+        where (c.txid, c.id) > ((select txid from cur), (select last_id from cur)) -- no row when cur is locked
+          and (c.txid, c.id) < (pg_snapshot_xmin(pg_current_snapshot()), 0) -- txid < xmin
         order by c.txid, c.id limit $1),
       moved as (
         update quality_cursor q set txid = b.txid, last_id = b.id
         from (select txid, id from batch order by txid desc, id desc limit 1) b where q.name = 'aggregation'),
-      gold as (
-        update contributions c set status = case when b.answer = b.gold_answer then 'accepted' else 'rejected' end
-        from batch b where c.id = b.id and b.is_gold),
+      gold_locked as ( -- lock order
+        select c.id, case when b.answer = b.gold_answer then 'accepted' else 'rejected' end as status
+        from contributions c join batch b on b.id = c.id where b.is_gold order by c.id for no key update of c),
+      gold as (update contributions c set status = g.status from gold_locked g where c.id = g.id),
       scored as (
         insert into contributor_quality as q (campaign_id, contributor, answers, gold_seen, gold_correct, updated_at)
         select b.campaign_id, b.contributor, count(*), count(*) filter (where b.is_gold),
@@ -94,6 +102,11 @@ public final class QualityQueries {
    * trigger), and decided_at is set. A decided or gold item's answers_wanted is left alone.
    */
   private static final String WRITE_ITEMS = """
+      with t as ( -- lock order
+        select t.* from items i
+        join unnest($2::bigint[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::int[])
+          as t(id, answers, label, confidence, action, max_overlap) on t.id = i.id
+        order by i.id for no key update of i)
       update items i set label = t.label, confidence = t.confidence,
         answers_wanted = case
           when i.decided_at is not null or i.is_gold then i.answers_wanted
@@ -101,18 +114,20 @@ public final class QualityQueries {
           when t.action = 'DECIDE' then least(i.answers_wanted, greatest(i.answers, 1))
           else i.answers_wanted end,
         decided_at = case when t.action = 'DECIDE' then coalesce(i.decided_at, $1) else i.decided_at end
-      from unnest($2::bigint[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::int[])
-        as t(id, answers, label, confidence, action, max_overlap)
+      from t
       where i.id = t.id and (i.answers = t.answers or i.is_gold)
       """;
 
   /** Accepted or rejected against the item's label, for every answer of the decided items among $1. */
   private static final String DECIDE_STATUSES = """
-      update contributions c set status = d.status
-      from (select c2.id, case when c2.answer = i.label then 'accepted' else 'rejected' end as status
-            from items i join contributions c2 on c2.item_id = i.id
-            where i.id = any($1) and i.decided_at is not null and i.label is not null) d
-      where c.id = d.id and c.status <> d.status
+      with d as (
+        select c2.id, case when c2.answer = i.label then 'accepted' else 'rejected' end as status
+        from items i join contributions c2 on c2.item_id = i.id
+        where i.id = any($1) and i.decided_at is not null and i.label is not null),
+      locked as ( -- lock order
+        select c.id, d.status from contributions c join d on d.id = c.id where c.status <> d.status
+        order by c.id for no key update of c)
+      update contributions c set status = l.status from locked l where c.id = l.id
       """;
 
   private static final String CLAIM_DUE_CAMPAIGN = """
