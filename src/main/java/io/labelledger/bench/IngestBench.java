@@ -102,7 +102,7 @@ public final class IngestBench {
       }
       Options o = new Options(
           intFlag(flags, "contributions", Integer.getInteger("ingest.contributions", 50_000)),
-          intFlag(flags, "warm-up", Integer.getInteger("ingest.warmUp", 5_000)),
+          intFlag(flags, "warm-up", Integer.getInteger("ingest.warmUp", 20_000)),
           intFlag(flags, "accounts", Integer.getInteger("ingest.accounts", 1_000)),
           intFlag(flags, "concurrency", Integer.getInteger("ingest.concurrency", 64)),
           intFlag(flags, "baseline-tx", Integer.getInteger("ingest.baselineTx", 2_000)),
@@ -290,6 +290,8 @@ public final class IngestBench {
     r.put("lost", acknowledged.size() - found); // of every acknowledged one, warm-up included
     r.put("baseline_tx_per_s", Math.round(txPerS * 10) / 10.0);
     r.put("service_cpu_us_per_accepted", perAccepted(after.service() - before.service(), accepted));
+    // of the service's: its JIT compilers, still at work if the warm-up was too short to compile the hot path
+    r.put("service_jit_cpu_us_per_accepted", perAccepted(after.jitSince(before), accepted));
     r.put("postgres_cpu_us_per_accepted", perAccepted(after.postgres() - before.postgres(), accepted));
     r.put("chain_cpu_us_per_accepted", perAccepted(after.chain() - before.chain(), accepted));
     r.put("client_cpu_us_per_accepted", perAccepted(after.client() - before.client(), accepted));
@@ -360,7 +362,8 @@ public final class IngestBench {
    * CPU time in clock ticks of the service JVM, its PostgreSQL (postmaster and backends), its local
    * chain (every other process the service started: Ganache) and this client.
    */
-  private record Cpu(long service, long postgres, long chain, long client, double loadAverage) {
+  private record Cpu(long service, Map<String, Long> jitThreads, long postgres, long chain, long client,
+      double loadAverage) {
     static Cpu read(long servicePid, long postmasterPid) throws java.io.IOException {
       // the backends are the postmaster's children; everything else the service started is its chain
       List<Long> backends = ProcessHandle.of(postmasterPid).stream().flatMap(ProcessHandle::children)
@@ -369,7 +372,41 @@ public final class IngestBench {
       long chain = ProcessHandle.of(servicePid).stream().flatMap(ProcessHandle::descendants).map(ProcessHandle::pid)
           .filter(pid -> pid != postmasterPid && !backends.contains(pid)).mapToLong(Cpu::ticksIfAlive).sum();
       double load = Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
-      return new Cpu(ticks(servicePid, false), pg, chain, ticks(ProcessHandle.current().pid(), false), load);
+      return new Cpu(ticks(servicePid, false), jitThreads(servicePid), pg, chain,
+          ticks(ProcessHandle.current().pid(), false), load);
+    }
+
+    /**
+     * utime + stime of each of the service's JIT compiler threads, by thread id (HotSpot names them
+     * "C1 CompilerThread…" and "C2 CompilerThread…", cut to 15 characters). HotSpot may start and stop
+     * some as its compile queue grows and shrinks: one that exits within the timed phase is missed,
+     * so {@link #jitSince} is a lower bound.
+     */
+    private static Map<String, Long> jitThreads(long pid) {
+      Map<String, Long> out = new HashMap<>();
+      try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+        tasks.forEach(task -> {
+          try {
+            String s = Files.readString(task.resolve("stat"));
+            String name = s.substring(s.indexOf('(') + 1, s.lastIndexOf(')'));
+            if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+              String[] rest = s.substring(s.lastIndexOf(')') + 2).split(" ");
+              out.put(task.getFileName().toString(), Long.parseLong(rest[11]) + Long.parseLong(rest[12]));
+            }
+          } catch (java.io.IOException | RuntimeException gone) {
+            // the thread exited while listed
+          }
+        });
+      } catch (java.io.IOException gone) {
+        // the service exited
+      }
+      return out;
+    }
+
+    /** Compiler-thread ticks between {@code before} and this reading. */
+    long jitSince(Cpu before) {
+      return jitThreads.entrySet().stream()
+          .mapToLong(e -> e.getValue() - before.jitThreads().getOrDefault(e.getKey(), 0L)).sum();
     }
 
     /** utime + stime of a process that may have exited since it was listed (then 0). */
