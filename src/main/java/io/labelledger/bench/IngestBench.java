@@ -386,15 +386,9 @@ public final class IngestBench {
       Map<String, Long> out = new HashMap<>();
       try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
         tasks.forEach(task -> {
-          try {
-            String s = Files.readString(task.resolve("stat"));
-            String name = s.substring(s.indexOf('(') + 1, s.lastIndexOf(')'));
-            if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-              String[] rest = s.substring(s.lastIndexOf(')') + 2).split(" ");
-              out.put(task.getFileName().toString(), Long.parseLong(rest[11]) + Long.parseLong(rest[12]));
-            }
-          } catch (java.io.IOException | RuntimeException gone) {
-            // the thread exited while listed
+          String[] f = stat(task.resolve("stat"));
+          if (f != null && (f[1].startsWith("C1 CompilerThre") || f[1].startsWith("C2 CompilerThre"))) {
+            out.put(f[0], Long.parseLong(f[13]) + Long.parseLong(f[14]));
           }
         });
       } catch (java.io.IOException gone) {
@@ -425,13 +419,20 @@ public final class IngestBench {
 
     /** Fields of /proc/PID/stat, numbered from 0 as in proc(5) minus one; null when the process is gone. */
     private static String[] stat(long pid) {
+      return stat(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    /**
+     * Fields of a process's or a thread's stat file ({@code /proc/PID/stat}, {@code /proc/PID/task/TID/stat}):
+     * [0] the id, [1] the name without its parentheses (it may hold spaces), then the rest; null when it is gone.
+     */
+    private static String[] stat(Path file) {
       try {
-        String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String afterName = s.substring(s.lastIndexOf(')') + 2);
-        String[] rest = afterName.split(" ");
+        String s = Files.readString(file);
+        String[] rest = s.substring(s.lastIndexOf(')') + 2).split(" ");
         String[] f = new String[rest.length + 2];
-        f[0] = Long.toString(pid);
-        f[1] = "(comm)";
+        f[0] = s.substring(0, s.indexOf(' '));
+        f[1] = s.substring(s.indexOf('(') + 1, s.lastIndexOf(')'));
         System.arraycopy(rest, 0, f, 2, rest.length);
         return f;
       } catch (java.io.IOException | RuntimeException gone) {

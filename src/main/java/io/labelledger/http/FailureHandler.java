@@ -43,7 +43,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
     }
     if (failure instanceof ConnectionPoolTooBusyException) {
       return new ApiException(ErrorCode.SERVICE_BUSY,
-          Map.of(ErrorResponder.RETRY_AFTER_SECONDS, BUSY_RETRY_AFTER_SECONDS), "every database connection is in use and the wait queue is full", BUSY_RETRY_AFTER_SECONDS);
+          Map.of(ErrorResponder.RETRY_AFTER_SECONDS, BUSY_RETRY_AFTER_SECONDS),
+          "every database connection is in use and the wait queue is full", BUSY_RETRY_AFTER_SECONDS);
     }
     int status = failure instanceof HttpException http ? http.getStatusCode()
         : failure == null ? ctx.statusCode() : 500;

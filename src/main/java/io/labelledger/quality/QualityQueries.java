@@ -102,10 +102,10 @@ public final class QualityQueries {
    * trigger), and decided_at is set. A decided or gold item's answers_wanted is left alone.
    */
   private static final String WRITE_ITEMS = """
-      with t as ( -- lock order
-        select t.* from items i
+      with writes as ( -- lock order
+        select w.* from items i
         join unnest($2::bigint[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::int[])
-          as t(id, answers, label, confidence, action, max_overlap) on t.id = i.id
+          as w(id, answers, label, confidence, action, max_overlap) on w.id = i.id
         order by i.id for no key update of i)
       update items i set label = t.label, confidence = t.confidence,
         answers_wanted = case
@@ -114,7 +114,7 @@ public final class QualityQueries {
           when t.action = 'DECIDE' then least(i.answers_wanted, greatest(i.answers, 1))
           else i.answers_wanted end,
         decided_at = case when t.action = 'DECIDE' then coalesce(i.decided_at, $1) else i.decided_at end
-      from t
+      from writes t
       where i.id = t.id and (i.answers = t.answers or i.is_gold)
       """;
 

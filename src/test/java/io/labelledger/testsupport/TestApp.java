@@ -26,6 +26,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.web3j.crypto.Credentials;
 
 /**
@@ -217,7 +219,7 @@ public final class TestApp implements AutoCloseable {
       if (Instant.now().isAfter(deadline)) {
         throw new AssertionError(notTakenIn() + " answer(s) still not taken in by the aggregation worker after 30 s");
       }
-      sleep(20);
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
       await(app.quality().round());
     }
   }
@@ -226,15 +228,6 @@ public final class TestApp implements AutoCloseable {
   private long notTakenIn() {
     return await(pool().query("select count(*) from contributions c, quality_cursor q where q.name = 'aggregation' "
         + "and (c.txid, c.id) > (q.txid, q.last_id)").execute()).iterator().next().getLong(0);
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Takes every queued answer in, then re-estimates the campaign with Dawid-Skene now, awaited. */
@@ -252,7 +245,7 @@ public final class TestApp implements AutoCloseable {
 
   private static <T> T await(io.vertx.core.Future<T> future) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(120, java.util.concurrent.TimeUnit.SECONDS);
+      return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
