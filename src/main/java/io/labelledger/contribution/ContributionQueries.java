@@ -66,7 +66,7 @@ public final class ContributionQueries {
       checked as (
         select t.*, camp.terms_hash as campaign_terms, camp.label_ok,
                same.id as same_id, same.status as same_status, prior.id as prior_id,
-               lease.id as lease_id, lease.expires_at as lease_expires_at,
+               lease.expires_at as lease_expires_at,
                exists (select 1 from consent_state s where s.contributor = t.contributor
                        and s.terms_hash = camp.terms_hash and s.revoked_at is null and s.expires_at > $10) as consent_ok
         from input t
@@ -77,7 +77,7 @@ public final class ContributionQueries {
         left join lateral (select id, status from contributions where digest = t.digest) same on true
         left join lateral (select id from contributions where item_id = t.item_id and contributor = t.contributor) prior on true
         left join lateral (
-          select id, expires_at from leases
+          select expires_at from leases
           where item_id = t.item_id and contributor = t.contributor and campaign_id = t.campaign_id) lease on true),
       ok as (
         select * from checked
@@ -86,8 +86,10 @@ public final class ContributionQueries {
       ins as (
         insert into contributions (campaign_id, item_id, contributor, answer, terms_hash, submitted_at, signature, digest)
         select campaign_id, item_id, contributor, answer, terms_hash, submitted_at, signature, digest from ok order by ord
-        on conflict do nothing returning id, status, digest, item_id),
-      del as (delete from leases where id in (select ok.lease_id from ok join ins on ins.digest = ok.digest)),
+        on conflict do nothing returning id, status, digest, item_id, contributor),
+      -- the consumed leases, by their key: (item, contributor) is unique, so it names the lease that
+      -- was checked; joining ok to ins instead gave a nested loop over both (n² digest comparisons)
+      del as (delete from leases l using ins where l.item_id = ins.item_id and l.contributor = ins.contributor),
       counted as (
         update items set answers = items.answers + n.answers
         from (select item_id, count(*) as answers from ins group by item_id) n where items.id = n.item_id)
