@@ -1,5 +1,8 @@
 package io.labelledger.provenance;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -53,14 +56,16 @@ public final class LeafStore {
 
   /** The first 8 bytes of the leaf, big-endian, for sorting. */
   long prefix(long position) {
-    byte[] s = segment(position);
-    int at = offset(position);
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (s[at + i] & 0xffL);
-    }
-    return v;
+    return prefix(segment(position), offset(position));
   }
+
+  /** The 8 bytes of {@code bytes} from {@code offset}, big-endian. */
+  static long prefix(byte[] bytes, int offset) {
+    return (long) BIG_ENDIAN_LONG.get(bytes, offset);
+  }
+
+  private static final VarHandle BIG_ENDIAN_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   int compare(long a, long b) {
     return Arrays.compareUnsigned(segment(a), offset(a), offset(a) + 32, segment(b), offset(b), offset(b) + 32);

@@ -2,6 +2,8 @@ package io.labelledger.provenance;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntBinaryOperator;
+import java.util.function.IntToLongFunction;
 import java.util.stream.IntStream;
 import org.bouncycastle.crypto.digests.KeccakDigest;
 
@@ -96,17 +98,27 @@ public final class StandardMerkleRoot {
     }
   }
 
-  /**
-   * Positions ordered by leaf, ascending as unsigned bytes. Sorts one long per leaf (the leaf's
-   * high bits above the position's bits) with the parallel primitive sort, then settles the rare
-   * runs whose kept high bits are equal by comparing whole leaves.
-   */
+  /** Positions of {@code store}'s first {@code n} leaves, ordered by their leaves. */
   static int[] sortedPositions(LeafStore store, int n) {
+    return sortedPositions(n, store::prefix, (a, b) -> store.compare(a, b));
+  }
+
+  /**
+   * Positions {@code 0 .. n-1} ordered by their leaves, ascending as unsigned bytes. Sorts one long
+   * per leaf (the leaf's high bits above the position's bits) with the parallel primitive sort,
+   * then settles the rare runs whose kept high bits are equal by comparing whole leaves. No
+   * comparator sort: besides being slower, the JDK's shared TimSort is recompiled again and again
+   * in a service whose other sorts pass it other comparators.
+   *
+   * @param prefix the first 8 bytes of a position's leaf, big-endian
+   * @param compare whole leaves of two positions, as unsigned bytes
+   */
+  static int[] sortedPositions(int n, IntToLongFunction prefix, IntBinaryOperator compare) {
     int positionBits = Math.max(1, 64 - Long.numberOfLeadingZeros(n - 1L));
     long positionMask = (1L << positionBits) - 1;
     long[] keys = new long[n];
     for (int i = 0; i < n; i++) {
-      long key = ((store.prefix(i) >>> positionBits) << positionBits) | i;
+      long key = ((prefix.applyAsLong(i) >>> positionBits) << positionBits) | i;
       keys[i] = key ^ Long.MIN_VALUE; // signed order of the flipped key = unsigned order of the key
     }
     Arrays.parallelSort(keys);
@@ -118,7 +130,7 @@ public final class StandardMerkleRoot {
     for (int i = 1; i <= n; i++) {
       if (i == n || (keys[i] >>> positionBits) != (keys[start] >>> positionBits)) {
         if (i - start > 1) {
-          settle(store, sorted, start, i);
+          settle(compare, sorted, start, i);
         }
         start = i;
       }
@@ -126,11 +138,11 @@ public final class StandardMerkleRoot {
     return sorted;
   }
 
-  private static void settle(LeafStore store, int[] sorted, int from, int to) {
+  private static void settle(IntBinaryOperator compare, int[] sorted, int from, int to) {
     for (int i = from + 1; i < to; i++) { // insertion sort: runs are a handful of leaves at most
       int p = sorted[i];
       int j = i - 1;
-      while (j >= from && store.compare(sorted[j], p) > 0) {
+      while (j >= from && compare.applyAsInt(sorted[j], p) > 0) {
         sorted[j + 1] = sorted[j];
         j--;
       }

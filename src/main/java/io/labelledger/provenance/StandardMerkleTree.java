@@ -40,19 +40,19 @@ public final class StandardMerkleTree {
     if (n == 0) {
       throw new IllegalArgumentException("a Merkle tree needs at least one leaf");
     }
-    Integer[] order = new Integer[n];
+    byte[][] leaves = leafHashes.toArray(new byte[0][]);
     for (int i = 0; i < n; i++) {
-      if (leafHashes.get(i).length != 32) {
+      if (leaves[i].length != 32) {
         throw new IllegalArgumentException("leaf " + i + " is not 32 bytes");
       }
-      order[i] = i;
     }
-    Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(leafHashes.get(a), leafHashes.get(b)));
+    int[] order = StandardMerkleRoot.sortedPositions(n, i -> LeafStore.prefix(leaves[i], 0),
+        (a, b) -> Arrays.compareUnsigned(leaves[a], leaves[b]));
     byte[][] nodes = new byte[2 * n - 1][];
     int[] positionOfInput = new int[n];
     for (int sorted = 0; sorted < n; sorted++) {
       int position = nodes.length - 1 - sorted;
-      nodes[position] = leafHashes.get(order[sorted]);
+      nodes[position] = leaves[order[sorted]];
       positionOfInput[order[sorted]] = position;
     }
     for (int i = nodes.length - 1 - n; i >= 0; i--) {

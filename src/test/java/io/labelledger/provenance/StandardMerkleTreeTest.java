@@ -44,4 +44,30 @@ class StandardMerkleTreeTest {
     assertThatThrownBy(() -> StandardMerkleTree.of(List.of())).hasMessageContaining("at least one leaf");
     assertThatThrownBy(() -> StandardMerkleTree.of(List.of(new byte[31]))).hasMessageContaining("not 32 bytes");
   }
+
+  @Test
+  void ranksLeavesAsAComparatorSortOfTheirUnsignedBytesWould() {
+    Random random = new Random(11);
+    byte[] shared = new byte[32];
+    random.nextBytes(shared);
+    List<byte[]> leaves = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      byte[] leaf = new byte[32];
+      random.nextBytes(leaf);
+      if (i % 3 == 0) { // many leaves share their first 1..30 bytes (negative ones too: 0x80 and up)
+        System.arraycopy(shared, 0, leaf, 0, 1 + i % 30);
+      }
+      leaves.add(leaf);
+    }
+    List<Integer> expected = new ArrayList<>();
+    for (int i = 0; i < leaves.size(); i++) {
+      expected.add(i);
+    }
+    expected.sort((a, b) -> java.util.Arrays.compareUnsigned(leaves.get(a), leaves.get(b)));
+
+    StandardMerkleTree tree = StandardMerkleTree.of(leaves);
+    for (int rank = 0; rank < expected.size(); rank++) {
+      assertThat(tree.leafIndex(expected.get(rank))).as("rank of leaf %d", expected.get(rank)).isEqualTo(rank);
+    }
+  }
 }
