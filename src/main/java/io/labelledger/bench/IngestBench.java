@@ -104,7 +104,7 @@ public final class IngestBench {
           intFlag(flags, "contributions", Integer.getInteger("ingest.contributions", 50_000)),
           intFlag(flags, "warm-up", Integer.getInteger("ingest.warmUp", 20_000)),
           intFlag(flags, "accounts", Integer.getInteger("ingest.accounts", 1_000)),
-          intFlag(flags, "concurrency", Integer.getInteger("ingest.concurrency", 64)),
+          intFlag(flags, "concurrency", Integer.getInteger("ingest.concurrency", 128)),
           intFlag(flags, "baseline-tx", Integer.getInteger("ingest.baselineTx", 2_000)),
           Path.of(positional.size() > 0 ? positional.get(0) : "target/bench"),
           Path.of(positional.size() > 1 ? positional.get(1) : "node"),
