@@ -45,7 +45,10 @@ public final class QualityQueries {
       with cur as (select txid, last_id from quality_cursor where name = 'aggregation' for update skip locked),
       batch as (
         select c.id, c.txid, c.campaign_id, c.item_id, c.contributor, c.answer, i.is_gold, i.gold_answer
-        from contributions c join items i on i.id = c.item_id
+        from contributions c
+        -- each item by its key (limit 1 keeps the lateral from being flattened): as a plain join it
+        -- was a hash join over a sequential scan of every item, whose cost grew with the campaign
+        cross join lateral (select is_gold, gold_answer from items where id = c.item_id limit 1) i
         -- both bounds as index bounds: taken from cur as a join, the lower one was only a filter,
         -- and every round read the index from its first entry (cost growing with the table)
         where (c.txid, c.id) > ((select txid from cur), (select last_id from cur)) -- no row when cur is locked
