@@ -140,16 +140,23 @@ public final class AnchorQueries {
   /**
    * Puts the contributions in the batch, one statement; returns how many rows it changed. The rows
    * are locked in id order first, as the aggregation worker's status updates lock them (see
-   * {@link io.labelledger.quality.QualityQueries}, lock order), so the two never deadlock.
+   * {@link io.labelledger.quality.QualityQueries}, lock order), so the two never deadlock: the
+   * input is sorted by id and each row is looked up and locked by its key in that order. (As a
+   * join, the plan followed the statistics of batch_id: analysed when nearly every row was
+   * batched, the planner expected one unbatched row and compared each of 4,096 inputs with each
+   * of them, 16 million comparisons, 2.6 s.)
    */
   public Future<Integer> assign(SqlClient tx, long batchId, Long[] ids, Integer[] leafIndexes) {
     return tx.preparedQuery("""
             with locked as (
-              select c.id, t.leaf_index from unnest($2::bigint[], $3::int[]) as t(id, leaf_index)
-              join contributions c on c.id = t.id where c.batch_id is null
-              order by c.id for no key update of c)
+              select c.id, t.leaf_index
+              from (select * from unnest($2::bigint[], $3::int[]) as u(id, leaf_index) order by id) t
+              cross join lateral (
+                select id from contributions where id = t.id and batch_id is null limit 1 for no key update) c)
+            -- the locked rows are still unbatched (nobody else can change them now); "= any" makes the
+            -- update fetch them by key rather than hash-join a sequential scan of the whole table
             update contributions c set batch_id = $1, leaf_index = l.leaf_index from locked l
-            where c.id = l.id and c.batch_id is null""")
+            where c.id = l.id and c.id = any($2::bigint[])""")
         .execute(Tuple.of(batchId, ids, leafIndexes)).map(rows -> rows.rowCount());
   }
 
