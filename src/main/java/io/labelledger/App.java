@@ -105,6 +105,8 @@ public final class App implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
   private static final long SWEEP_INTERVAL_MS = TimeUnit.MINUTES.toMillis(10);
   private static final long BUCKET_EVICTION_MS = TimeUnit.MINUTES.toMillis(1);
+  /** How long a shutdown waits for running worker rounds before it closes the pool. */
+  private static final long WORKER_STOP_SECONDS = 10;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -113,10 +115,12 @@ public final class App implements AutoCloseable {
   private final Optional<ChainRuntime> chain;
   private final Optional<ChainWorkers> chainWorkers;
   private final QualityWorker quality;
+  private final List<Long> housekeeping;
 
   private App(Vertx vertx, Pool pool, HttpServer server, EmbeddedDatabase embedded, Optional<ChainRuntime> chain,
-      Optional<ChainWorkers> chainWorkers, QualityWorker quality) {
+      Optional<ChainWorkers> chainWorkers, QualityWorker quality, List<Long> housekeeping) {
     this.vertx = vertx;
+    this.housekeeping = housekeeping;
     this.pool = pool;
     this.server = server;
     this.embedded = embedded;
@@ -183,7 +187,7 @@ public final class App implements AutoCloseable {
               .setHandle100ContinueAutomatically(true))
           .requestHandler(wired.router())
           .listen());
-      startHousekeeping(vertx, wired);
+      List<Long> housekeeping = startHousekeeping(vertx, wired);
       wired.quality().start();
       wired.chainWorkers().ifPresent(w -> {
         w.relayer().start(config.work().relayIntervalMs());
@@ -193,7 +197,7 @@ public final class App implements AutoCloseable {
       });
       LOG.info("LabelLedger listening on http://{}:{}/ (API under /api, health under /health)",
           config.http().host(), server.actualPort());
-      return new App(vertx, pool, server, embedded, chain, wired.chainWorkers(), wired.quality());
+      return new App(vertx, pool, server, embedded, chain, wired.chainWorkers(), wired.quality(), housekeeping);
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close();
@@ -329,11 +333,13 @@ public final class App implements AutoCloseable {
     return config.chain().local() ? chain.map(ChainRuntime::rpcUrl) : Optional.empty();
   }
 
-  private static void startHousekeeping(Vertx vertx, Wired wired) {
-    vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> wired.auth().sweepExpired()
-        .onSuccess(n -> LOG.debug("swept {} expired nonces and sessions", n))
-        .onFailure(err -> LOG.warn("sweeping expired nonces and sessions failed: {}", err.toString())));
-    vertx.setPeriodic(BUCKET_EVICTION_MS, id -> wired.buckets().evictIdle());
+  /** Starts the housekeeping timers; returns their ids. */
+  private static List<Long> startHousekeeping(Vertx vertx, Wired wired) {
+    return List.of(
+        vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> wired.auth().sweepExpired()
+            .onSuccess(n -> LOG.debug("swept {} expired nonces and sessions", n))
+            .onFailure(err -> LOG.warn("sweeping expired nonces and sessions failed: {}", err.toString()))),
+        vertx.setPeriodic(BUCKET_EVICTION_MS, id -> wired.buckets().evictIdle()));
   }
 
   public int port() {
@@ -358,12 +364,18 @@ public final class App implements AutoCloseable {
     return quality;
   }
 
-  /** Stops accepting requests, closes the pool, Vert.x, the chain runtime and the embedded database. */
+  /**
+   * Stops accepting requests, stops the timers and workers (waiting a little for a running round
+   * to end, so it does not fail on a closed pool), then closes the pool, Vert.x, the chain runtime
+   * and the embedded database. A round cut short here is one a crash could cut short too: every
+   * worker resumes from what PostgreSQL says on the next start.
+   */
   @Override
   public void close() {
     LOG.info("stopping");
     try {
       await(server.close());
+      stopWorkers();
       await(pool.close());
     } catch (RuntimeException e) {
       LOG.warn("HTTP server or pool did not close cleanly: {}", e.toString());
@@ -375,6 +387,22 @@ public final class App implements AutoCloseable {
       }
     }
     LOG.info("stopped");
+  }
+
+  private void stopWorkers() {
+    housekeeping.forEach(vertx::cancelTimer);
+    List<Future<Void>> stopped = new ArrayList<>(List.of(quality.stop()));
+    chainWorkers.ifPresent(w -> stopped.addAll(List.of(w.relayer().stop(), w.indexer().stop(), w.purchases().stop(),
+        w.anchorer().stop())));
+    try {
+      Future.join(stopped).toCompletionStage().toCompletableFuture().get(WORKER_STOP_SECONDS, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      LOG.warn("a worker round was still running {} s after the stop; closing the pool under it", WORKER_STOP_SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      LOG.warn("a worker did not stop cleanly: {}", e.getCause().toString()); // rounds never fail; defensive
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static <T> T await(Future<T> future) {

@@ -61,6 +61,11 @@ public final class ConsentRelayer {
     return rounds.start(intervalMs);
   }
 
+  /** Stops the timer; completes when the running round, if any, has ended (see {@link SerialRounds#stop}). */
+  public Future<Void> stop() {
+    return rounds.stop();
+  }
+
   /**
    * A whole round that starts now or, when one is running, right after it (so everything on the
    * chain and in the database when this is called is seen). Never fails: failures are logged and

@@ -48,6 +48,11 @@ public final class ChainIndexer {
     return rounds.start(intervalMs);
   }
 
+  /** Stops the timer; completes when the running round, if any, has ended (see {@link SerialRounds#stop}). */
+  public Future<Void> stop() {
+    return rounds.stop();
+  }
+
   /**
    * A whole round that starts now or, when one is running, right after it (so everything on the
    * chain when this is called, and deep enough, is seen). Never fails: failures are logged and the

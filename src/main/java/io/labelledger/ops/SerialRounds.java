@@ -19,6 +19,8 @@ public final class SerialRounds {
   private final String name;
   private final Supplier<Future<?>> work;
   private Future<Void> current;
+  private long timer = -1;
+  private boolean stopped;
 
   /**
    * @param name what the worker does, for the log ("consent indexing")
@@ -31,8 +33,22 @@ public final class SerialRounds {
   }
 
   /** Starts the timer; returns its id. */
-  public long start(long intervalMs) {
-    return vertx.setPeriodic(intervalMs, id -> roundIfIdle());
+  public synchronized long start(long intervalMs) {
+    timer = vertx.setPeriodic(intervalMs, id -> roundIfIdle());
+    return timer;
+  }
+
+  /**
+   * Stops the timer and starts no round from now on (a later {@link #round()} does nothing);
+   * completes when the round running now, if any, has ended. What a shutdown waits for before it
+   * closes the pool the rounds use.
+   */
+  public synchronized Future<Void> stop() {
+    stopped = true;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    return current == null ? Future.succeededFuture() : current;
   }
 
   private synchronized void roundIfIdle() {
@@ -43,6 +59,9 @@ public final class SerialRounds {
 
   /** A whole round that starts now or, when one is running, right after it. Never fails. */
   public synchronized Future<Void> round() {
+    if (stopped) {
+      return Future.succeededFuture();
+    }
     if (current != null && !current.isComplete()) {
       return current.transform(ar -> round());
     }

@@ -136,6 +136,11 @@ public final class Anchorer {
     return rounds.start(intervalMs);
   }
 
+  /** Stops the timer; completes when the running round, if any, has ended (see {@link SerialRounds#stop}). */
+  public Future<Void> stop() {
+    return rounds.stop();
+  }
+
   /** A whole round now (or right after the running one). Never fails: failures are logged. */
   public Future<Void> round() {
     return rounds.round();

@@ -64,6 +64,11 @@ public final class QualityWorker {
     return rounds.start(config.intervalMs());
   }
 
+  /** Stops the timer; completes when the running round, if any, has ended (see {@link SerialRounds#stop}). */
+  public Future<Void> stop() {
+    return rounds.stop();
+  }
+
   /** A whole round (all queued answers taken in, then a due re-estimate), after any running one. Never fails. */
   public Future<Void> round() {
     return rounds.round();
