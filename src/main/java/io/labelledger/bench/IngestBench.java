@@ -16,6 +16,7 @@ import io.labelledger.chain.Signatures;
 import io.labelledger.chain.contracts.ProvenanceRegistry;
 import io.labelledger.consent.ConsentMessages;
 import io.labelledger.db.EmbeddedDatabase;
+import io.labelledger.demo.StoryHttp;
 import io.labelledger.contribution.ContributionMessage;
 import io.labelledger.signing.SignedTypes;
 import java.math.BigInteger;
@@ -144,6 +145,7 @@ public final class IngestBench {
   private final java.net.http.HttpClient setupHttp = java.net.http.HttpClient.newBuilder()
       .version(Version.HTTP_1_1).build();
   private String base;
+  private StoryHttp api;
 
   private IngestBench(Options options) {
     this.options = options;
@@ -196,6 +198,7 @@ public final class IngestBench {
     env.put("LABELLEDGER_INDEX_INTERVAL_MS", "250");
     env.putAll(options.serviceEnv());
     base = "http://127.0.0.1:" + httpPort;
+    api = new StoryHttp(base);
 
     Service service = Service.start(env, data, options.nodeDir(), options.serviceJavaOpts());
     try {
@@ -653,24 +656,12 @@ public final class IngestBench {
 
   // ------------------------------------------------------------------ plumbing
 
-  private JsonNode postJson(String path, Object body, String token) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-        .POST(body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-    return call(b, token, path);
+  private JsonNode postJson(String path, Object body, String token) {
+    return api.post(path, body, token).success(path).json();
   }
 
-  private JsonNode get(String path, String token) throws Exception {
-    return call(HttpRequest.newBuilder(URI.create(base + path)).GET(), token, path);
-  }
-
-  private JsonNode call(HttpRequest.Builder b, String token, String path) throws Exception {
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    HttpResponse<String> reply = setupHttp.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    require(reply.statusCode() / 100 == 2, path + " answered " + reply.statusCode() + ": " + reply.body());
-    return JSON.readTree(reply.body());
+  private JsonNode get(String path, String token) {
+    return api.get(path, token).success(path).json();
   }
 
   private interface Task<T> {

@@ -14,26 +14,26 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * The story's HTTP client: the public API as any client speaks it (bearer tokens, JSON bodies),
- * nothing of the service's own classes.
+ * A client of the public API as any client speaks it (bearer tokens, JSON bodies), nothing of the
+ * service's own classes: the story's, and the benchmarks' for their set-up.
  */
-final class StoryHttp {
+public final class StoryHttp {
   static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final String baseUrl;
 
-  StoryHttp(String baseUrl) {
+  public StoryHttp(String baseUrl) {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
   }
 
   /** A reply: status and body bytes; {@link #json()} parses on demand. */
-  record Reply(String request, int status, byte[] body) {
-    String text() {
+  public record Reply(String request, int status, byte[] body) {
+    public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
 
-    JsonNode json() {
+    public JsonNode json() {
       try {
         return JSON.readTree(body);
       } catch (IOException e) {
@@ -50,8 +50,16 @@ final class StoryHttp {
       return t.length() > 400 ? t.substring(0, 400) + "..." : t;
     }
 
+    /** This reply when its status is 2xx; otherwise the story stops, naming the step. */
+    public Reply success(String step) {
+      if (status / 100 != 2) {
+        throw new StoryFailure(step, request + " answered " + status + ": " + abbreviated());
+      }
+      return this;
+    }
+
     /** This reply when its status is {@code expected}; otherwise the story stops, naming the step. */
-    Reply expect(int expected, String step) {
+    public Reply expect(int expected, String step) {
       if (status != expected) {
         throw new StoryFailure(step, request + " answered " + status + ", expected " + expected + ": " + abbreviated());
       }
@@ -59,11 +67,11 @@ final class StoryHttp {
     }
   }
 
-  Reply get(String path, String bearer) {
+  public Reply get(String path, String bearer) {
     return send("GET", path, bearer, null, null);
   }
 
-  Reply post(String path, Object body, String bearer) {
+  public Reply post(String path, Object body, String bearer) {
     try {
       return send("POST", path, bearer, "application/json", body == null ? new byte[0] : JSON.writeValueAsBytes(body));
     } catch (IOException e) {
@@ -71,7 +79,7 @@ final class StoryHttp {
     }
   }
 
-  Reply send(String method, String path, String bearer, String contentType, byte[] body) {
+  public Reply send(String method, String path, String bearer, String contentType, byte[] body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
         .timeout(Duration.ofSeconds(120))
         .method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofByteArray(body));
