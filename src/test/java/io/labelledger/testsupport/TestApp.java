@@ -193,7 +193,23 @@ public final class TestApp implements AutoCloseable {
 
   /** One round of the anchorer (closes due batches, sends, records receipts), awaited. */
   public void anchor() {
+    awaitWorkerHorizon();
     await(anchorer().round());
+  }
+
+  /**
+   * Waits (up to 10 s, then goes on) until every contribution stored so far is older than every
+   * transaction running on the server: the anchorer, like the aggregation worker, reads only behind
+   * that horizon, and a transaction of another worker or test still running would otherwise make a
+   * round miss work the test has just stored.
+   */
+  private void awaitWorkerHorizon() {
+    Instant deadline = Instant.now().plusSeconds(10);
+    while (Instant.now().isBefore(deadline) && !await(pool().query("select coalesce((select max(txid) from "
+        + "contributions), '0') < pg_snapshot_xmin(pg_current_snapshot()) as behind").execute())
+        .iterator().next().getBoolean("behind")) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
   }
 
   /** This instance's anchorer, e.g. to give it test faults. */
