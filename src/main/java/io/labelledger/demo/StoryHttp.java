@@ -20,7 +20,10 @@ import java.time.Duration;
 public final class StoryHttp {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  // HTTP/1.1, as browsers and curl speak to a cleartext service; the JDK client's default would
+  // upgrade to h2c, so the service would be serving (and compiling) a protocol no other client uses
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(10)).build();
   private final String baseUrl;
 
   public StoryHttp(String baseUrl) {
