@@ -218,7 +218,12 @@ public final class App implements AutoCloseable {
    * and the marketplace's listings, purchases and claims; the purchase indexer keeps dataset licences and notices.
    */
   public record ChainWorkers(ConsentRelayer relayer, ChainIndexer indexer, Anchorer anchorer,
-      PurchaseIndexer purchases) {}
+      PurchaseIndexer purchases) {
+    /** Stops them all; completes when every running round has ended. */
+    Future<Void> stop() {
+      return Future.join(relayer.stop(), indexer.stop(), purchases.stop(), anchorer.stop()).mapEmpty();
+    }
+  }
 
   /**
    * Builds every component by hand and mounts the routes. Add new domains here: construct their
@@ -391,11 +396,9 @@ public final class App implements AutoCloseable {
 
   private void stopWorkers() {
     housekeeping.forEach(vertx::cancelTimer);
-    List<Future<Void>> stopped = new ArrayList<>(List.of(quality.stop()));
-    chainWorkers.ifPresent(w -> stopped.addAll(List.of(w.relayer().stop(), w.indexer().stop(), w.purchases().stop(),
-        w.anchorer().stop())));
+    Future<Void> chainStopped = chainWorkers.map(ChainWorkers::stop).orElse(Future.succeededFuture());
     try {
-      Future.join(stopped).toCompletionStage().toCompletableFuture().get(WORKER_STOP_SECONDS, TimeUnit.SECONDS);
+      Future.join(quality.stop(), chainStopped).toCompletionStage().toCompletableFuture().get(WORKER_STOP_SECONDS, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       LOG.warn("a worker round was still running {} s after the stop; closing the pool under it", WORKER_STOP_SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {

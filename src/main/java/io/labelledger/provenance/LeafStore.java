@@ -18,6 +18,8 @@ public final class LeafStore {
   private static final int SEGMENT_BITS = 15; // 32,768 leaves = 1 MiB a segment
   private static final int SEGMENT_LEAVES = 1 << SEGMENT_BITS;
   private static final int MASK = SEGMENT_LEAVES - 1;
+  private static final VarHandle BIG_ENDIAN_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private volatile byte[][] segments = new byte[0][];
   private long capacity;
@@ -63,9 +65,6 @@ public final class LeafStore {
   static long prefix(byte[] bytes, int offset) {
     return (long) BIG_ENDIAN_LONG.get(bytes, offset);
   }
-
-  private static final VarHandle BIG_ENDIAN_LONG =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   int compare(long a, long b) {
     return Arrays.compareUnsigned(segment(a), offset(a), offset(a) + 32, segment(b), offset(b), offset(b) + 32);
