@@ -62,6 +62,14 @@ class TextModelTest {
   }
 
   @Test
+  void stopsWellBeforeTheIterationCapOnALargeCrowd() {
+    // big enough for near-tied tasks to swap their aggregates back and forth: the loop must notice
+    TypedModel.Fit<String> fit = model.fit(SyntheticTexts.generate(7, 20_000, 2000, 5).answers());
+
+    assertThat(fit.iterations()).isLessThan(TextModel.MAX_ITERATIONS / 2);
+  }
+
+  @Test
   void aggregateIsTheOriginalTextOfTheChosenAnswer() {
     TypedAnswers<String, String> answers = TypedAnswers.<String, String>builder()
         .add("t", "w0", "the CAT sat.").add("t", "w1", "The cat sat").add("t", "w2", "a dog ran")
