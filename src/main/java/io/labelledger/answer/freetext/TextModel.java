@@ -60,6 +60,8 @@ public final class TextModel implements TypedModel<String, String> {
   static final int MAX_WORDS = 256;
   static final int MAX_REFERENCES = 32;
   static final double AGREEMENT_DISTANCE = 0.2;
+  /** Distances are stored as floats: 1/5 is stored as 0.2f, a little above 0.2. */
+  private static final double AGREEMENT_THRESHOLD = (float) AGREEMENT_DISTANCE;
   static final double TYPICAL_RELIABILITY = 0.5;
   static final double PRIOR_ANSWERS = 2;
   static final int MAX_ITERATIONS = 50;
@@ -164,6 +166,9 @@ public final class TextModel implements TypedModel<String, String> {
     if (params == null) {
       return TYPICAL_RELIABILITY;
     }
+    if (params.length < 1) {
+      throw new IllegalArgumentException("worker parameters are {reliability}, got none");
+    }
     double r = params[0];
     if (!(r >= 0 && r <= 1)) {
       throw new IllegalArgumentException("a reliability is in [0, 1], was " + r);
@@ -203,7 +208,7 @@ public final class TextModel implements TypedModel<String, String> {
     for (int i = 0; i < texts.size(task); i++) {
       double w = weight[weightFrom + i];
       total += w;
-      if (texts.distance(task, i, chosen) <= AGREEMENT_DISTANCE) {
+      if (texts.distance(task, i, chosen) <= AGREEMENT_THRESHOLD) {
         agreeing += w;
       }
     }

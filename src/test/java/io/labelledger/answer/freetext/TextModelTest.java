@@ -224,6 +224,17 @@ class TextModelTest {
   }
 
   @Test
+  void confidenceCountsAnswersAtMostOneWordInFiveAway() {
+    List<double[]> same = List.of(new double[] {0.8}, new double[] {0.8}, new double[] {0.8});
+
+    TypedModel.Scored<String> oneInFive = model.score(List.of("a b c d e", "a b c d e", "a b c d x"), same);
+    TypedModel.Scored<String> twoInFive = model.score(List.of("a b c d e", "a b c d e", "a b c y x"), same);
+
+    assertThat(oneInFive.confidence()).isEqualTo(1.0);
+    assertThat(twoInFive.confidence()).isEqualTo(2 / 3.0);
+  }
+
+  @Test
   void identicalAnswersAreTheAggregateWithFullConfidence() {
     TypedAnswers.Builder<String, String> builder = TypedAnswers.builder();
     for (int w = 0; w < 5; w++) {
