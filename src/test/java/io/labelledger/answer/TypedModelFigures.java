@@ -83,7 +83,8 @@ public final class TypedModelFigures {
 
   private static void pairwiseCost(int candidates) {
     SyntheticComparisons.Crowd crowd = SyntheticComparisons.generate(7, candidates, 1_000_000, 2000);
-    PairwiseModel.Ranking ranking = measure("pairwise, " + candidates + " candidates, 1,000,000 comparisons, 2000 workers",
+    PairwiseModel.Ranking ranking = measure(
+        "pairwise, " + candidates + " candidates, 1,000,000 comparisons, 2000 workers",
         crowd.answers().answerCount(), () -> new PairwiseModel().rank(crowd.answers()));
     long start = System.nanoTime();
     double tau = KendallTau.tau(crowd.truthScores(), ranking.scores());
@@ -109,9 +110,9 @@ public final class TypedModelFigures {
     System.gc();
     long live = pools.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
     Reference.reachabilityFence(result);
-    System.out.printf(Locale.ROOT, "%s: %d answers, fit %.2f s wall, %.2f s CPU; heap before %.0f MiB, peak <= %.0f MiB,"
-        + " live after %.0f MiB (max heap %.0f MiB)%n", what, answers, wallSeconds, cpuSeconds, before / MIB,
-        peak / MIB, live / MIB, Runtime.getRuntime().maxMemory() / MIB);
+    System.out.printf(Locale.ROOT, "%s: %d answers, fit %.2f s wall, %.2f s CPU; heap before %.0f MiB,"
+        + " peak <= %.0f MiB, live after %.0f MiB (max heap %.0f MiB)%n", what, answers, wallSeconds, cpuSeconds,
+        before / MIB, peak / MIB, live / MIB, Runtime.getRuntime().maxMemory() / MIB);
     return result;
   }
 
