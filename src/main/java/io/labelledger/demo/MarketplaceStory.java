@@ -623,7 +623,9 @@ public final class MarketplaceStory {
         try (ParquetFileReader meta = ParquetFileReader.open(new LocalInputFile(path))) {
           checkEqual("Parquet rows", (long) expected.size(), meta.getRecordCount());
           String card = meta.getFooter().getFileMetaData().getKeyValueMetaData().get("labelledger.card");
-          check("Parquet footer carries the dataset card", card != null && card.startsWith("# "), String.valueOf(card));
+          // the card: Hugging Face YAML front matter, then the Markdown title
+          check("Parquet footer carries the dataset card", card != null && card.startsWith("---\n")
+              && card.contains("\n---\n\n# "), String.valueOf(card));
         }
         try (ParquetReader<Group> reader = new ParquetReader.Builder<Group>(new LocalInputFile(path)) {
           @Override
