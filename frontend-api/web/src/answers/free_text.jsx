@@ -49,14 +49,14 @@ function Input({ task, ctx, ready, give, edited }) {
             if (ready) give(current());
           }
         }} />
+      <p id="free-text-count" class={`count text-count${over ? ' bad' : ''}`} data-testid="char-count">
+        {n.toLocaleString()} of {max.toLocaleString()} characters{over ? ` — ${(n - max).toLocaleString()} too many` : ''}
+      </p>
+      <span id="free-text-keys" class="sr-only">Control+Enter or Command+Enter submits.</span>
       <div class="submit-row">
         <button type="button" class="primary" disabled={!ready} onClick={() => give(current())}>
           Submit <kbd aria-hidden="true">Ctrl+Enter</kbd>
         </button>
-        <span id="free-text-count" class={`count${over ? ' bad' : ''}`} data-testid="char-count">
-          {n.toLocaleString()} of {max.toLocaleString()} characters{over ? ` — ${(n - max).toLocaleString()} too many` : ''}
-        </span>
-        <span id="free-text-keys" class="sr-only">Control+Enter or Command+Enter submits.</span>
       </div>
       <p class="sr-only" aria-live="polite">{over ? 'Over the character limit.' : ''}</p>
     </div>

@@ -70,7 +70,7 @@ export default {
   type: 'pairwise',
   settings,
   summary: (ctx) => `Compare two candidates: A, B${ctx.settings.allowTie ? ' or a tie' : ''}`,
-  hint: (ctx) => `Press 1 or A for the left candidate, 2 or B for the right one${ctx.settings.allowTie ? ', T for a tie' : ''}; `
+  hint: (ctx) => `Press 1 or A for candidate A, 2 or B for candidate B${ctx.settings.allowTie ? ', T for a tie' : ''}; `
     + 'the next item appears at once.',
   answer(choice, ctx) {
     if (!choices(ctx).some((c) => c.choice === choice)) {

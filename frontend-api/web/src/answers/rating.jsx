@@ -81,7 +81,8 @@ function Input({ task, ctx, ready, give, edited }) {
   return (
     <div class="rating" data-answer-input>
       <fieldset class="scale">
-        <legend>Your rating, {ends(s)}</legend>
+        {/* with named ends shown above the points, the range is said to screen readers only */}
+        <legend>Your rating{s.minLabel || s.maxLabel ? <span class="sr-only">, {ends(s)}</span> : `, ${ends(s)}`}</legend>
         {(s.minLabel || s.maxLabel) && (
           <div class="scale-ends" aria-hidden="true">
             <span>{s.min} · {s.minLabel}</span>
