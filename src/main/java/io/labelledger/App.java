@@ -11,6 +11,7 @@ import io.labelledger.auth.SiweVerifier;
 import io.labelledger.campaign.CampaignQueries;
 import io.labelledger.campaign.CampaignRoutes;
 import io.labelledger.campaign.CampaignService;
+import io.labelledger.campaign.CampaignTypes;
 import io.labelledger.campaign.ItemQueries;
 import io.labelledger.chain.ChainRuntime;
 import io.labelledger.chain.Deployment;
@@ -244,6 +245,7 @@ public final class App implements AutoCloseable {
     TermsQueries terms = new TermsQueries(pool);
     CampaignQueries campaigns = new CampaignQueries(pool);
     CampaignService campaignService = new CampaignService(pool, campaigns, terms);
+    CampaignTypes campaignTypes = new CampaignTypes(campaigns);
     var limits = config.limits();
     var work = config.work();
 
@@ -278,21 +280,22 @@ public final class App implements AutoCloseable {
     modules.add(new TermsRoutes(terms, json));
     modules.add(new CampaignRoutes(campaignService, campaigns, new ItemQueries(), pool,
         json, new CampaignRoutes.UploadLimits(limits.uploadBodyBytes(), limits.uploadBatchSize(),
-            limits.uploadReportedRejections(), limits.jsonBodyBytes())));
+            limits.uploadReportedRejections(), limits.jsonBodyBytes()), campaignTypes));
     modules.add(new Eip712Routes(domains, json));
     modules.add(new ConsentRoutes(new ConsentService(registry, domains.map(SigningDomains::consent), consents, terms,
         clock, recovery), json));
     modules.add(new TaskRoutes(new TaskService(pool, new TaskQueries(pool), campaignService,
         domains.map(SigningDomains::provenance), clock, Duration.ofSeconds(work.leaseTtlSeconds()),
-        () -> ThreadLocalRandom.current().nextDouble(), new QualityGate(scores)), json));
+        () -> ThreadLocalRandom.current().nextDouble(), new QualityGate(scores), campaignTypes), json));
     modules.add(new ContributionRoutes(new ContributionService(vertx, recovery, domains.map(SigningDomains::provenance),
-        contributions, clock, work.submittedAtSkewSeconds(),
+        contributions, campaignTypes, clock, work.submittedAtSkewSeconds(),
         Math.min(work.commitWriters(), config.database().poolSize())),
         contributions, scores, json));
     modules.add(new QualityRoutes(pool, campaignService, scores, json));
     modules.add(new DatasetRoutes(
-        new DatasetBuilder(pool, deployment.map(Deployment::paymentToken).orElse("0x" + "0".repeat(40))),
-        datasets, new DatasetExporter(vertx, pool, config.datasets().exportParallelParquet()),
+        new DatasetBuilder(pool, deployment.map(Deployment::paymentToken).orElse("0x" + "0".repeat(40)), quality,
+            campaignTypes),
+        datasets, new DatasetExporter(vertx, pool, config.datasets().exportParallelParquet()), campaignTypes,
         market.map(m -> new Earnings(pool, m, config.datasets().claimIntervalSeconds())), json, clock));
     modules.add(new AuditRoutes(vertx, new AuditBundleQueries(pool), deployment));
     modules.add(new ProofRoutes(new ProofQueries(pool), json, chain.map(c -> c.deployment().provenanceRegistry()),

@@ -76,10 +76,10 @@ public final class ExportBench {
         DatasetExporter exporter = new DatasetExporter(vertx, pool, 2);
         HttpServer server = await(vertx.createHttpServer().requestHandler(req -> exporter.export(
             Long.parseLong(req.getParam("id")), DatasetExporter.Format.valueOf(req.getParam("format")),
-            Map.of(ExportParquet.CARD_KEY, "# synthetic"), "bench", req.response()))
+            SyntheticDataset.TYPE, Map.of(ExportParquet.CARD_KEY, "# synthetic"), "bench", req.response()))
             .listen(Integer.getInteger("export.port", 0), "127.0.0.1"));
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        for (DatasetExporter.Format format : DatasetExporter.Format.values()) {
+        for (DatasetExporter.Format format : List.of(DatasetExporter.Format.JSONL, DatasetExporter.Format.PARQUET)) {
           runs.add(run(client, server.actualPort(), smallId, small, format, work));
           runs.add(run(client, server.actualPort(), bigId, items, format, work));
         }

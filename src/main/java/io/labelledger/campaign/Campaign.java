@@ -1,9 +1,13 @@
 package io.labelledger.campaign;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
 
-/** A campaign as the API shows it; {@code id} is also the on-chain campaignId of contributions. */
+/**
+ * A campaign as the API shows it; {@code id} is also the on-chain campaignId of contributions.
+ * {@code settings} are its task type's, every default filled in. Campaigns never change once created.
+ */
 public record Campaign(
     long id,
     String name,
@@ -17,6 +21,7 @@ public record Campaign(
     double accuracyFloor,
     double targetConfidence,
     String termsHash,
+    JsonNode settings,
     long itemCount,
     long goldCount,
     Instant createdAt) {

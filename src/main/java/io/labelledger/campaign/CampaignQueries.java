@@ -1,5 +1,6 @@
 package io.labelledger.campaign;
 
+import io.labelledger.answer.CanonicalJson;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -14,7 +15,7 @@ import java.util.Optional;
 public final class CampaignQueries {
   private static final String SELECT = "select c.id, c.name, c.description, c.instructions, c.task_type, "
       + "c.overlap, c.max_overlap, c.gold_rate, c.accuracy_floor, c.target_confidence, c.terms_hash, "
-      + "c.item_count, c.gold_count, c.created_at, "
+      + "c.settings::text as settings, c.item_count, c.gold_count, c.created_at, "
       + "array(select l.label from campaign_labels l where l.campaign_id = c.id order by l.position) as labels "
       + "from campaigns c ";
 
@@ -27,10 +28,11 @@ public final class CampaignQueries {
   /** Inserts the campaign and its labels (in order) on {@code tx}; returns the new id. */
   public Future<Long> insert(SqlClient tx, CreateCampaignRequest c) {
     return tx.preparedQuery("insert into campaigns (name, description, instructions, task_type, overlap, "
-            + "max_overlap, gold_rate, accuracy_floor, target_confidence, terms_hash) "
-            + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id")
+            + "max_overlap, gold_rate, accuracy_floor, target_confidence, terms_hash, settings) "
+            + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text::jsonb) returning id")
         .execute(Tuple.from(Arrays.asList(c.name(), c.description(), c.instructions(), c.taskType(),
-            c.overlap(), c.maxOverlap(), c.goldRate(), c.accuracyFloor(), c.targetConfidence(), c.termsHash())))
+            c.overlap(), c.maxOverlap(), c.goldRate(), c.accuracyFloor(), c.targetConfidence(), c.termsHash(),
+            c.settings().toString())))
         .compose(rows -> {
           long id = rows.iterator().next().getLong("id");
           return tx.preparedQuery("insert into campaign_labels (campaign_id, position, label) "
@@ -64,6 +66,7 @@ public final class CampaignQueries {
         row.getString("instructions"), row.getString("task_type"), List.of(row.getArrayOfStrings("labels")),
         row.getInteger("overlap"), row.getInteger("max_overlap"), row.getDouble("gold_rate"),
         row.getDouble("accuracy_floor"), row.getDouble("target_confidence"), row.getString("terms_hash"),
+        CanonicalJson.read(row.getString("settings")),
         row.getLong("item_count"), row.getLong("gold_count"), row.getOffsetDateTime("created_at").toInstant());
   }
 }

@@ -24,6 +24,7 @@ public final class CampaignRoutes implements ApiModule {
   private final Pool pool;
   private final JsonCodec json;
   private final UploadLimits limits;
+  private final CampaignTypes types;
 
   /**
    * @param maxLineBytes longest single item line (the JSON body limit)
@@ -31,13 +32,14 @@ public final class CampaignRoutes implements ApiModule {
   public record UploadLimits(long maxBytes, int batchSize, int reportedRejections, int maxLineBytes) {}
 
   public CampaignRoutes(CampaignService campaigns, CampaignQueries queries, ItemQueries items, Pool pool,
-      JsonCodec json, UploadLimits limits) {
+      JsonCodec json, UploadLimits limits, CampaignTypes types) {
     this.campaigns = campaigns;
     this.queries = queries;
     this.items = items;
     this.pool = pool;
     this.json = json;
     this.limits = limits;
+    this.types = types;
   }
 
   public record CampaignPage(List<Campaign> campaigns, Long nextAfterId) {}
@@ -73,6 +75,6 @@ public final class CampaignRoutes implements ApiModule {
     long id = Params.pathId(ctx, "id");
     RequestPausing.pauseUntilConsumed(ctx); // the campaign lookup below is asynchronous
     json.reply(ctx, 200, campaigns.get(id).compose(campaign -> ItemUpload.run(pool, ctx.request(), items, campaign,
-        json.mapper(), limits.batchSize(), limits.maxBytes(), limits.reportedRejections(), limits.maxLineBytes())));
+        types.of(campaign), json.mapper(), limits.batchSize(), limits.maxBytes(), limits.reportedRejections(), limits.maxLineBytes())));
   }
 }

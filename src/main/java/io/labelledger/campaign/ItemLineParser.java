@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Iterator;
+import io.labelledger.answer.CampaignAnswers;
 import java.util.Set;
 
 /**
@@ -15,8 +16,11 @@ final class ItemLineParser {
   static final int MAX_ID_LENGTH = 200;
   private static final Set<String> FIELDS = Set.of("id", "data", "gold");
 
-  /** A line that parsed into an item. */
-  record Item(String externalId, String payload, String gold) {}
+  /**
+   * A line that parsed into an item; {@code gold} is the gold answer as a contributor would sign it,
+   * {@code goldKey} its match key when that is not the answer itself (both null without gold).
+   */
+  record Item(String externalId, String payload, String gold, String goldKey) {}
 
   /** The line is not a JSON object: the whole upload is refused. */
   static final class Malformed extends Exception {
@@ -33,11 +37,11 @@ final class ItemLineParser {
   }
 
   private final ObjectMapper mapper;
-  private final Set<String> labels;
+  private final CampaignAnswers<?, ?> type;
 
-  ItemLineParser(ObjectMapper mapper, Set<String> labels) {
+  ItemLineParser(ObjectMapper mapper, CampaignAnswers<?, ?> type) {
     this.mapper = mapper;
-    this.labels = Set.copyOf(labels);
+    this.type = type;
   }
 
   Item parse(String line) throws Malformed, Rejected {
@@ -71,14 +75,16 @@ final class ItemLineParser {
     if (payload.contains("\\u0000")) {
       throw new Rejected("'data' must not contain the NUL character (\\u0000)");
     }
-    JsonNode gold = node.get("gold");
-    String goldAnswer = null;
-    if (gold != null && !gold.isNull()) {
-      if (!gold.isTextual() || !labels.contains(gold.asText())) {
-        throw new Rejected("'gold' must be one of the campaign's labels");
+    try {
+      type.checkItem(data);
+      JsonNode gold = node.get("gold");
+      if (gold == null || gold.isNull()) {
+        return new Item(id.asText(), payload, null, null);
       }
-      goldAnswer = gold.asText();
+      String goldAnswer = type.gold(gold);
+      return new Item(id.asText(), payload, goldAnswer, type.key(goldAnswer));
+    } catch (IllegalArgumentException e) {
+      throw new Rejected(e.getMessage());
     }
-    return new Item(id.asText(), payload, goldAnswer);
   }
 }

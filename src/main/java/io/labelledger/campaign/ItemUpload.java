@@ -1,6 +1,7 @@
 package io.labelledger.campaign;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labelledger.answer.CampaignAnswers;
 import io.labelledger.http.ApiException;
 import io.labelledger.http.ErrorCode;
 import io.vertx.core.Future;
@@ -13,7 +14,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -48,6 +48,7 @@ final class ItemUpload {
   private final List<String> ids = new ArrayList<>();
   private final List<String> payloads = new ArrayList<>();
   private final List<String> golds = new ArrayList<>();
+  private final List<String> goldKeys = new ArrayList<>();
   private final List<UploadResult.Rejection> rejected = new ArrayList<>();
   private long lineNumber;
   private long nonEmptyLines;
@@ -59,12 +60,13 @@ final class ItemUpload {
   private boolean ended;
 
   ItemUpload(HttpServerRequest request, SqlConnection tx, ItemQueries items, Campaign campaign,
-      ObjectMapper mapper, int batchSize, long byteLimit, int reportedRejections, int maxLineBytes) {
+      CampaignAnswers<?, ?> type, ObjectMapper mapper, int batchSize, long byteLimit, int reportedRejections,
+      int maxLineBytes) {
     this.request = request;
     this.tx = tx;
     this.items = items;
     this.campaign = campaign;
-    this.lineParser = new ItemLineParser(mapper, new HashSet<>(campaign.labels()));
+    this.lineParser = new ItemLineParser(mapper, type);
     this.batchSize = batchSize;
     this.byteLimit = byteLimit;
     this.reportedRejections = reportedRejections;
@@ -103,6 +105,7 @@ final class ItemUpload {
       ids.add(item.externalId());
       payloads.add(item.payload());
       golds.add(item.gold());
+      goldKeys.add(item.goldKey());
     } catch (ItemLineParser.Malformed e) {
       abort(new ApiException(ErrorCode.ITEM_LINE_MALFORMED, Map.of("line", lineNumber), lineNumber, e.getMessage()),
           false);
@@ -131,11 +134,13 @@ final class ItemUpload {
     List<String> batchIds = List.copyOf(ids);
     List<String> batchPayloads = List.copyOf(payloads);
     List<String> batchGolds = new ArrayList<>(golds); // may hold nulls
+    List<String> batchGoldKeys = new ArrayList<>(goldKeys);
     ids.clear();
     payloads.clear();
     golds.clear();
+    goldKeys.clear();
     writes = writes
-        .compose(v -> items.insertBatch(tx, campaign.id(), batchIds, batchPayloads, batchGolds))
+        .compose(v -> items.insertBatch(tx, campaign.id(), batchIds, batchPayloads, batchGolds, batchGoldKeys))
         .map(batch -> {
           inserted += batch.items();
           insertedGold += batch.gold();
@@ -197,8 +202,9 @@ final class ItemUpload {
   }
 
   static Future<UploadResult> run(Pool pool, HttpServerRequest request, ItemQueries items, Campaign campaign,
-      ObjectMapper mapper, int batchSize, long byteLimit, int reportedRejections, int maxLineBytes) {
-    return pool.withTransaction(tx -> new ItemUpload(request, tx, items, campaign, mapper, batchSize, byteLimit,
+      CampaignAnswers<?, ?> type, ObjectMapper mapper, int batchSize, long byteLimit, int reportedRejections,
+      int maxLineBytes) {
+    return pool.withTransaction(tx -> new ItemUpload(request, tx, items, campaign, type, mapper, batchSize, byteLimit,
         reportedRejections, maxLineBytes).run());
   }
 }

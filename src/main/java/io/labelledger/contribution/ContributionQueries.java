@@ -22,8 +22,9 @@ public final class ContributionQueries {
    */
   private static final String ACCEPT = """
       with camp as (
-        select c.terms_hash,
-               exists (select 1 from campaign_labels l where l.campaign_id = c.id and l.label = $4) as label_ok
+        select c.terms_hash, -- a typed answer's validity was checked by its type before this statement
+               c.task_type <> 'single_choice'
+                 or exists (select 1 from campaign_labels l where l.campaign_id = c.id and l.label = $4) as label_ok
         from campaigns c where c.id = $1),
       same as (select id, status from contributions where digest = $8),
       prior as (select id from contributions where item_id = $2 and contributor = $3),
@@ -36,8 +37,9 @@ public final class ContributionQueries {
           and not exists (select 1 from same) and not exists (select 1 from prior)
           and exists (select 1 from consent) and exists (select 1 from lease where expires_at > $9)),
       ins as (
-        insert into contributions (campaign_id, item_id, contributor, answer, terms_hash, submitted_at, signature, digest)
-        select $1, $2, $3, $4, $5, $6, $7, $8 from ok
+        insert into contributions (campaign_id, item_id, contributor, answer, terms_hash, submitted_at, signature, digest,
+                                   answer_key)
+        select $1, $2, $3, $4, $5, $6, $7, $8, $10 from ok
         on conflict do nothing returning id, status),
       del as (delete from leases where id = (select id from lease) and exists (select 1 from ins)),
       counted as (update items set answers = answers + 1 where id = $2 and exists (select 1 from ins))
@@ -61,8 +63,8 @@ public final class ContributionQueries {
   private static final String ACCEPT_BATCH = """
       with input as (
         select * from unnest($1::int[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[],
-                             $8::bytea[], $9::bytea[])
-          as t(ord, campaign_id, item_id, contributor, answer, terms_hash, submitted_at, signature, digest)),
+                             $8::bytea[], $9::bytea[], $11::text[])
+          as t(ord, campaign_id, item_id, contributor, answer, terms_hash, submitted_at, signature, digest, answer_key)),
       checked as (
         select t.*, camp.terms_hash as campaign_terms, camp.label_ok,
                same.id as same_id, same.status as same_status, prior.id as prior_id,
@@ -71,8 +73,9 @@ public final class ContributionQueries {
                        and s.terms_hash = camp.terms_hash and s.revoked_at is null and s.expires_at > $10) as consent_ok
         from input t
         left join lateral (
-          select c.terms_hash,
-                 exists (select 1 from campaign_labels l where l.campaign_id = c.id and l.label = t.answer) as label_ok
+          select c.terms_hash, -- a typed answer's validity was checked by its type before this statement
+                 c.task_type <> 'single_choice'
+                   or exists (select 1 from campaign_labels l where l.campaign_id = c.id and l.label = t.answer) as label_ok
           from campaigns c where c.id = t.campaign_id) camp on true
         left join lateral (select id, status from contributions where digest = t.digest) same on true
         left join lateral (select id from contributions where item_id = t.item_id and contributor = t.contributor) prior on true
@@ -84,8 +87,10 @@ public final class ContributionQueries {
         where campaign_terms = terms_hash and label_ok and same_id is null and prior_id is null and consent_ok
           and lease_expires_at > $10),
       ins as (
-        insert into contributions (campaign_id, item_id, contributor, answer, terms_hash, submitted_at, signature, digest)
-        select campaign_id, item_id, contributor, answer, terms_hash, submitted_at, signature, digest from ok order by ord
+        insert into contributions (campaign_id, item_id, contributor, answer, terms_hash, submitted_at, signature, digest,
+                                   answer_key)
+        select campaign_id, item_id, contributor, answer, terms_hash, submitted_at, signature, digest, answer_key
+        from ok order by ord
         on conflict do nothing returning id, status, digest, item_id, contributor),
       -- the consumed leases, by their key: (item, contributor) is unique, so it names the lease that
       -- was checked; joining ok to ins instead gave a nested loop over both (n² digest comparisons)
@@ -114,13 +119,17 @@ public final class ContributionQueries {
   public Future<Outcome> accept(Candidate c, Instant now) {
     return pool.preparedQuery(ACCEPT)
         .execute(Tuple.from(new Object[] {c.campaignId(), c.itemId(), c.contributor(), c.answer(), c.termsHash(),
-            c.submittedAt(), Buffer.buffer(c.signature()), Buffer.buffer(c.digest()), now.atOffset(ZoneOffset.UTC)}))
+            c.submittedAt(), Buffer.buffer(c.signature()), Buffer.buffer(c.digest()), now.atOffset(ZoneOffset.UTC),
+            c.answerKey()}))
         .map(rows -> outcome(rows.iterator().next()));
   }
 
-  /** One contribution to accept, its signature already checked. */
+  /**
+   * One contribution to accept, its signature already checked; {@code answerKey} is its match key
+   * for gold scoring when that is not the answer itself (see V13), else null.
+   */
   public record Candidate(long campaignId, long itemId, String contributor, String answer, String termsHash,
-      long submittedAt, byte[] signature, byte[] digest) {}
+      long submittedAt, byte[] signature, byte[] digest, String answerKey) {}
 
   /** {@link #accept} for several candidates in one statement; the outcomes are in the candidates' order. */
   public Future<List<Outcome>> acceptBatch(List<Candidate> batch, Instant now) {
@@ -134,6 +143,7 @@ public final class ContributionQueries {
     Long[] submittedAt = new Long[n];
     Buffer[] signature = new Buffer[n];
     Buffer[] digest = new Buffer[n];
+    String[] answerKey = new String[n];
     for (int i = 0; i < n; i++) {
       Candidate c = batch.get(i);
       ord[i] = i;
@@ -145,10 +155,11 @@ public final class ContributionQueries {
       submittedAt[i] = c.submittedAt();
       signature[i] = Buffer.buffer(c.signature());
       digest[i] = Buffer.buffer(c.digest());
+      answerKey[i] = c.answerKey();
     }
     Tuple args = Tuple.tuple().addArrayOfInteger(ord).addArrayOfLong(campaign).addArrayOfLong(item)
         .addArrayOfString(contributor).addArrayOfString(answer).addArrayOfString(terms).addArrayOfLong(submittedAt)
-        .addValue(signature).addValue(digest).addValue(now.atOffset(ZoneOffset.UTC));
+        .addValue(signature).addValue(digest).addValue(now.atOffset(ZoneOffset.UTC)).addArrayOfString(answerKey);
     return pool.preparedQuery(ACCEPT_BATCH).execute(args).map(rows -> {
       Outcome[] out = new Outcome[n];
       for (Row r : rows) {

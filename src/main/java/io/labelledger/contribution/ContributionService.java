@@ -1,6 +1,8 @@
 package io.labelledger.contribution;
 
+import io.labelledger.answer.AnswerTypes;
 import io.labelledger.auth.Principal;
+import io.labelledger.campaign.CampaignTypes;
 import io.labelledger.chain.Eip712;
 import io.labelledger.chain.Hex;
 import io.labelledger.http.ApiException;
@@ -31,6 +33,7 @@ public final class ContributionService {
   private final SignerRecovery recovery;
   private final Optional<Eip712.Domain> domain;
   private final ContributionQueries queries;
+  private final CampaignTypes types;
   private final GroupCommit writer;
   private final Clock clock;
   private final long skewSeconds;
@@ -40,10 +43,11 @@ public final class ContributionService {
    *     while it runs)
    */
   public ContributionService(Vertx vertx, SignerRecovery recovery, Optional<Eip712.Domain> domain,
-      ContributionQueries queries, Clock clock, long skewSeconds, int writers) {
+      ContributionQueries queries, CampaignTypes types, Clock clock, long skewSeconds, int writers) {
     this.recovery = recovery;
     this.domain = domain;
     this.queries = queries;
+    this.types = types;
     this.writer = new GroupCommit(vertx, queries, clock, writers, MAX_BATCH);
     this.clock = clock;
     this.skewSeconds = skewSeconds;
@@ -59,10 +63,14 @@ public final class ContributionService {
   public record Receipt(long id, String status, long campaignId, long itemId, String digest) {}
 
   private record Checked(long campaignId, long itemId, String contributor, String answer, String termsHash,
-      long submittedAt, byte[] signature, byte[] digest) {
+      long submittedAt, byte[] signature, byte[] digest, String answerKey) {
     ContributionQueries.Candidate candidate() {
       return new ContributionQueries.Candidate(campaignId, itemId, contributor, answer, termsHash, submittedAt,
-          signature, digest);
+          signature, digest, answerKey);
+    }
+
+    Checked withAnswerKey(String key) {
+      return new Checked(campaignId, itemId, contributor, answer, termsHash, submittedAt, signature, digest, key);
     }
   }
 
@@ -73,7 +81,23 @@ public final class ContributionService {
     } catch (ApiException e) {
       return Future.failedFuture(e);
     }
-    return recovery.requireSigner(c.digest(), c.signature(), c.contributor()).compose(v -> store(c));
+    return checkAnswer(c).compose(checked -> recovery.requireSigner(checked.digest(), checked.signature(),
+        checked.contributor()).compose(v -> store(checked)));
+  }
+
+  /**
+   * A typed answer is checked by its campaign's type (shape, canonical form, range) before its
+   * signature is even recovered; a single-choice label is checked by the acceptance statement, as
+   * before. An unknown campaign passes here and is refused by that statement.
+   */
+  private Future<Checked> checkAnswer(Checked c) {
+    return types.of(c.campaignId()).map(bound -> {
+      if (bound.isEmpty() || bound.get().type().wireName().equals(AnswerTypes.SINGLE_CHOICE)) {
+        return c;
+      }
+      bound.get().parse(c.answer());
+      return c.withAnswerKey(bound.get().key(c.answer()));
+    });
   }
 
   private Checked check(Principal.Account account, SignedContribution.Request request) {
@@ -98,7 +122,7 @@ public final class ContributionService {
     String termsHash = m.termsHash().toLowerCase();
     byte[] digest = new ContributionMessage(contributor, BigInteger.valueOf(campaignId), BigInteger.valueOf(itemId),
         m.answer(), termsHash, submittedAt).digest(domain.get());
-    return new Checked(campaignId, itemId, contributor, m.answer(), termsHash, submittedAt, signature, digest);
+    return new Checked(campaignId, itemId, contributor, m.answer(), termsHash, submittedAt, signature, digest, null);
   }
 
   private Future<Accepted> store(Checked c) {

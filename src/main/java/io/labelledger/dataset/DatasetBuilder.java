@@ -1,11 +1,16 @@
 package io.labelledger.dataset;
 
+import io.labelledger.answer.CampaignAnswers;
+import io.labelledger.campaign.CampaignTypes;
 import io.labelledger.chain.Abi;
 import io.labelledger.chain.Hex;
 import io.labelledger.http.ApiException;
 import io.labelledger.http.ErrorCode;
 import io.labelledger.market.SharesTree;
 import io.labelledger.provenance.StandardMerkleTree;
+import io.labelledger.quality.QualityWorker;
+import io.labelledger.quality.Reestimate;
+import io.labelledger.quality.TypedQuality;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +23,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,16 +31,23 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Builds a dataset version from a campaign, in one transaction (builds of one campaign are
- * serialised by a lock on its row). What goes in:
+ * Builds a dataset version from a campaign. A version is built on a <b>settled</b> model: the
+ * campaign's quality model is first fitted again to every answer stored when the build starts
+ * ({@link QualityWorker#settle}: Dawid-Skene for single choice, the type's model for the others),
+ * and the version's labels, confidences and accepted contributions are that fit's, never what the
+ * aggregation worker last wrote — so what a version contains, and who is paid for it, does not
+ * depend on when the worker last ran. Then, in one transaction (builds of one campaign are
+ * serialised by a lock on its row), what goes in:
  *
  * <ul>
- *   <li>items of the campaign that are not gold (gold answers stay secret: they test contributors)
- *       and whose aggregated label has a confidence at or above the bar (the campaign's target
- *       confidence unless the request names another);
- *   <li>of those items, the contributions quality accepted, whose contributor's consent to the
- *       contribution's terms is valid at build time (not revoked, not expired, as indexed from
- *       ConsentRegistry), and that are anchored (in an anchor batch mined on-chain);
+ *   <li>items of the campaign that are not gold (gold answers stay secret: they test contributors),
+ *       decided (quality stopped buying answers for them), and whose settled label has a
+ *       confidence at or above the bar (the campaign's target confidence unless the request names
+ *       another);
+ *   <li>of those items, the contributions the settled fit accepts (they agree with the item's
+ *       label by the type's rule), stored before the fit read the answers, whose contributor's
+ *       consent to the contribution's terms is valid at build time (not revoked, not expired, as
+ *       indexed from ConsentRegistry), and that are anchored (in an anchor batch mined on-chain);
  *   <li>an item none of whose contributions qualify is left out.
  * </ul>
  *
@@ -53,11 +66,10 @@ public final class DatasetBuilder {
       and exists (select 1 from anchor_batches b where b.id = c.batch_id and b.block_number is not null)""";
 
   static final String SELECT = """
-      select c.id, c.item_id, c.contributor, c.digest, c.batch_id, c.leaf_index, i.label, i.confidence
+      select c.id, c.item_id, c.contributor, c.digest, c.batch_id, c.leaf_index
         from items i
         join contributions c on c.item_id = i.id
-       where i.campaign_id = $1 and not i.is_gold and i.label is not null and i.confidence >= $2
-         and c.status = 'accepted'
+       where i.campaign_id = $1 and not i.is_gold and i.decided_at is not null and c.id <= $2
          and exists (select 1 from consent_state cs
                       where cs.contributor = c.contributor and cs.terms_hash = c.terms_hash
                         and cs.revoked_at is null and cs.expires_at > $3)
@@ -69,15 +81,30 @@ public final class DatasetBuilder {
 
   private final Pool pool;
   private final String paymentToken;
+  private final QualityWorker quality;
+  private final CampaignTypes types;
 
-  public DatasetBuilder(Pool pool, String paymentToken) {
+  public DatasetBuilder(Pool pool, String paymentToken, QualityWorker quality, CampaignTypes types) {
     this.pool = pool;
     this.paymentToken = paymentToken.toLowerCase();
+    this.quality = quality;
+    this.types = types;
   }
 
   /** Builds the next version of {@code campaignId} at time {@code now}; the future gives its id. */
   public Future<Long> build(long campaignId, Request request, Instant now) {
+    return types.of(campaignId).compose(type -> type.isEmpty()
+        ? Future.failedFuture(new ApiException(ErrorCode.CAMPAIGN_NOT_FOUND, campaignId))
+        : quality.settle(campaignId).compose(settled -> build(campaignId, request, now, type.get(), settled)));
+  }
+
+  private Future<Long> build(long campaignId, Request request, Instant now, CampaignAnswers<?, ?> type,
+      QualityWorker.Settled settled) {
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+    Map<Long, Reestimate.ItemEstimate> labels = new HashMap<>();
+    settled.result().items().forEach(e -> labels.put(e.itemId(), e));
+    Map<Long, Boolean> agrees = new HashMap<>();
+    settled.verdicts().forEach(v -> agrees.put(v.contribution(), v.agrees()));
     return pool.withTransaction(tx -> tx.preparedQuery("""
             select c.id, c.name, c.terms_hash, c.target_confidence,
                    (select coalesce(max(version), 0) from datasets d where d.campaign_id = c.id) as last_version,
@@ -90,19 +117,25 @@ public final class DatasetBuilder {
           Row campaign = rows.iterator().next();
           double bar = request.confidenceBar() != null ? request.confidenceBar()
               : campaign.getDouble("target_confidence");
-          return tx.preparedQuery(SELECT).execute(Tuple.of(campaignId, bar, at)).compose(selected -> {
-            if (selected.size() == 0) {
+          return tx.preparedQuery(SELECT).execute(Tuple.of(campaignId, settled.lastId(), at)).compose(selected -> {
+            List<Row> contributions = new ArrayList<>();
+            selected.forEach(c -> {
+              Reestimate.ItemEstimate item = labels.get(c.getLong("item_id"));
+              if (item != null && item.confidence() >= bar && Boolean.TRUE.equals(agrees.get(c.getLong("id")))) {
+                contributions.add(c);
+              }
+            });
+            if (contributions.isEmpty()) {
               return Future.failedFuture(new ApiException(ErrorCode.DATASET_EMPTY, campaignId, bar));
             }
-            List<Row> contributions = new ArrayList<>();
-            selected.forEach(contributions::add);
-            return store(tx, campaign, request, bar, at, contributions);
+            return store(tx, campaign, request, bar, at, contributions, labels, settled.verdicts(), type);
           });
         }));
   }
 
   private Future<Long> store(SqlConnection tx, Row campaign, Request request, double bar, OffsetDateTime at,
-      List<Row> contributions) {
+      List<Row> contributions, Map<Long, Reestimate.ItemEstimate> labels, List<TypedQuality.Verdict> verdicts,
+      CampaignAnswers<?, ?> type) {
     List<byte[]> leaves = new ArrayList<>(contributions.size());
     TreeMap<String, Long> sharesByAccount = new TreeMap<>();
     TreeSet<Long> batches = new TreeSet<>();
@@ -113,29 +146,38 @@ public final class DatasetBuilder {
       leaves.add(StandardMerkleTree.leafHash(Abi.bytes32(digest)));
       sharesByAccount.merge(c.getString("contributor"), 1L, Long::sum);
       batches.add(c.getLong("batch_id"));
-      items.computeIfAbsent(c.getLong("item_id"),
-          id -> new ItemEntry(c.getString("label"), c.getDouble("confidence"), new ArrayList<>())).digests.add(digest);
+      items.computeIfAbsent(c.getLong("item_id"), id -> new ItemEntry(labels.get(id).label(),
+          labels.get(id).confidence(), new ArrayList<>())).digests.add(digest);
     }
     StandardMerkleTree content = StandardMerkleTree.of(leaves);
     List<SharesTree.Entry> entries = new ArrayList<>();
     sharesByAccount.forEach((account, shares) -> entries.add(new SharesTree.Entry(account, BigInteger.valueOf(shares))));
     SharesTree shares = SharesTree.of(entries);
 
-    Map<String, Long> labels = new TreeMap<>();
+    Map<String, Long> distribution = new TreeMap<>();
     double confidenceSum = 0;
     for (ItemEntry item : items.values()) {
-      labels.merge(item.label, 1L, Long::sum);
+      distributionKeys(type, item.label).forEach(key -> distribution.merge(key, 1L, Long::sum));
       confidenceSum += item.confidence;
     }
+    long agreeing = 0;
+    long answered = 0;
+    for (TypedQuality.Verdict v : verdicts) {
+      if (items.containsKey(v.item())) {
+        answered++;
+        agreeing += v.agrees() ? 1 : 0;
+      }
+    }
+    Double agreement = answered == 0 ? null : (double) agreeing / answered;
     int version = campaign.getInteger("last_version") + 1;
     String name = request.name() != null ? request.name() : campaign.getString("name") + " v" + version;
     long campaignId = campaign.getLong("id");
     double meanConfidence = confidenceSum / items.size();
-    return qualityFigures(tx, campaignId, items.keySet(), sharesByAccount.keySet()).compose(figures -> {
+    return goldFigures(tx, campaignId, sharesByAccount.keySet()).compose(figures -> {
       JsonObject quality = new JsonObject()
-          .put("labelDistribution", new JsonObject(new LinkedHashMap<>(labels)))
+          .put("labelDistribution", new JsonObject(new LinkedHashMap<>(distribution)))
           .put("meanConfidence", meanConfidence)
-          .put("agreement", figures.agreement())
+          .put("agreement", agreement)
           .put("goldAccuracy", figures.goldAccuracy())
           .put("goldAnswers", figures.goldAnswers());
       return tx.preparedQuery("""
@@ -181,32 +223,30 @@ public final class DatasetBuilder {
 
   private record ItemEntry(String label, double confidence, List<byte[]> digests) {}
 
-  /** Agreement and gold accuracy of the version's work. */
-  record Figures(Double agreement, Double goldAccuracy, long goldAnswers) {}
+  private static <A> List<String> distributionKeys(CampaignAnswers<?, A> type, String label) {
+    return type.distributionKeys(type.parseAggregate(label));
+  }
+
+  /** Gold accuracy of the version's contributors. */
+  record Figures(Double goldAccuracy, long goldAnswers) {}
 
   /**
-   * Agreement: the share of all answers given to the version's items (accepted or not) that equal
-   * the item's aggregated label. Gold accuracy: the share of the version's contributors' answers to
-   * the campaign's gold items that equal the gold answer (null when they answered no gold item).
+   * Gold accuracy: the share of the version's contributors' answers to the campaign's gold items that
+   * match the gold answer (by match key, see V13; null when they answered no gold item). Agreement
+   * (the share of all answers to the version's items that agree with the settled label) comes from
+   * the settled fit's verdicts.
    */
-  private static Future<Figures> qualityFigures(SqlConnection tx, long campaignId, java.util.Set<Long> itemIds,
-      java.util.Set<String> contributors) {
+  private static Future<Figures> goldFigures(SqlConnection tx, long campaignId, java.util.Set<String> contributors) {
     return tx.preparedQuery("""
-            select count(*) filter (where c.answer = i.label) as agree, count(*) as total
+            select count(*) filter (where coalesce(c.answer_key, c.answer) = coalesce(i.gold_key, i.gold_answer))
+                     as right, count(*) as total
               from contributions c join items i on i.id = c.item_id
-             where c.item_id = any($1)""").execute(Tuple.tuple().addArrayOfLong(itemIds.toArray(Long[]::new)))
-        .compose(agreement -> tx.preparedQuery("""
-                select count(*) filter (where c.answer = i.gold_answer) as right, count(*) as total
-                  from contributions c join items i on i.id = c.item_id
-                 where i.campaign_id = $1 and i.is_gold and c.contributor = any($2)""")
-            .execute(Tuple.tuple().addLong(campaignId).addArrayOfString(contributors.toArray(String[]::new)))
-            .map(gold -> {
-              Row a = agreement.iterator().next();
-              Row g = gold.iterator().next();
-              long total = a.getLong("total");
-              long goldTotal = g.getLong("total");
-              return new Figures(total == 0 ? null : (double) a.getLong("agree") / total,
-                  goldTotal == 0 ? null : (double) g.getLong("right") / goldTotal, goldTotal);
-            }));
+             where i.campaign_id = $1 and i.is_gold and c.contributor = any($2)""")
+        .execute(Tuple.tuple().addLong(campaignId).addArrayOfString(contributors.toArray(String[]::new)))
+        .map(gold -> {
+          Row g = gold.iterator().next();
+          long goldTotal = g.getLong("total");
+          return new Figures(goldTotal == 0 ? null : (double) g.getLong("right") / goldTotal, goldTotal);
+        });
   }
 }

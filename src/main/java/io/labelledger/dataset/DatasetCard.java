@@ -1,5 +1,7 @@
 package io.labelledger.dataset;
 
+import io.labelledger.answer.AnswerTypes;
+import io.labelledger.answer.pairwise.PairwiseType;
 import io.labelledger.chain.Deployment;
 import java.util.Locale;
 import java.util.Map;
@@ -11,6 +13,7 @@ final class DatasetCard {
 
   static String render(DatasetService.DatasetView d, String termsText, Optional<Deployment> deployment) {
     StringBuilder md = new StringBuilder();
+    frontMatter(md, d);
     md.append("# ").append(d.name()).append("\n\n");
     md.append("Version ").append(d.version()).append(" of campaign ").append(d.campaignId())
         .append(d.parentId() == null ? " (first version)" : " (previous version: dataset " + d.parentId() + ")")
@@ -53,6 +56,7 @@ final class DatasetCard {
     md.append("- gold accuracy of the contributors (").append(q.getOrDefault("goldAnswers", 0))
         .append(" gold answers): ").append(fmt(q.get("goldAccuracy"))).append("\n");
     md.append("- label distribution: ").append(q.get("labelDistribution")).append("\n\n");
+    columns(md, d);
 
     md.append("## Shares\n\n").append(DatasetService.SHARES_RULE).append(".\n\n");
 
@@ -70,6 +74,58 @@ final class DatasetCard {
         .append("/audit-bundle` and run `scripts/labelledger audit --rpc URL --bundle FILE` (or the web app's Audit")
         .append(" page).\n");
     return md.toString();
+  }
+
+  /**
+   * Hugging Face dataset card metadata (YAML front matter), so the export loads and lists as a Hugging
+   * Face dataset: the licence is the campaign's terms (not an SPDX licence, so {@code other}, named by
+   * their hash), the task category of the answer type, the size category, and the export files.
+   */
+  static void frontMatter(StringBuilder md, DatasetService.DatasetView d) {
+    String file = "dataset-" + d.id() + "-v" + d.version();
+    md.append("---\n")
+        .append("pretty_name: ").append(yamlString(d.name())).append('\n')
+        .append("license: other\n")
+        .append("license_name: labelledger-terms-").append(d.termsHash().substring(2, 14)).append('\n')
+        .append("license_link: /api/terms/").append(d.termsHash()).append('\n')
+        .append("task_categories:\n- ").append(AnswerTypes.of(d.taskType()).taskCategory()).append('\n')
+        .append("size_categories:\n- ").append(sizeCategory(d.itemCount())).append('\n')
+        .append("tags:\n- labelledger\n- crowdsourced\n- provenance\n- ").append(d.taskType().replace('_', '-'))
+        .append('\n')
+        .append("configs:\n- config_name: default\n  data_files: ").append(file).append(".jsonl\n");
+    if (d.taskType().equals(PairwiseType.NAME)) {
+      md.append("- config_name: dpo\n  data_files: ").append(file).append(".dpo.jsonl\n");
+    }
+    md.append("---\n\n");
+  }
+
+  /** What each export row holds, for the version's answer type. */
+  static void columns(StringBuilder md, DatasetService.DatasetView d) {
+    md.append("## Columns\n\nTask type `").append(d.taskType()).append("`. Every row (JSONL and Parquet): `itemId`, `item`")
+        .append(" (the item's id), `data` (the item as uploaded), `label` (the aggregated answer: the label itself")
+        .append(" for single choice, else the canonical JSON of the aggregate), `confidence`, ");
+    md.append("the aggregate as typed columns (multi_choice: `labels`, a list of tags; rating: `rating`, a number on")
+        .append(" the scale; free_text: `text`; pairwise: `choice`, a or b for `data.a` or `data.b`, or tie), and")
+        .append(" `leaves` (the EIP-712 digests of the signed contributions behind the label).\n\n");
+    if (d.taskType().equals(PairwiseType.NAME)) {
+      md.append("The `dpo` configuration")
+          .append(" (`?format=dpo`) has the rows TRL's DPO trainer loads: `prompt`, `chosen`, `rejected`, with the")
+          .append(" aggregate's `confidence`; ties are left out.\n\n");
+    }
+  }
+
+  /** Hugging Face's size buckets. */
+  static String sizeCategory(long n) {
+    String[] names = {"n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M", "100M<n<1B"};
+    int bucket = 0;
+    for (long limit = 1_000; n >= limit && bucket < names.length - 1; limit *= 10) {
+      bucket++;
+    }
+    return names[bucket];
+  }
+
+  private static String yamlString(String text) {
+    return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ") + "\"";
   }
 
   private static void row(StringBuilder md, String what, Object value) {

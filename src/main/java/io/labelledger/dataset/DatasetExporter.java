@@ -1,5 +1,8 @@
 package io.labelledger.dataset;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.labelledger.answer.CampaignAnswers;
+import io.labelledger.answer.CanonicalJson;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -58,7 +61,9 @@ public final class DatasetExporter {
   /** Export formats. */
   public enum Format {
     JSONL("application/x-ndjson", "jsonl"),
-    PARQUET("application/vnd.apache.parquet", "parquet");
+    PARQUET("application/vnd.apache.parquet", "parquet"),
+    /** Pairwise versions only: TRL's DPO preference rows, {@code prompt, chosen, rejected}; ties left out. */
+    DPO("application/x-ndjson", "dpo.jsonl");
 
     public final String contentType;
     public final String extension;
@@ -91,15 +96,19 @@ public final class DatasetExporter {
    * it. The future completes with the number of rows once the last byte is handed to the socket.
    * Call on the event loop.
    */
-  public Future<Long> export(long datasetId, Format format, Map<String, String> metadata, String fileName,
-      HttpServerResponse response) {
+  public Future<Long> export(long datasetId, Format format, CampaignAnswers<?, ?> type, Map<String, String> metadata,
+      String fileName, HttpServerResponse response) {
     response.setChunked(true)
         .putHeader("Content-Type", format.contentType)
         .putHeader("Content-Disposition", "attachment; filename=\"" + fileName + "." + format.extension + "\"")
         .putHeader("Cache-Control", "no-store");
     return pool.getConnection().compose(conn -> conn.begin().compose(tx -> conn.prepare(SQL).compose(ps -> {
       RowStream<Row> rows = ps.createStream(FETCH, Tuple.of(datasetId));
-      Future<Long> done = format == Format.JSONL ? jsonl(rows, response) : parquet(rows, metadata, response);
+      Future<Long> done = format == Format.PARQUET ? parquet(rows, type, metadata, response)
+          : jsonl(rows, format == Format.DPO ? preferences(type) : (text, row) -> {
+            ExportJsonl.append(text, toExportRow(row, type));
+            return true;
+          }, response);
       return done.andThen(ar -> finish(conn, tx, rows, ar.succeeded()));
     })).onFailure(err -> conn.close()));
   }
@@ -109,7 +118,28 @@ public final class DatasetExporter {
     closed.onComplete(ar -> conn.close());
   }
 
-  private Future<Long> jsonl(RowStream<Row> rows, HttpServerResponse response) {
+  /** Appends one database row as JSONL; false when the row is left out (a tie, in preference rows). */
+  private interface LineWriter {
+    boolean append(StringBuilder text, Row row);
+  }
+
+  /** TRL's DPO rows of a pairwise version: the chosen and rejected candidates' texts, ties left out. */
+  private static LineWriter preferences(CampaignAnswers<?, ?> type) {
+    return (text, row) -> {
+      ExportRow r = toExportRow(row, type);
+      String choice = String.valueOf(r.typed().get("choice"));
+      if (!choice.equals("a") && !choice.equals("b")) {
+        return false;
+      }
+      JsonNode data = CanonicalJson.read(r.dataJson());
+      String other = choice.equals("a") ? "b" : "a";
+      ExportJsonl.appendPreference(text, r, data.path("prompt").asText(), data.path(choice).path("text").asText(),
+          data.path(other).path("text").asText());
+      return true;
+    };
+  }
+
+  private Future<Long> jsonl(RowStream<Row> rows, LineWriter lines, HttpServerResponse response) {
     Promise<Long> done = Promise.promise();
     AtomicLong count = new AtomicLong();
     StringBuilder text = new StringBuilder(CHUNK_BYTES + 4096);
@@ -117,8 +147,9 @@ public final class DatasetExporter {
     response.closeHandler(v -> done.tryFail(new IOException("the client closed the connection")));
     rows.exceptionHandler(err -> abort(response, done, err));
     rows.handler(row -> {
-      ExportJsonl.append(text, toExportRow(row));
-      count.incrementAndGet();
+      if (lines.append(text, row)) {
+        count.incrementAndGet();
+      }
       if (text.length() >= CHUNK_BYTES) {
         response.write(text.toString());
         text.setLength(0);
@@ -138,7 +169,8 @@ public final class DatasetExporter {
     return done.future();
   }
 
-  private Future<Long> parquet(RowStream<Row> rows, Map<String, String> metadata, HttpServerResponse response) {
+  private Future<Long> parquet(RowStream<Row> rows, CampaignAnswers<?, ?> type, Map<String, String> metadata,
+      HttpServerResponse response) {
     Context context = vertx.getOrCreateContext();
     Handoff handoff = new Handoff(rows);
     ResponseOutputStream out = new ResponseOutputStream(context, response);
@@ -148,10 +180,10 @@ public final class DatasetExporter {
     });
     rows.exceptionHandler(handoff::fail);
     rows.endHandler(v -> handoff.end());
-    rows.handler(row -> handoff.offer(toExportRow(row)));
+    rows.handler(row -> handoff.offer(toExportRow(row, type)));
     Future<Long> written = workers.executeBlocking(() -> {
       long count = 0;
-      try (ParquetWriter<ExportRow> writer = ExportParquet.open(out, metadata)) {
+      try (ParquetWriter<ExportRow> writer = ExportParquet.open(out, metadata, type.exportSchema())) {
         ExportRow row;
         while ((row = handoff.take()) != null) {
           writer.write(row);
@@ -188,14 +220,22 @@ public final class DatasetExporter {
     }
   }
 
-  static ExportRow toExportRow(Row row) {
+  /** The label as the type's typed columns, in the type's column order. */
+  private static <A> Map<String, Object> typed(CampaignAnswers<?, A> type, String label) {
+    Map<String, Object> columns = type.exportColumns(type.parseAggregate(label));
+    Map<String, Object> ordered = new java.util.LinkedHashMap<>();
+    type.exportSchema().forEach(c -> ordered.put(c.name(), columns.get(c.name())));
+    return ordered;
+  }
+
+  static ExportRow toExportRow(Row row, CampaignAnswers<?, ?> type) {
     Buffer[] leaves = row.getArrayOfBuffers(5);
     List<byte[]> bytes = new ArrayList<>(leaves.length);
     for (Buffer leaf : leaves) {
       bytes.add(leaf.getBytes());
     }
     return new ExportRow(row.getLong(0), row.getString(1), row.getString(2), row.getString(3), row.getDouble(4),
-        bytes);
+        typed(type, row.getString(3)), bytes);
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.labelledger.dataset;
 
+import io.labelledger.answer.pairwise.PairwiseType;
 import io.labelledger.auth.Guards;
+import io.labelledger.campaign.CampaignTypes;
 import io.labelledger.http.Params;
 import io.labelledger.http.ApiException;
 import io.labelledger.http.ApiModule;
@@ -31,15 +33,17 @@ public final class DatasetRoutes implements ApiModule {
   private final DatasetBuilder builder;
   private final DatasetService datasets;
   private final DatasetExporter exporter;
+  private final CampaignTypes types;
   private final Optional<Earnings> earnings;
   private final JsonCodec json;
   private final Clock clock;
 
   public DatasetRoutes(DatasetBuilder builder, DatasetService datasets, DatasetExporter exporter,
-      Optional<Earnings> earnings, JsonCodec json, Clock clock) {
+      CampaignTypes types, Optional<Earnings> earnings, JsonCodec json, Clock clock) {
     this.builder = builder;
     this.datasets = datasets;
     this.exporter = exporter;
+    this.types = types;
     this.earnings = earnings;
     this.json = json;
     this.clock = clock;
@@ -112,16 +116,23 @@ public final class DatasetRoutes implements ApiModule {
       format = DatasetExporter.Format.JSONL;
     } else if (raw.equals("parquet")) {
       format = DatasetExporter.Format.PARQUET;
+    } else if (raw.equals("dpo")) {
+      format = DatasetExporter.Format.DPO;
     } else {
-      throw new ApiException(ErrorCode.INVALID_PARAMETER, "format", "must be jsonl or parquet");
+      throw new ApiException(ErrorCode.INVALID_PARAMETER, "format", "must be jsonl, parquet or dpo");
     }
     String account = Guards.account(ctx).address();
     Future<DatasetService.Licence> licence = datasets.requireLicence(id, account);
     licence.compose(l -> datasets.card(id).map(card -> Map.of(ExportParquet.CARD_KEY, card)))
-        .compose(meta -> datasets.get(id).compose(d -> {
+        .compose(meta -> datasets.get(id).compose(d -> types.of(d.campaignId()).compose(type -> {
+          if (format == DatasetExporter.Format.DPO && !d.taskType().equals(PairwiseType.NAME)) {
+            return Future.failedFuture(new ApiException(ErrorCode.INVALID_PARAMETER, "format",
+                "dpo is only for pairwise versions; this one is " + d.taskType()));
+          }
           ctx.response().putHeader("Link", "</api/datasets/" + id + "/card>; rel=\"describedby\"");
-          return exporter.export(id, format, meta, "dataset-" + id + "-v" + d.version(), ctx.response());
-        }))
+          return exporter.export(id, format, type.orElseThrow(), meta, "dataset-" + id + "-v" + d.version(),
+              ctx.response());
+        })))
         .onFailure(err -> {
           if (!ctx.response().headWritten()) {
             ctx.fail(err);

@@ -48,7 +48,8 @@ public final class DatasetService {
   }
 
   /** A dataset version as the API shows it. */
-  public record DatasetView(long id, long campaignId, int version, Long parentId, String name, String status,
+  public record DatasetView(long id, long campaignId, String taskType, int version, Long parentId, String name,
+      String status,
       Long chainDatasetId, String marketplace, Long chainId, String paymentToken, String price, Integer feeBps,
       String termsHash, String contentRoot, String sharesRoot, long totalShares, long itemCount,
       long contributionCount, int contributorCount, List<Long> batchIds, Map<String, Object> quality,
@@ -58,12 +59,13 @@ public final class DatasetService {
       d.id, d.campaign_id, d.version, d.parent_id, d.name, d.status, d.chain_dataset_id, d.payment_token,
       d.price::text as price, d.fee_bps, d.terms_hash, d.content_root, d.shares_root, d.total_shares, d.item_count,
       d.contribution_count, d.contributor_count, d.batch_ids, d.quality, d.confidence_bar, d.built_at, d.list_tx,
-      d.listed_block, d.listed_at""";
+      d.listed_block, d.listed_at, (select c.task_type from campaigns c where c.id = d.campaign_id) as task_type""";
 
   DatasetView view(Row r) {
     Long[] batches = r.getArrayOfLongs("batch_ids");
     Object quality = r.getValue("quality");
-    return new DatasetView(r.getLong("id"), r.getLong("campaign_id"), r.getInteger("version"), r.getLong("parent_id"),
+    return new DatasetView(r.getLong("id"), r.getLong("campaign_id"), r.getString("task_type"), r.getInteger("version"),
+        r.getLong("parent_id"),
         r.getString("name"), r.getString("status"), r.getLong("chain_dataset_id"),
         deployment.map(Deployment::marketplace).map(String::toLowerCase).orElse(null),
         deployment.map(Deployment::chainId).orElse(null), r.getString("payment_token"), r.getString("price"),

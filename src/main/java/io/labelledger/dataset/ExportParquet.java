@@ -2,7 +2,9 @@ package io.labelledger.dataset;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import io.labelledger.answer.ExportColumn;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.column.ParquetProperties;
@@ -23,8 +25,9 @@ import org.apache.parquet.schema.MessageTypeParser;
  * the footer's key-value metadata under {@code labelledger.card}.
  *
  * <p>Schema (one row per item): item_id int64, item string, data JSON, label string, confidence
- * double, leaves list of 32-byte content-tree leaves. Snappy-compressed, dictionary-encoded where
- * it pays (labels).
+ * double, then the answer type's typed columns ({@link ExportColumn}: a list of strings, a double or
+ * a string; none for single choice), then leaves, a list of 32-byte content-tree leaves.
+ * Snappy-compressed, dictionary-encoded where it pays (labels).
  */
 public final class ExportParquet {
   /** Rows buffered before a row group is flushed; also what bounds the writer's memory. */
@@ -32,26 +35,49 @@ public final class ExportParquet {
   public static final int PAGE_BYTES = 512 * 1024;
   public static final String CARD_KEY = "labelledger.card";
 
-  public static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
-      message labelledger_export {
-        required int64 item_id;
-        required binary item (STRING);
-        required binary data (JSON);
-        required binary label (STRING);
-        required double confidence;
-        required group leaves (LIST) {
-          repeated group list {
-            required fixed_len_byte_array(32) element;
+  /** The schema of an export whose type adds {@code typed} columns. */
+  public static MessageType schema(List<ExportColumn> typed) {
+    StringBuilder s = new StringBuilder("""
+        message labelledger_export {
+          required int64 item_id;
+          required binary item (STRING);
+          required binary data (JSON);
+          required binary label (STRING);
+          required double confidence;
+        """);
+    for (ExportColumn c : typed) {
+      switch (c.kind()) {
+        case STRING -> s.append("  required binary ").append(c.name()).append(" (STRING);\n");
+        case DOUBLE -> s.append("  required double ").append(c.name()).append(";\n");
+        case STRING_LIST -> s.append("  required group ").append(c.name())
+            .append(" (LIST) {\n    repeated group list {\n      required binary element (STRING);\n    }\n  }\n");
+      }
+    }
+    s.append("""
+          required group leaves (LIST) {
+            repeated group list {
+              required fixed_len_byte_array(32) element;
+            }
           }
         }
-      }
-      """);
+        """);
+    return MessageTypeParser.parseMessageType(s.toString());
+  }
+
+  /** The single-choice schema (no typed columns). */
+  public static final MessageType SCHEMA = schema(List.of());
 
   private ExportParquet() {}
 
   /** A writer of rows to {@code out}; closing it writes the footer (it does not close {@code out}). */
   public static ParquetWriter<ExportRow> open(OutputStream out, Map<String, String> metadata) throws IOException {
-    return new Builder(new StreamOutputFile(out), metadata)
+    return open(out, metadata, List.of());
+  }
+
+  /** A writer of rows with the {@code typed} columns of their answer type. */
+  public static ParquetWriter<ExportRow> open(OutputStream out, Map<String, String> metadata,
+      List<ExportColumn> typed) throws IOException {
+    return new Builder(new StreamOutputFile(out), metadata, typed)
         .withCompressionCodec(CompressionCodecName.SNAPPY)
         .withRowGroupSize(ROW_GROUP_BYTES)
         .withPageSize(PAGE_BYTES)
@@ -63,10 +89,12 @@ public final class ExportParquet {
 
   private static final class Builder extends ParquetWriter.Builder<ExportRow, Builder> {
     private final Map<String, String> metadata;
+    private final List<ExportColumn> typed;
 
-    Builder(OutputFile file, Map<String, String> metadata) {
+    Builder(OutputFile file, Map<String, String> metadata, List<ExportColumn> typed) {
       super(file);
       this.metadata = metadata;
+      this.typed = typed;
     }
 
     @Override
@@ -76,21 +104,23 @@ public final class ExportParquet {
 
     @Override
     protected WriteSupport<ExportRow> getWriteSupport(Configuration conf) {
-      return new RowWriteSupport(metadata);
+      return new RowWriteSupport(metadata, typed);
     }
   }
 
   private static final class RowWriteSupport extends WriteSupport<ExportRow> {
     private final Map<String, String> metadata;
+    private final List<ExportColumn> typed;
     private RecordConsumer consumer;
 
-    RowWriteSupport(Map<String, String> metadata) {
+    RowWriteSupport(Map<String, String> metadata, List<ExportColumn> typed) {
       this.metadata = metadata;
+      this.typed = typed;
     }
 
     @Override
     public WriteContext init(Configuration configuration) {
-      return new WriteContext(SCHEMA, new HashMap<>(metadata));
+      return new WriteContext(schema(typed), new HashMap<>(metadata));
     }
 
     @Override
@@ -110,7 +140,36 @@ public final class ExportParquet {
       consumer.startField("confidence", 4);
       consumer.addDouble(row.confidence());
       consumer.endField("confidence", 4);
-      consumer.startField("leaves", 5);
+      int index = 5;
+      for (ExportColumn c : typed) {
+        Object value = row.typed().get(c.name());
+        switch (c.kind()) {
+          case STRING -> string(c.name(), index, (String) value);
+          case DOUBLE -> {
+            consumer.startField(c.name(), index);
+            consumer.addDouble(((Number) value).doubleValue());
+            consumer.endField(c.name(), index);
+          }
+          case STRING_LIST -> {
+            consumer.startField(c.name(), index);
+            consumer.startGroup();
+            List<?> values = (List<?>) value;
+            if (!values.isEmpty()) {
+              consumer.startField("list", 0);
+              for (Object v : values) {
+                consumer.startGroup();
+                string("element", 0, (String) v);
+                consumer.endGroup();
+              }
+              consumer.endField("list", 0);
+            }
+            consumer.endGroup();
+            consumer.endField(c.name(), index);
+          }
+        }
+        index++;
+      }
+      consumer.startField("leaves", index);
       consumer.startGroup();
       if (!row.leaves().isEmpty()) {
         consumer.startField("list", 0);
@@ -124,7 +183,7 @@ public final class ExportParquet {
         consumer.endField("list", 0);
       }
       consumer.endGroup();
-      consumer.endField("leaves", 5);
+      consumer.endField("leaves", index);
       consumer.endMessage();
     }
 

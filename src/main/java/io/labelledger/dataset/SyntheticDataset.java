@@ -12,6 +12,11 @@ import io.vertx.sqlclient.Tuple;
 public final class SyntheticDataset {
   private SyntheticDataset() {}
 
+  /** The answer type of a synthetic dataset: single choice, whatever labels its items carry. */
+  public static final io.labelledger.answer.CampaignAnswers<?, ?> TYPE =
+      new io.labelledger.answer.singlechoice.SingleChoiceType().bind(java.util.List.of("positive", "negative", "neutral"),
+          com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+
   /** Inserts the rows in one transaction; the future gives the dataset id. */
   public static Future<Long> create(Pool pool, long n) {
     return pool.withTransaction(conn -> conn.query("""

@@ -44,6 +44,8 @@ public enum ErrorCode {
   TERMS_UNKNOWN(422, "terms %s are not published; publish them with POST /api/terms first"),
   CAMPAIGN_NOT_FOUND(404, "no campaign with id %s"),
   UNSUPPORTED_TASK_TYPE(400, "task type '%s' is not supported; supported: %s"),
+  CAMPAIGN_LABELS_INVALID(400, "a %s campaign %s"),
+  CAMPAIGN_SETTINGS_INVALID(400, "settings.%s %s"),
   ITEM_LINE_MALFORMED(400, "upload rejected, nothing stored: line %s is not a JSON object: %s"),
 
   // signed typed data (consents, revocations, contributions)
@@ -68,6 +70,13 @@ public enum ErrorCode {
   ITEM_NOT_ASSIGNED(409, "item %s of campaign %s is not leased to you; ask POST /api/campaigns/%s/tasks/next"),
   LEASE_EXPIRED(409, "your lease on item %s expired at %s"),
   ANSWER_NOT_IN_LABEL_SET(422, "answer '%s' is not one of the campaign's labels %s"),
+  ANSWER_MALFORMED(422, "the answer is not a valid %s answer: %s"),
+  ANSWER_NOT_CANONICAL(422, "the answer is not in canonical form (RFC 8785) for a %s answer; sign exactly %s"),
+  PICKS_OUT_OF_RANGE(422, "%s labels picked; this campaign takes from %s to %s"),
+  RATING_OUT_OF_RANGE(422, "rating %s is outside the campaign's scale %s..%s"),
+  TEXT_EMPTY(422, "the text is empty"),
+  TEXT_TOO_LONG(422, "the text has %s characters; the campaign's limit is %s"),
+  TIE_NOT_ALLOWED(422, "this campaign does not allow a tie; choose a or b"),
   ALREADY_ANSWERED(409, "you already answered item %s of campaign %s (contribution %s)"),
   SUBMITTED_AT_OUT_OF_RANGE(422, "submittedAt %s is more than %s s away from the server time %s"),
 

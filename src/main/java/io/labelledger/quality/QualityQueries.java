@@ -1,5 +1,7 @@
 package io.labelledger.quality;
 
+import io.labelledger.answer.AnswerTypes;
+import io.labelledger.answer.CanonicalJson;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -44,11 +46,13 @@ public final class QualityQueries {
   private static final String CLAIM = """
       with cur as (select txid, last_id from quality_cursor where name = 'aggregation' for update skip locked),
       batch as (
-        select c.id, c.txid, c.campaign_id, c.item_id, c.contributor, c.answer, i.is_gold, i.gold_answer
+        -- answer and gold as their match keys (V13: the text itself but for normalised free text)
+        select c.id, c.txid, c.campaign_id, c.item_id, c.contributor, coalesce(c.answer_key, c.answer) as answer,
+               i.is_gold, coalesce(i.gold_key, i.gold_answer) as gold_answer
         from contributions c
         -- each item by its key (limit 1 keeps the lateral from being flattened): as a plain join it
         -- was a hash join over a sequential scan of every item, whose cost grew with the campaign
-        cross join lateral (select is_gold, gold_answer from items where id = c.item_id limit 1) i
+        cross join lateral (select is_gold, gold_answer, gold_key from items where id = c.item_id limit 1) i
         -- both bounds as index bounds: taken from cur as a join, the lower one was only a filter,
         -- and every round read the index from its first entry (cost growing with the table)
         where (c.txid, c.id) > ((select txid from cur), (select last_id from cur)) -- no row when cur is locked
@@ -91,8 +95,17 @@ public final class QualityQueries {
       where c.item_id = any($1)
       """;
 
+  /** Every answer of the items of typed campaigns, with its contributor's fitted parameters. */
+  private static final String TYPED_ANSWERS = """
+      select c.id, c.item_id, c.answer, q.confusion as params
+      from contributions c
+      left join contributor_quality q on q.campaign_id = c.campaign_id and q.contributor = c.contributor
+      where c.item_id = any($1)
+      """;
+
   private static final String CAMPAIGNS = """
-      select c.id, c.overlap, c.max_overlap, c.target_confidence, q.prior, q.mean_accuracy,
+      select c.id, c.task_type, c.settings::text as settings, c.overlap, c.max_overlap, c.target_confidence, q.prior,
+             q.mean_accuracy,
              array(select l.label from campaign_labels l where l.campaign_id = c.id order by l.position) as labels
       from campaigns c left join campaign_quality q on q.campaign_id = c.id
       where c.id = any($1)
@@ -121,14 +134,33 @@ public final class QualityQueries {
       where i.id = t.id and (i.answers = t.answers or i.is_gold)
       """;
 
-  /** Accepted or rejected against the item's label, for every answer of the decided items among $1. */
+  /**
+   * Accepted or rejected against the item's label, for every answer of the decided single-choice
+   * items among $1 (a typed answer agrees by its type's rule, decided in Java: {@link #WRITE_STATUSES}).
+   */
   private static final String DECIDE_STATUSES = """
       with d as (
         select c2.id, case when c2.answer = i.label then 'accepted' else 'rejected' end as status
         from items i join contributions c2 on c2.item_id = i.id
-        where i.id = any($1) and i.decided_at is not null and i.label is not null),
+        where i.id = any($1) and i.decided_at is not null and i.label is not null
+          and (select task_type from campaigns where id = i.campaign_id) = 'single_choice'),
       locked as ( -- lock order
         select c.id, d.status from contributions c join d on d.id = c.id where c.status <> d.status
+        order by c.id for no key update of c)
+      update contributions c set status = l.status from locked l where c.id = l.id
+      """;
+
+  /**
+   * Statuses of typed answers, each applied only while its item is decided and still has the answers
+   * the status was computed from.
+   */
+  private static final String WRITE_STATUSES = """
+      with s as (select * from unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[]) as s(id, item_id, answers, status)),
+      locked as ( -- lock order
+        select c.id, s.status from contributions c
+        join s on s.id = c.id
+        join items i on i.id = s.item_id and i.answers = s.answers and i.decided_at is not null
+        where c.status <> s.status
         order by c.id for no key update of c)
       update contributions c set status = l.status from locked l where c.id = l.id
       """;
@@ -215,21 +247,51 @@ public final class QualityQueries {
     });
   }
 
-  /** The models of the campaigns, by id; {@code defaultAccuracy} before a campaign's first re-estimate. */
-  public Future<Map<Long, CampaignModel>> models(SqlClient client, long[] campaignIds, double defaultAccuracy) {
+  /** The campaigns' models by id: single-choice ones in {@code choice}, every other type in {@code typed}. */
+  public record Models(Map<Long, CampaignModel> choice, Map<Long, TypedCampaign> typed) {}
+
+  /** The models of the campaigns; {@code defaultAccuracy} before a single-choice campaign's first re-estimate. */
+  public Future<Models> models(SqlClient client, long[] campaignIds, double defaultAccuracy) {
     return client.preparedQuery(CAMPAIGNS).execute(Tuple.of(boxed(campaignIds))).map(rows -> {
-      Map<Long, CampaignModel> out = new HashMap<>();
+      Map<Long, CampaignModel> choice = new HashMap<>();
+      Map<Long, TypedCampaign> typed = new HashMap<>();
       rows.forEach(r -> {
+        OverlapPolicy policy = new OverlapPolicy(r.getInteger("overlap"), r.getInteger("max_overlap"),
+            r.getDouble("target_confidence"));
+        List<String> labels = List.of(r.getArrayOfStrings("labels"));
+        String type = r.getString("task_type");
+        if (!AnswerTypes.SINGLE_CHOICE.equals(type)) {
+          typed.put(r.getLong("id"), new TypedCampaign(
+              AnswerTypes.of(type).bind(labels, CanonicalJson.read(r.getString("settings"))), policy));
+          return;
+        }
         Double[] prior = r.getArrayOfDoubles("prior");
         Double mean = r.getDouble("mean_accuracy");
-        out.put(r.getLong("id"), new CampaignModel(List.of(r.getArrayOfStrings("labels")),
-            prior == null ? null : unboxed(prior),
-            mean == null || !(mean > 0 && mean < 1) ? defaultAccuracy : mean,
-            new OverlapPolicy(r.getInteger("overlap"), r.getInteger("max_overlap"), r.getDouble("target_confidence"))));
+        choice.put(r.getLong("id"), new CampaignModel(labels, prior == null ? null : unboxed(prior),
+            mean == null || !(mean > 0 && mean < 1) ? defaultAccuracy : mean, policy));
+      });
+      return new Models(choice, typed);
+    });
+  }
+
+  /** An answer of a typed campaign with its contributor's fitted parameters (null before any fit). */
+  public record TypedAnswer(long id, String answer, double[] params) {}
+
+  /** Every answer of the items, by item id. */
+  public Future<Map<Long, List<TypedAnswer>>> typedAnswers(SqlClient client, long[] ids) {
+    return client.preparedQuery(TYPED_ANSWERS).execute(Tuple.of(boxed(ids))).map(rows -> {
+      Map<Long, List<TypedAnswer>> out = new HashMap<>();
+      rows.forEach(r -> {
+        Double[] params = r.getArrayOfDoubles("params");
+        out.computeIfAbsent(r.getLong("item_id"), id -> new ArrayList<>()).add(new TypedAnswer(r.getLong("id"),
+            r.getString("answer"), params == null ? null : unboxed(params)));
       });
       return out;
     });
   }
+
+  /** A typed answer's status, computed from its item's {@code answers} answers. */
+  public record StatusWrite(long contribution, long item, int answers, boolean accepted) {}
 
   /**
    * One item's new label and what to do with it; {@code answers} is what it was computed from
@@ -238,8 +300,12 @@ public final class QualityQueries {
   public record ItemWrite(long id, int answers, String label, double confidence, CampaignModel.Action action,
       int maxOverlap) {}
 
-  /** Applies the writes that are still current (see {@link #WRITE_ITEMS}), then the statuses of decided items. */
-  public Future<Void> writeItems(SqlClient client, List<ItemWrite> writes, Instant now) {
+  /**
+   * Applies the writes that are still current (see {@link #WRITE_ITEMS}), then the statuses of decided
+   * items: by label equality for single-choice items, as given in {@code statuses} for typed ones.
+   */
+  public Future<Void> writeItems(SqlClient client, List<ItemWrite> writes, List<StatusWrite> statuses,
+      Instant now) {
     if (writes.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -262,7 +328,27 @@ public final class QualityQueries {
     return client.preparedQuery(WRITE_ITEMS)
         .execute(Tuple.from(new Object[] {utc(now), ids, answers, labels, confidences, actions, maxOverlaps}))
         .compose(v -> client.preparedQuery(DECIDE_STATUSES).execute(Tuple.of(ids)))
-        .mapEmpty();
+        .compose(v -> writeStatuses(client, statuses));
+  }
+
+  /** Applies typed answers' statuses that are still current (see {@link #WRITE_STATUSES}). */
+  public Future<Void> writeStatuses(SqlClient client, List<StatusWrite> statuses) {
+    if (statuses.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int n = statuses.size();
+    Long[] ids = new Long[n];
+    Long[] items = new Long[n];
+    Integer[] answers = new Integer[n];
+    String[] values = new String[n];
+    for (int i = 0; i < n; i++) {
+      StatusWrite w = statuses.get(i);
+      ids[i] = w.contribution();
+      items[i] = w.item();
+      answers[i] = w.answers();
+      values[i] = w.accepted() ? "accepted" : "rejected";
+    }
+    return client.preparedQuery(WRITE_STATUSES).execute(Tuple.of(ids, items, answers, values)).mapEmpty();
   }
 
   /** Claims the campaign most overdue for a re-estimate, if any is due. */
@@ -278,8 +364,11 @@ public final class QualityQueries {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("campaign_id")));
   }
 
-  /** What a re-estimate reads first about its campaign. */
-  public record CampaignInput(CampaignModel model, Map<Long, String> gold) {}
+  /**
+   * What a re-estimate reads first about its campaign: its model (single choice) or its bound type
+   * (the others; {@code model} is then null), and its gold answers.
+   */
+  public record CampaignInput(CampaignModel model, TypedCampaign typed, Map<Long, String> gold) {}
 
   public Future<CampaignInput> campaignInput(long campaignId, double defaultAccuracy) {
     return models(pool, new long[] {campaignId}, defaultAccuracy).compose(models -> pool
@@ -287,25 +376,33 @@ public final class QualityQueries {
         .execute(Tuple.of(campaignId)).map(rows -> {
           Map<Long, String> gold = new HashMap<>();
           rows.forEach(r -> gold.put(r.getLong("id"), r.getString("gold_answer")));
-          return new CampaignInput(models.get(campaignId), gold);
+          return new CampaignInput(models.choice().get(campaignId), models.typed().get(campaignId), gold);
         }));
   }
 
-  /** Reads every answer of the campaign into {@code into} (item id, contributor, answer), in pages of {@code page}. */
-  public Future<Void> readAnswers(long campaignId, AnswerSet.Builder into, int page) {
+  /** One stored answer as a re-estimate reads it. */
+  public record StoredAnswer(long id, long itemId, String contributor, String answer) {}
+
+  /**
+   * Reads every answer of the campaign committed so far, in id order, in pages of {@code page};
+   * completes with the highest id read (0 for none).
+   */
+  public Future<Long> readAnswers(long campaignId, java.util.function.Consumer<StoredAnswer> into, int page) {
     return readAnswers(campaignId, into, page, 0);
   }
 
-  private Future<Void> readAnswers(long campaignId, AnswerSet.Builder into, int page, long afterId) {
+  private Future<Long> readAnswers(long campaignId, java.util.function.Consumer<StoredAnswer> into, int page,
+      long afterId) {
     return pool.preparedQuery("select id, item_id, contributor, answer from contributions "
             + "where campaign_id = $1 and id > $2 order by id limit $3")
         .execute(Tuple.of(campaignId, afterId, page)).compose(rows -> {
           long last = afterId;
           for (Row r : rows) {
-            into.add(Long.toString(r.getLong("item_id")), r.getString("contributor"), r.getString("answer"));
+            into.accept(new StoredAnswer(r.getLong("id"), r.getLong("item_id"), r.getString("contributor"),
+                r.getString("answer")));
             last = r.getLong("id");
           }
-          return rows.size() < page ? Future.succeededFuture() : readAnswers(campaignId, into, page, last);
+          return rows.size() < page ? Future.succeededFuture(last) : readAnswers(campaignId, into, page, last);
         });
   }
 

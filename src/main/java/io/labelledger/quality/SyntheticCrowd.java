@@ -1,5 +1,7 @@
 package io.labelledger.quality;
 
+import static io.labelledger.answer.CrowdSampling.distinctWorker;
+
 import java.util.SplittableRandom;
 
 /**
@@ -160,19 +162,5 @@ final class SyntheticCrowd {
       }
     }
     return new Crowd(answers, truth, accuracyByIndex);
-  }
-
-  private static int distinctWorker(SplittableRandom random, int workers, int[] chosen,
-      int chosenCount) {
-    while (true) {
-      int candidate = random.nextInt(workers);
-      boolean taken = false;
-      for (int i = 0; i < chosenCount && !taken; i++) {
-        taken = chosen[i] == candidate;
-      }
-      if (!taken) {
-        return candidate;
-      }
-    }
   }
 }

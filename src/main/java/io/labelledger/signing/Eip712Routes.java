@@ -1,5 +1,6 @@
 package io.labelledger.signing;
 
+import io.labelledger.answer.AnswerTypes;
 import io.labelledger.http.ApiException;
 import io.labelledger.http.ApiModule;
 import io.labelledger.http.ErrorCode;
@@ -25,9 +26,20 @@ public final class Eip712Routes implements ApiModule {
 
   /**
    * @param primaryTypes for each signable type, the key of its domain in {@code domains}
+   * @param contributionAnswers what {@code Contribution.answer} holds for each task type
    */
   public record Reply(long chainId, Map<String, TypedDomain> domains, Map<String, List<TypedField>> types,
-      Map<String, String> primaryTypes) {}
+      Map<String, String> primaryTypes, Map<String, String> contributionAnswers) {}
+
+  /**
+   * The answer encodings, per task type. Each task ({@code tasks/next}) also carries the JSON Schema
+   * of its campaign's answers ({@code answerSchema}).
+   */
+  private static Map<String, String> answers() {
+    Map<String, String> out = new LinkedHashMap<>();
+    AnswerTypes.all().forEach(t -> out.put(t.wireName(), t.answerEncoding()));
+    return out;
+  }
 
   @Override
   public void mount(Router router) {
@@ -46,7 +58,7 @@ public final class Eip712Routes implements ApiModule {
       primary.put(SignedTypes.CONSENT, "ConsentRegistry");
       primary.put(SignedTypes.REVOCATION, "ConsentRegistry");
       primary.put(SignedTypes.CONTRIBUTION, "ProvenanceRegistry");
-      json.respond(ctx, 200, new Reply(d.consent().chainId(), byContract, types, primary));
+      json.respond(ctx, 200, new Reply(d.consent().chainId(), byContract, types, primary, answers()));
     });
   }
 }

@@ -2,7 +2,9 @@ package io.labelledger.task;
 
 import io.labelledger.auth.Principal;
 import io.labelledger.campaign.Campaign;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.labelledger.campaign.CampaignService;
+import io.labelledger.campaign.CampaignTypes;
 import io.labelledger.chain.Eip712;
 import io.labelledger.contribution.SignedContribution;
 import io.labelledger.http.ApiException;
@@ -17,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
 
@@ -39,9 +42,10 @@ public final class TaskService {
   private final Duration leaseTtl;
   private final DoubleSupplier random;
   private final QualityGate quality;
+  private final CampaignTypes types;
 
   public TaskService(Pool pool, TaskQueries queries, CampaignService campaigns, Optional<Eip712.Domain> provenance,
-      Clock clock, Duration leaseTtl, DoubleSupplier random, QualityGate quality) {
+      Clock clock, Duration leaseTtl, DoubleSupplier random, QualityGate quality, CampaignTypes types) {
     this.pool = pool;
     this.queries = queries;
     this.campaigns = campaigns;
@@ -50,16 +54,21 @@ public final class TaskService {
     this.leaseTtl = leaseTtl;
     this.random = random;
     this.quality = quality;
+    this.types = types;
   }
 
   /** The eth_signTypedData_v4 object to sign, with {@code message.answer} left for the client to fill in. */
   public record TypedDataToSign(java.util.Map<String, List<io.labelledger.signing.TypedField>> types,
       String primaryType, TypedDomain domain, SignedContribution.Fields message) {}
 
-  /** Reply of {@code tasks/next}. {@code payload} is the item's data exactly as uploaded. */
+  /**
+   * Reply of {@code tasks/next}. {@code payload} is the item's data exactly as uploaded;
+   * {@code answerSchema} says what {@code typedData.message.answer} must hold (the label itself for
+   * single_choice, the RFC 8785 canonical JSON of the answer for the other types).
+   */
   public record Task(long leaseId, Instant expiresAt, long campaignId, long itemId,
-      @com.fasterxml.jackson.annotation.JsonRawValue String payload, List<String> labels, String instructions,
-      TypedDataToSign typedData) {}
+      @com.fasterxml.jackson.annotation.JsonRawValue String payload, String taskType, JsonNode settings,
+      List<String> labels, Map<String, Object> answerSchema, String instructions, TypedDataToSign typedData) {}
 
   public Future<Task> next(Principal.Account account, long campaignId) {
     if (provenance.isEmpty()) {
@@ -90,7 +99,8 @@ public final class TaskService {
     Eip712.Domain domain = provenance.orElseThrow();
     SignedContribution.Fields message = new SignedContribution.Fields(account.address(), Uint.of(campaign.id()),
         Uint.of(lease.itemId()), "", campaign.termsHash(), Uint.of(now.getEpochSecond()));
-    return new Task(lease.id(), lease.expiresAt(), campaign.id(), lease.itemId(), lease.payload(), campaign.labels(),
+    return new Task(lease.id(), lease.expiresAt(), campaign.id(), lease.itemId(), lease.payload(),
+        campaign.taskType(), campaign.settings(), campaign.labels(), types.of(campaign).answerSchema(),
         campaign.instructions(), new TypedDataToSign(SignedTypes.typesOf(SignedTypes.CONTRIBUTION),
             SignedTypes.CONTRIBUTION, TypedDomain.of(domain), message));
   }

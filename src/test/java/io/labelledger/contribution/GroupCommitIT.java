@@ -62,7 +62,7 @@ class GroupCommitIT {
     ((com.fasterxml.jackson.databind.node.ObjectNode) typed.get("message")).put("answer", answer);
     byte[] signature = Hex.decode(TypedDataSigner.sign(typed, c.key()));
     return new ContributionQueries.Candidate(task.get("campaignId").asLong(), task.get("itemId").asLong(),
-        c.address(), answer, m.get("termsHash").asText(), m.get("submittedAt").asLong(), signature, digest);
+        c.address(), answer, m.get("termsHash").asText(), m.get("submittedAt").asLong(), signature, digest, null);
   }
 
   /** Submits all at once (from one event-loop task, so they queue behind the first) and waits for every outcome. */
@@ -103,7 +103,7 @@ class GroupCommitIT {
     var foreignTerms = candidate(a, tasksOfA.get(2), "yes");
     in.add(new ContributionQueries.Candidate(foreignTerms.campaignId(), foreignTerms.itemId(), foreignTerms.contributor(),
         foreignTerms.answer(), "0x" + "ab".repeat(32), foreignTerms.submittedAt(), foreignTerms.signature(),
-        foreignTerms.digest()));                                  // 7: terms other than the campaign's
+        foreignTerms.digest(), null));                                  // 7: terms other than the campaign's
     var unleased = candidate(b, tasksOfA.get(2), "yes");         // 8: b holds no lease on this item
 
     in.add(unleased);
@@ -152,7 +152,7 @@ class GroupCommitIT {
     var broken = in.get(2);
     in.set(2, new ContributionQueries.Candidate(broken.campaignId(), broken.itemId(), broken.contributor(),
         broken.answer(), broken.termsHash(), broken.submittedAt(), java.util.Arrays.copyOf(broken.signature(), 64),
-        broken.digest()));
+        broken.digest(), null));
     List<ContributionQueries.Outcome> out = acceptAll(writer(), in);
     assertThat(out.get(0).newId()).isNotNull();
     assertThat(out.get(1).newId()).isNotNull();

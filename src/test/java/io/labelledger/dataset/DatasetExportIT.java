@@ -67,7 +67,8 @@ class DatasetExportIT {
     exporter = new DatasetExporter(vertx, pool, 2);
     server = await(vertx.createHttpServer().requestHandler(req -> {
       DatasetExporter.Format format = DatasetExporter.Format.valueOf(req.getParam("format"));
-      exporter.export(datasetId, format, Map.of(ExportParquet.CARD_KEY, "# card"), "dataset-" + datasetId,
+      exporter.export(datasetId, format, SyntheticDataset.TYPE, Map.of(ExportParquet.CARD_KEY, "# card"),
+          "dataset-" + datasetId,
           req.response());
     }).listen(0, "127.0.0.1"));
   }

@@ -154,7 +154,7 @@ class DynamicOverlapSimulationTest {
         states.put((long) i, new QualityQueries.ItemState(i, 1, false, null, wanted[i], decided[i], null, null));
       }
       boolean reopened = false;
-      for (QualityQueries.ItemWrite w : QualityWorker.decisions(result, model, states)) {
+      for (QualityQueries.ItemWrite w : QualityWorker.decisions(result, model.policy(), states)) {
         reopened |= w.action() == CampaignModel.Action.RAISE;
         apply((int) w.id(), w.action());
       }

@@ -1,0 +1,87 @@
+package io.labelledger.answer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An {@link AnswerType} bound to one campaign's labels and settings: checks its items, gold answers
+ * and signed answers, and aggregates them. Immutable and thread-safe; campaigns never change, so
+ * the service keeps one per campaign.
+ *
+ * @param <V> a parsed answer
+ * @param <A> a parsed aggregate (and gold)
+ */
+public interface CampaignAnswers<V, A> {
+  AnswerType type();
+
+  /**
+   * Checks an uploaded item's {@code data} object.
+   *
+   * @throws IllegalArgumentException with the reason the item is rejected
+   */
+  void checkItem(JsonNode data);
+
+  /**
+   * The stored form of an uploaded gold answer: exactly the answer string a contributor would sign
+   * for it.
+   *
+   * @throws IllegalArgumentException with the reason the gold answer is rejected
+   */
+  String gold(JsonNode gold);
+
+  /**
+   * Checks a signed answer string and parses it.
+   *
+   * @throws io.labelledger.http.ApiException with the precise refusal (not canonical, out of range...)
+   */
+  V parse(String answer);
+
+  /**
+   * The answer's match key: two answers (or an answer and a gold answer) are the same answer for
+   * gold scoring exactly when their keys are equal. Null when the key is the answer string itself,
+   * which is the case for every type whose canonical form already is its identity.
+   */
+  default String key(String answer) {
+    return null;
+  }
+
+  /** What a wallet is told the answer is: a JSON Schema of the answer, or of its label. */
+  Map<String, Object> answerSchema();
+
+  /** The aggregation model of the type, bound to this campaign. */
+  TypedModel<V, A> model();
+
+  /** A parsed gold answer (as {@link #gold} stored it) in the model's aggregate form. */
+  A goldAggregate(String goldAnswer);
+
+  /** The stored text of an aggregate (the item's label): canonical JSON for the typed answers. */
+  String aggregateText(A aggregate);
+
+  /** The aggregate an item's stored label holds. */
+  A parseAggregate(String text);
+
+  /**
+   * Whether {@code answer} agrees with {@code aggregate}: an agreeing contribution to a decided item
+   * is accepted (and earns a share), any other is rejected. Each type states its rule in the README.
+   */
+  boolean agrees(V answer, A aggregate);
+
+  /** The typed columns an export of this type adds, in order. */
+  List<ExportColumn> exportSchema();
+
+  /**
+   * The aggregate as the values of {@link #exportSchema()}'s columns, by name: a {@code String}, a
+   * {@code Double} or a {@code List<String>} as each column's kind says.
+   */
+  Map<String, Object> exportColumns(A aggregate);
+
+  /**
+   * What an aggregate counts as in a version's label distribution: its label, its tags, its rating
+   * rounded to the scale, its choice; nothing for a text (every text is its own).
+   */
+  List<String> distributionKeys(A aggregate);
+
+  /** The item's labels, empty for a type without labels. */
+  List<String> labels();
+}

@@ -1,0 +1,18 @@
+package io.labelledger.answer;
+
+/**
+ * A typed column an answer type adds to a dataset export, beside the columns every export has: the
+ * aggregate as ML tools load it (a list of tags, a number, a text, a choice), where the
+ * {@code label} column holds it as canonical JSON text.
+ */
+public record ExportColumn(String name, Kind kind) {
+  /** How the column is typed in Parquet and JSON. */
+  public enum Kind {
+    /** UTF-8 text; a JSON string. */
+    STRING,
+    /** A 64-bit float; a JSON number. */
+    DOUBLE,
+    /** A list of UTF-8 texts; a JSON array of strings. */
+    STRING_LIST
+  }
+}
