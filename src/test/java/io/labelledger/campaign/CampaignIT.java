@@ -104,14 +104,18 @@ class CampaignIT {
 
   @Test
   void refusesUnsupportedTaskType() {
-    Reply reply = create(with("taskType", "free_text"));
+    Reply reply = create(with("taskType", "ranking"));
     assertThat(reply.status()).isEqualTo(400);
     assertThat(reply.errorCode()).isEqualTo("UNSUPPORTED_TASK_TYPE");
   }
 
   @Test
   void refusesTooFewRepeatedOrBlankLabels() {
-    assertViolation(create(with("labels", List.of("only"))), "labels");
+    // how many labels a campaign needs is its task type's rule (single choice: two to choose between)
+    Reply one = create(with("labels", List.of("only")));
+    assertThat(one.status()).isEqualTo(400);
+    assertThat(one.errorCode()).isEqualTo("CAMPAIGN_LABELS_INVALID");
+    assertThat(one.json().at("/error/details/min").asInt()).isEqualTo(2);
     assertViolation(create(with("labels", List.of("a", "a"))), "labelsUnique");
     assertViolation(create(with("labels", List.of("a", " "))), "labels[1].<list element>");
   }
@@ -128,12 +132,16 @@ class CampaignIT {
   @Test
   void refusesMissingFields() {
     Map<String, Object> body = validCampaign(terms);
-    body.remove("labels");
+    body.remove("termsHash");
     body.remove("name");
     Reply reply = create(body);
     assertThat(reply.errorCode()).isEqualTo("MISSING_FIELD");
     assertThat(reply.json().at("/error/details/fields").findValuesAsText("")).isEmpty();
-    assertThat(reply.json().at("/error/details/fields").toString()).contains("labels", "name");
+    assertThat(reply.json().at("/error/details/fields").toString()).contains("termsHash", "name");
+    // labels are required by the task types that have them, so their absence is the type's refusal
+    Map<String, Object> unlabelled = validCampaign(terms);
+    unlabelled.remove("labels");
+    assertThat(create(unlabelled).errorCode()).isEqualTo("CAMPAIGN_LABELS_INVALID");
   }
 
   @Test

@@ -32,9 +32,12 @@ import java.util.Objects;
  *       below 1 when the others on their tasks make slips.
  *   <li><b>Iterations</b>: the first aggregates weigh every worker equally (plain medoids); then
  *       reliabilities and aggregates alternate until no reliability moves by more than {@value
- *       #TOLERANCE} (converged) or after {@value #MAX_ITERATIONS} rounds. The returned aggregates are
- *       recomputed from the returned reliabilities, so {@link #score} with the fitted parameters gives
- *       the fit's aggregate.
+ *       #TOLERANCE} (converged), or the reliabilities come back exactly to those of one of the last
+ *       {@value #HISTORY} iterations (a cycle, not converged: the choices are discrete, and on large
+ *       campaigns a handful of near-tied tasks can swap their aggregates back and forth forever; 12
+ *       of 200,000 did in a synthetic one), or after {@value #MAX_ITERATIONS} rounds. The returned
+ *       aggregates are recomputed from the returned reliabilities, so {@link #score} with the fitted
+ *       parameters gives the fit's aggregate.
  *   <li><b>Gold</b>: a gold task's aggregate is its gold text with confidence 1, and its answers are
  *       compared with the gold text when reliabilities are estimated.
  *   <li><b>Confidence</b> of a task: the share of its answers, each weighed by its worker's
@@ -57,10 +60,13 @@ public final class TextModel implements TypedModel<String, String> {
   static final int MAX_WORDS = 256;
   static final int MAX_REFERENCES = 32;
   static final double AGREEMENT_DISTANCE = 0.2;
+  /** Distances are stored as floats: 1/5 is stored as 0.2f, a little above 0.2. */
+  private static final double AGREEMENT_THRESHOLD = (float) AGREEMENT_DISTANCE;
   static final double TYPICAL_RELIABILITY = 0.5;
   static final double PRIOR_ANSWERS = 2;
   static final int MAX_ITERATIONS = 50;
   static final double TOLERANCE = 1e-6;
+  static final int HISTORY = 16;
 
   private final TextNormalizer normalizer;
 
@@ -84,7 +90,9 @@ public final class TextModel implements TypedModel<String, String> {
 
     int iterations = 0;
     boolean converged = false;
-    while (iterations < MAX_ITERATIONS && !converged) {
+    long[] history = new long[HISTORY];
+    boolean cycled = false;
+    while (iterations < MAX_ITERATIONS && !converged && !cycled) {
       iterations++;
       choose(answers, texts, reliability, weight, chosen, cost);
       Arrays.fill(similarity, 0);
@@ -103,12 +111,15 @@ public final class TextModel implements TypedModel<String, String> {
         }
       }
       double change = 0;
+      long state = 0;
       for (int w = 0; w < workers; w++) {
         double r = (similarity[w] + PRIOR_ANSWERS * TYPICAL_RELIABILITY) / (compared[w] + PRIOR_ANSWERS);
         change = Math.max(change, Math.abs(r - reliability[w]));
         reliability[w] = r;
+        state = (state + Double.doubleToLongBits(r)) * 0x9E3779B97F4A7C15L;
       }
       converged = change <= TOLERANCE;
+      cycled = seen(history, iterations, state ^ (state >>> 29));
     }
     choose(answers, texts, reliability, weight, chosen, cost);
 
@@ -155,11 +166,27 @@ public final class TextModel implements TypedModel<String, String> {
     if (params == null) {
       return TYPICAL_RELIABILITY;
     }
+    if (params.length < 1) {
+      throw new IllegalArgumentException("worker parameters are {reliability}, got none");
+    }
     double r = params[0];
     if (!(r >= 0 && r <= 1)) {
       throw new IllegalArgumentException("a reliability is in [0, 1], was " + r);
     }
     return r;
+  }
+
+  /**
+   * Whether {@code state} is among the last {@value #HISTORY} iterations' (a ring buffer); records
+   * it.
+   */
+  private static boolean seen(long[] history, int iteration, long state) {
+    boolean seen = false;
+    for (int k = 1; k <= Math.min(HISTORY, iteration - 1); k++) {
+      seen |= history[(iteration - k) % HISTORY] == state;
+    }
+    history[iteration % HISTORY] = state;
+    return seen;
   }
 
   /** Sets each non-gold task's medoid under {@code reliability}, and every candidate's cost. */
@@ -181,7 +208,7 @@ public final class TextModel implements TypedModel<String, String> {
     for (int i = 0; i < texts.size(task); i++) {
       double w = weight[weightFrom + i];
       total += w;
-      if (texts.distance(task, i, chosen) <= AGREEMENT_DISTANCE) {
+      if (texts.distance(task, i, chosen) <= AGREEMENT_THRESHOLD) {
         agreeing += w;
       }
     }

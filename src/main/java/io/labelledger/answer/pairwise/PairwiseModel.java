@@ -66,6 +66,7 @@ public final class PairwiseModel implements TypedModel<Comparison, Outcome> {
   static final double TYPICAL_RELIABILITY = PRIOR_RIGHT / (PRIOR_RIGHT + PRIOR_REVERSED);
   static final double TIE_EPSILON = 1e-6;
   static final double MAX_STEP = 2;
+  static final double MIN_PROBABILITY = 1e-12;
   static final int MAX_ITERATIONS = 500;
   static final double TOLERANCE = 1e-5;
   /** {@link #score} weighs a vote by at most the log-odds of this reliability (or of 1 minus it). */
@@ -156,8 +157,8 @@ public final class PairwiseModel implements TypedModel<Comparison, Outcome> {
       double slope = 2 * p - 1; // dP(says a)/dr
       for (int i = answers.answerStart(t); i < answers.answerEnd(t); i++) {
         int w = answers.workerOf(i);
-        double sayA = (1 - p) + reliability[w] * slope;
-        double sayB = 1 - sayA;
+        double sayA = Math.max(MIN_PROBABILITY, (1 - p) + reliability[w] * slope);
+        double sayB = Math.max(MIN_PROBABILITY, 1 - sayA);
         double forA = slope / sayA; // d log P(says a)/dr
         double forB = -slope / sayB;
         switch (pairs.said[i]) {
@@ -222,8 +223,9 @@ public final class PairwiseModel implements TypedModel<Comparison, Outcome> {
         }
         for (int j = from; j < to; j++) {
           double beta = betaOf[j];
-          double sayC = (1 - beta) / 2 + beta * p;
-          double sayOther = 1 - sayC;
+          // floored: a worker driven to r = 0 or 1 on a pair far apart could make one of them 0
+          double sayC = Math.max(MIN_PROBABILITY, (1 - beta) / 2 + beta * p);
+          double sayOther = Math.max(MIN_PROBABILITY, 1 - sayC);
           double slope = beta * dp; // dP(says c)/ds_c
           double bend = slope * (1 - 2 * p); // d²P(says c)/ds_c²
           double forC = slope / sayC; // d log P(says c)/ds_c
@@ -281,7 +283,7 @@ public final class PairwiseModel implements TypedModel<Comparison, Outcome> {
     for (int i = 0; i < values.size(); i++) {
       byte said = Pairs.oriented(first, values.get(i));
       double[] params = workerParams.get(i);
-      double r = params == null ? TYPICAL_RELIABILITY : checkedReliability(params[0]);
+      double r = params == null ? TYPICAL_RELIABILITY : checkedReliability(params);
       r = Math.max(1 - MAX_VOTE_RELIABILITY, Math.min(MAX_VOTE_RELIABILITY, r));
       double vote = Math.log(r / (1 - r));
       logOdds += said == Pairs.A ? vote : said == Pairs.B ? -vote : 0;
@@ -292,7 +294,11 @@ public final class PairwiseModel implements TypedModel<Comparison, Outcome> {
     return new Scored<>(logOdds > 0 ? Outcome.A : Outcome.B, Math.tanh(Math.abs(logOdds) / 2));
   }
 
-  private static double checkedReliability(double r) {
+  private static double checkedReliability(double[] params) {
+    if (params.length < 1) {
+      throw new IllegalArgumentException("worker parameters are {reliability}, got none");
+    }
+    double r = params[0];
     if (!(r >= 0 && r <= 1)) {
       throw new IllegalArgumentException("a reliability is in [0, 1], was " + r);
     }

@@ -62,6 +62,14 @@ class TextModelTest {
   }
 
   @Test
+  void stopsWellBeforeTheIterationCapOnALargeCrowd() {
+    // big enough for near-tied tasks to swap their aggregates back and forth: the loop must notice
+    TypedModel.Fit<String> fit = model.fit(SyntheticTexts.generate(7, 20_000, 2000, 5).answers());
+
+    assertThat(fit.iterations()).isLessThan(TextModel.MAX_ITERATIONS / 2);
+  }
+
+  @Test
   void aggregateIsTheOriginalTextOfTheChosenAnswer() {
     TypedAnswers<String, String> answers = TypedAnswers.<String, String>builder()
         .add("t", "w0", "the CAT sat.").add("t", "w1", "The cat sat").add("t", "w2", "a dog ran")
@@ -213,6 +221,17 @@ class TextModelTest {
 
     assertThat(fit.aggregates()).containsExactly("", "...", "a b");
     assertThat(fit.confidence()[1]).isEqualTo(1.0); // both strip to no words
+  }
+
+  @Test
+  void confidenceCountsAnswersAtMostOneWordInFiveAway() {
+    List<double[]> same = List.of(new double[] {0.8}, new double[] {0.8}, new double[] {0.8});
+
+    TypedModel.Scored<String> oneInFive = model.score(List.of("a b c d e", "a b c d e", "a b c d x"), same);
+    TypedModel.Scored<String> twoInFive = model.score(List.of("a b c d e", "a b c d e", "a b c y x"), same);
+
+    assertThat(oneInFive.confidence()).isEqualTo(1.0);
+    assertThat(twoInFive.confidence()).isEqualTo(2 / 3.0);
   }
 
   @Test

@@ -12,10 +12,10 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class MultiLabelModelTest {
   private static final SyntheticTags.Mix MANY_RANDOM = new SyntheticTags.Mix(0.30, 0.20, 0.20, 0.20, 0.10);
@@ -253,7 +253,8 @@ class MultiLabelModelTest {
     TypedAnswers<Long, Long> answers = crowd.answers();
     for (int t = 0; t < answers.taskCount(); t++) {
       for (int i = answers.answerStart(t); i < answers.answerEnd(t); i++) {
-        builder.add(answers.taskId(t), answers.workerId(answers.workerOf(i)), answers.value(i)); // label 3 unused
+        // the same answers for a model of 4 labels: label 3 is never ticked
+        builder.add(answers.taskId(t), answers.workerId(answers.workerOf(i)), answers.value(i));
       }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.labelledger.answer.TypedAnswers;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,7 @@ class SyntheticTagsTest {
     }
 
     assertThat(crowd.macroF1(truth)).isEqualTo(1.0);
-    assertThat(crowd.macroF1(new ArrayList<>(java.util.Collections.nCopies(500, 0L)))).isZero();
+    assertThat(crowd.macroF1(Collections.nCopies(500, 0L))).isZero();
   }
 
   @Test

@@ -104,7 +104,8 @@ class KendallTauTest {
         }
       }
     }
-    double denominator = Math.sqrt((double) (concordant + discordant + tiedOnlyY) * (concordant + discordant + tiedOnlyX));
+    double denominator =
+        Math.sqrt((double) (concordant + discordant + tiedOnlyY) * (concordant + discordant + tiedOnlyX));
     return denominator == 0 ? Double.NaN : (concordant - discordant) / denominator;
   }
 }
