@@ -2,7 +2,7 @@
 // .maxLabel. A group of radio buttons (so screen readers announce "2 of 5" and arrows move as in
 // any radio group); digit keys pick, left and right move the choice from anywhere on the page,
 // Enter submits. The answer string is {"rating":n} as canonical JSON.
-import { useEffect, useRef } from 'preact/hooks';
+import { useRef } from 'preact/hooks';
 import { canonicalJson } from '../canonical.js';
 import { AnswerProblem, onOtherControl, usePageKeys, useTaskState } from './common.js';
 
@@ -40,19 +40,20 @@ function Input({ task, ctx, ready, give, edited }) {
   const [value, setValue, current] = useTaskState(task, null);
   const all = points(s);
   const group = useRef(null);
-  // a digit key picks a point while the focus is in the group: the focus follows the checked
-  // radio, as it would have had the arrows moved it, so the next arrow starts from there
-  useEffect(() => {
-    const el = group.current;
-    if (!el || value === null || !el.contains(document.activeElement)) return;
-    const radio = el.querySelector(`input[value="${value}"]`);
-    if (radio && radio !== document.activeElement) radio.focus();
-  }, [value]);
 
   function pick(v) {
     if (!ready) return;
-    setValue(Math.min(s.max, Math.max(s.min, v)));
+    const clamped = Math.min(s.max, Math.max(s.min, v));
+    setValue(clamped);
     edited();
+    // a key picks a point while the focus is in the group: the focus follows the choice, as the
+    // arrows would have moved it, at once (not after the next paint) so that an arrow pressed
+    // right after the digit starts from the new point
+    const el = group.current;
+    if (el && el.contains(document.activeElement)) {
+      const radio = el.querySelector(`input[value="${clamped}"]`);
+      if (radio && radio !== document.activeElement) radio.focus();
+    }
   }
   usePageKeys((e, key) => {
     if (key === 'Enter') {
