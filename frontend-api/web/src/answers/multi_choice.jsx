@@ -45,7 +45,8 @@ function Input({ task, ctx, ready, give, edited }) {
     }
   });
 
-  const outside = picked.length < minPicks || picked.length > maxPicks;
+  // red only once there are too many: too few is where every item starts
+  const tooMany = picked.length > maxPicks;
   return (
     <div class="multi" data-answer-input>
       <p id="multi-rule" class="pick-rule">{rule(ctx.settings, ctx.labels.length)}</p>
@@ -66,11 +67,10 @@ function Input({ task, ctx, ready, give, edited }) {
       <div class="submit-row">
         <button type="button" class="primary" disabled={!ready} aria-keyshortcuts="Enter"
           onClick={() => give(currentPicks())}>
-          Submit {plural(picked.length, 'label')} <kbd aria-hidden="true">Enter</kbd>
+          {picked.length ? `Submit ${plural(picked.length, 'label')}` : 'Submit'} <kbd aria-hidden="true">Enter</kbd>
         </button>
-        <span class={`count${outside ? ' bad' : ''}`} data-testid="pick-count">
-          {plural(picked.length, 'label')} picked{outside ? ` (${minPicks === maxPicks ? minPicks
-            : `${minPicks}–${maxPicks}`} allowed)` : ''}
+        <span class={`count${tooMany ? ' bad' : ''}`} data-testid="pick-count">
+          {plural(picked.length, 'label')} picked{tooMany ? ` (at most ${maxPicks})` : ''}
         </span>
       </div>
     </div>
