@@ -82,8 +82,11 @@ function Input({ task, ctx, ready, give, edited }) {
   return (
     <div class="rating" data-answer-input>
       <fieldset class="scale">
-        {/* with named ends shown above the points, the range is said to screen readers only */}
-        <legend>Your rating{s.minLabel || s.maxLabel ? <span class="sr-only">, {ends(s)}</span> : `, ${ends(s)}`}</legend>
+        {/* with named ends shown above the points, the range is said to screen readers only (whole:
+            a hidden span beside visible text would put a space before its comma in the name) */}
+        {s.minLabel || s.maxLabel ? (
+          <legend><span aria-hidden="true">Your rating</span><span class="sr-only">Your rating, {ends(s)}</span></legend>
+        ) : <legend>Your rating, {ends(s)}</legend>}
         {(s.minLabel || s.maxLabel) && (
           <div class="scale-ends" aria-hidden="true">
             <span>{s.min} · {s.minLabel}</span>
