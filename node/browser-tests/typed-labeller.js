@@ -83,6 +83,12 @@ main(async (req) => {
   }
 
   try {
+    // the campaigns, each saying what it asks for
+    await page.goto(`${req.baseUrl}/#/contribute`);
+    await page.locator(`a[href="#/contribute/${req.campaigns.pairwise_no_tie}"]`).first().waitFor();
+    checks.campaignCards = await page.locator('ul.cards .meta').allInnerTexts();
+    await shoot(page, req.screenshots, '00-campaigns', shots);
+
     // sign in with a key created in this browser, consent once
     await page.goto(`${req.baseUrl}/#/contribute/${req.campaigns.multi_choice}`);
     await page.getByText('Create a key in this browser and sign in').waitFor();

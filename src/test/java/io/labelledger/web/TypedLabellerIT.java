@@ -140,6 +140,9 @@ class TypedLabellerIT {
     // what the page showed along the way
     JsonNode checks = result.get("checks");
     assertThat(checks.get("summary").asText()).contains("Pick 1 to 2 labels.", "zebra, Apple, ant, \u00e9clair");
+    assertThat(String.join("\n", texts(checks.get("campaignCards")))).contains(
+        "A rating from 1 (Poor) to 5 (Excellent)", "A text of up to 40 characters.",
+        "6 items · Compare two candidates: A, B or a tie", "2 items · Compare two candidates: A, B");
     assertThat(checks.get("multiPressedAfterThree").asInt()).isEqualTo(3);
     assertThat(texts(checks.get("multiPressed")))
         .containsExactly("zebra:true", "Apple:true", "ant:false", "\u00e9clair:false");
@@ -162,7 +165,7 @@ class TypedLabellerIT {
         assertThat(e.getValue()).as("controls without an accessible name for " + e.getKey()).isEmpty());
 
     // screenshots at both widths, and nothing wider than a 375 px screen
-    assertThat(result.get("screenshots")).hasSize(6);
+    assertThat(result.get("screenshots")).hasSize(7);
     for (JsonNode shot : result.get("screenshots")) {
       assertThat(shot.get("overflowAt375").asInt()).as(shot.get("name") + " overflows at 375 px")
           .isLessThanOrEqualTo(0);
