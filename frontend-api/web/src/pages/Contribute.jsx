@@ -2,6 +2,7 @@
 // then label with the keyboard.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
+import { askedFor } from '../answers/index.js';
 import { Busy, ErrorMessage, Mono, Note, PageTitle, RequireSession, errorText } from '../components.jsx';
 import { consentFor, giveConsent, latestRequestFor, myConsents, revokeConsent, waitForConsentState } from '../consent.js';
 import { dateTime, plural, shortHex } from '../format.js';
@@ -39,7 +40,7 @@ export function CampaignsPage() {
             <li key={c.id} class="card">
               <h2><a href={`#/contribute/${c.id}`}>{c.name}</a></h2>
               {c.description && <p>{c.description}</p>}
-              <p class="meta">{plural(c.itemCount, 'item')} · labels: {c.labels.join(', ')}</p>
+              <p class="meta">{plural(c.itemCount, 'item')} · {askedFor(c)}</p>
               <a class="button" href={`#/contribute/${c.id}`} aria-label={`Open ${c.name}`}>Open</a>
             </li>
           ))}
@@ -190,7 +191,7 @@ function ConsentGate({ campaign }) {
       <div class="instructions card">
         <h2>What you will do</h2>
         <p>{campaign.instructions}</p>
-        <p class="meta">Labels: {campaign.labels.join(', ')} · {plural(campaign.itemCount, 'item')}</p>
+        <p class="meta">{askedFor(campaign)} · {plural(campaign.itemCount, 'item')}</p>
       </div>
       {termsBlock}
       <section class="card" aria-labelledby="consent-title">

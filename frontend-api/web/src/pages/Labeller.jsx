@@ -1,9 +1,11 @@
-// The labelling desk: one item at a time, a button per label with its keyboard shortcut (1..9,
-// then a..z), the next item already leased and shown the moment an answer is given, answers
-// signed and submitted in order in the background.
+// The labelling desk: one item at a time, the answer input of the campaign's answer type (see
+// ../answers: each type brings its input, its keyboard shortcuts and its answer string), the next
+// item already leased and shown the moment an answer is given, answers signed and submitted in
+// order in the background.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { AnswerProblem, answerContext, answerType } from '../answers/index.js';
 import { ErrorMessage, errorText } from '../components.jsx';
-import { plural, percent, shortcutFor } from '../format.js';
+import { plural, percent } from '../format.js';
 import { session } from '../session.js';
 import { useStore } from '../store.js';
 import { SubmitQueue, TaskFeed } from '../tasks.js';
@@ -33,13 +35,22 @@ function Payload({ payload }) {
   );
 }
 
-function isTyping(target) {
-  if (!target || !target.tagName) return false;
-  const tag = target.tagName.toLowerCase();
-  return tag === 'input' || tag === 'textarea' || tag === 'select' || target.isContentEditable;
+/** The labeller of the campaign's answer type, or a message when this page does not know the type. */
+export function Labeller({ campaign }) {
+  const type = answerType(campaign.taskType);
+  if (!type) {
+    return (
+      <section class="labeller card" aria-labelledby="labeller-title">
+        <h2 id="labeller-title">Label</h2>
+        <ErrorMessage>This page cannot take answers of the type “{campaign.taskType}” yet. Reload it later: a newer
+          version may.</ErrorMessage>
+      </section>
+    );
+  }
+  return <TypedLabeller campaign={campaign} type={type} />;
 }
 
-export function Labeller({ campaign }) {
+function TypedLabeller({ campaign, type }) {
   const { signer } = useStore(session);
   const [task, setTask] = useState(null);
   const [phase, setPhase] = useState('loading'); // loading | ready | waiting | done | error
@@ -50,6 +61,7 @@ export function Labeller({ campaign }) {
   const [failures, setFailures] = useState([]);
   const [stats, setStats] = useState(null);
   const [flash, setFlash] = useState(null);
+  const [problem, setProblem] = useState(null);
   const feedRef = useRef(null);
   const queueRef = useRef(null);
   // the task on screen, kept outside render state: two key presses between renders must not answer it twice
@@ -59,9 +71,10 @@ export function Labeller({ campaign }) {
     shownRef.current = t;
     setTask(t);
     setPhase(next);
+    setProblem(null);
   }
 
-  const shortcuts = useMemo(() => campaign.labels.map((label, i) => ({ label, key: shortcutFor(i) })), [campaign.labels]);
+  const ctx = useMemo(() => answerContext(type, campaign, task), [type, campaign, task]);
 
   function refreshStats() {
     loadStats(campaign.id).then(setStats, () => {});
@@ -75,10 +88,10 @@ export function Labeller({ campaign }) {
         if (r.ok) {
           const status = r.receipt.status;
           setCounts((c) => ({ ...c, accepted: c.accepted + (status === 'accepted' ? 1 : 0), rejected: c.rejected + (status === 'rejected' ? 1 : 0) }));
-          setLastOutcome({ ok: true, text: `Item ${r.task.itemId}: “${r.answer}” submitted (${status}).` });
+          setLastOutcome({ ok: true, text: `Item ${r.task.itemId}: “${type.shown(r.answer)}” submitted (${status}).` });
         } else {
           setCounts((c) => ({ ...c, failed: c.failed + 1 }));
-          setFailures((f) => [{ itemId: r.task.itemId, answer: r.answer, error: errorText(r.error) }, ...f].slice(0, 5));
+          setFailures((f) => [{ itemId: r.task.itemId, answer: type.shown(r.answer), error: errorText(r.error) }, ...f].slice(0, 5));
           setLastOutcome({ ok: false, text: `Item ${r.task.itemId}: not submitted — ${errorText(r.error)}` });
         }
         if (r.remaining === 0) refreshStats();
@@ -95,7 +108,7 @@ export function Labeller({ campaign }) {
     });
     refreshStats();
     return () => feed.close();
-  }, [campaign.id, signer]);
+  }, [campaign.id, signer, type]);
 
   function showNext() {
     const feed = feedRef.current;
@@ -113,29 +126,26 @@ export function Labeller({ campaign }) {
     });
   }
 
-  function answer(label) {
+  /** The input's value for the task on screen: signed and sent as its type's answer string, or refused with a message. */
+  function give(value) {
     const current = shownRef.current;
     if (!current) return;
+    let answer;
+    try {
+      answer = type.answer(value, answerContext(type, campaign, current));
+    } catch (e) {
+      if (!(e instanceof AnswerProblem)) throw e;
+      setProblem(e.message);
+      return;
+    }
     shownRef.current = null;
-    queueRef.current.submit(current, label);
+    setProblem(null);
+    queueRef.current.submit(current, answer);
     setWaiting(queueRef.current.size);
     setCounts((c) => ({ ...c, given: c.given + 1 }));
-    setFlash(label);
+    setFlash(answer);
     showNext();
   }
-
-  useEffect(() => {
-    function onKey(e) {
-      if (e.defaultPrevented || e.repeat || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
-      const hit = shortcuts.find((s) => s.key && s.key === e.key.toLowerCase());
-      if (hit) {
-        e.preventDefault();
-        answer(hit.label);
-      }
-    }
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  });
 
   useEffect(() => {
     if (!flash) return undefined;
@@ -173,7 +183,7 @@ export function Labeller({ campaign }) {
         {phase === 'ready' && task && (
           <div data-item-id={task.itemId}>
             <p class="meta">Item {task.itemId}</p>
-            <Payload payload={task.payload} />
+            {type.Item ? <type.Item task={task} /> : <Payload payload={task.payload} />}
           </div>
         )}
         {(phase === 'loading' || phase === 'waiting') && <p class="busy">Loading the next item…</p>}
@@ -195,19 +205,10 @@ export function Labeller({ campaign }) {
         )}
       </div>
 
-      <div class="labels" role="group" aria-label="Labels (keyboard shortcuts shown on each)">
-        {shortcuts.map(({ label, key }) => (
-          <button key={label} type="button" class={`label-button${flash === label ? ' flash' : ''}`}
-            disabled={phase !== 'ready'} aria-keyshortcuts={key || undefined}
-            onClick={() => answer(label)}>
-            {key && <kbd aria-hidden="true">{key}</kbd>}
-            <span>{label}</span>
-          </button>
-        ))}
-      </div>
-      <p class="hint">Press {shortcuts.filter((s) => s.key).length > 1
-        ? `${shortcuts[0].key}–${shortcuts.filter((s) => s.key).slice(-1)[0].key}` : '1'} to answer; the next item appears at once.
-        Each answer is signed with your key before it is sent.</p>
+      <type.Input task={phase === 'ready' ? task : null} ctx={ctx} ready={phase === 'ready' && task !== null}
+        give={give} edited={() => setProblem(null)} flash={flash} />
+      {problem && <p class="message error" role="alert" data-testid="answer-problem">{problem}</p>}
+      <p class="hint">{type.hint(ctx)} Each answer is signed with your key before it is sent.</p>
       <p class="sr-only" role="status" aria-live="polite">{lastOutcome ? lastOutcome.text : ''}</p>
       {lastOutcome && <p class={`outcome ${lastOutcome.ok ? 'ok' : 'bad'}`} aria-hidden="true">{lastOutcome.text}</p>}
       {failures.length > 0 && (

@@ -1,0 +1,59 @@
+package io.labelledger.testsupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labelledger.testsupport.TestApp.Reply;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Campaigns of every answer type and their items, created through the API as an operator would. */
+public final class TypedFixtures {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private TypedFixtures() {}
+
+  /**
+   * Creates a campaign of {@code taskType} (overlap 1) on {@code terms}, with {@code labels} (null
+   * for the types that have none) and the type's {@code settings}; returns its id.
+   */
+  public static long campaign(TestApp app, String terms, String taskType, List<String> labels,
+      Map<String, Object> settings) {
+    Map<String, Object> body = new HashMap<>();
+    body.put("name", "Typed " + taskType);
+    body.put("instructions", "Answer as the item asks.");
+    body.put("taskType", taskType);
+    if (labels != null) {
+      body.put("labels", labels);
+    }
+    body.put("settings", settings);
+    body.put("overlap", 1);
+    body.put("termsHash", terms);
+    Reply reply = app.postJson("/api/campaigns", body, TestApp.OPERATOR_TOKEN);
+    assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+    return reply.json().get("id").asLong();
+  }
+
+  /** Uploads items, each {@code {"id", "data"}}: ids {@code prefix0, prefix1, ...} for {@code data} in order. */
+  public static void items(TestApp app, long campaignId, String prefix, List<?> data) {
+    StringBuilder lines = new StringBuilder();
+    try {
+      for (int i = 0; i < data.size(); i++) {
+        lines.append(JSON.writeValueAsString(Map.of("id", prefix + i, "data", data.get(i)))).append('\n');
+      }
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+    Reply reply = app.send("POST", "/api/campaigns/" + campaignId + "/items", TestApp.OPERATOR_TOKEN,
+        "application/x-ndjson", BodyPublishers.ofString(lines.toString()));
+    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+  }
+
+  /** A pairwise item's data: the prompt and candidates a and b (a with an id, b without). */
+  public static Map<String, Object> pair(String prompt, String a, String b) {
+    return Map.of("prompt", prompt, "a", Map.of("text", a, "id", "model-x"), "b", Map.of("text", b));
+  }
+}
