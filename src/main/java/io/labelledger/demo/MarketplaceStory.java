@@ -603,6 +603,9 @@ public final class MarketplaceStory {
     seconds.put("Parquet export", round((System.nanoTime() - t) / 1e9));
     byte[] p = parquet.body();
     checkParquet(p, expected);
+    Reply preferences = http.get("/api/datasets/" + a.id() + "/export?format=dpo", buyerTokens.get(0));
+    checkEqual("DPO export of a single-choice version", "400 INVALID_PARAMETER",
+        preferences.status() + " " + preferences.errorCode());
     Reply outsider = http.get("/api/datasets/" + a.id() + "/export", people.get(0).token());
     checkEqual("export to a signed-in contributor without a licence", "403 LICENCE_REQUIRED",
         outsider.status() + " " + outsider.errorCode());
@@ -611,7 +614,8 @@ public final class MarketplaceStory {
         .contentRoot)), "the card does not name the content root");
     out.printf("export: buyer 1's JSONL and buyer 2's Parquet (%d bytes) hold exactly the %d accepted items, each with"
         + " its label and the digests of its accepted contributions (%d in all); refused without a session (401) and"
-        + " without a licence (403)%n", p.length, expected.size(), a.contributions().size());
+        + " without a licence (403); no DPO rows of a single-choice version (400)%n", p.length, expected.size(),
+        a.contributions().size());
   }
 
   /** The Parquet export read back with parquet-java: the same rows as the JSONL check, and the card in its footer. */
@@ -623,7 +627,9 @@ public final class MarketplaceStory {
         try (ParquetFileReader meta = ParquetFileReader.open(new LocalInputFile(path))) {
           checkEqual("Parquet rows", (long) expected.size(), meta.getRecordCount());
           String card = meta.getFooter().getFileMetaData().getKeyValueMetaData().get("labelledger.card");
-          check("Parquet footer carries the dataset card", card != null && card.startsWith("# "), String.valueOf(card));
+          // Hugging Face front matter first, then the Markdown card under its title
+          check("Parquet footer carries the dataset card", card != null && card.startsWith("---\n")
+              && card.contains("\n---\n\n# "), String.valueOf(card));
         }
         try (ParquetReader<Group> reader = new ParquetReader.Builder<Group>(new LocalInputFile(path)) {
           @Override
