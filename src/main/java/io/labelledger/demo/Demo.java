@@ -6,7 +6,6 @@ import static io.labelledger.ops.LocalFiles.freePort;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.labelledger.App;
 import io.labelledger.chain.NodeChainRuntime;
-import io.labelledger.cli.LabelLedgerCli;
 import io.labelledger.config.AppConfig;
 import io.labelledger.config.ConfigLoader;
 import java.io.IOException;
@@ -88,14 +87,15 @@ public final class Demo {
         chain.rpcUrl(), (System.nanoTime() - t0) / 1e9);
     int status = 1;
     try {
-      MarketplaceStory.Setup setup = new MarketplaceStory.Setup(serviceUrl, config.auth().operatorToken().reveal(),
-          chain.rpcUrl(), Credentials.create(DEV_FUNDER_KEY), chain.operator(), dir, out);
+      StorySetup setup = new StorySetup(serviceUrl, config.auth().operatorToken().reveal(), chain.rpcUrl(),
+          Credentials.create(DEV_FUNDER_KEY), chain.operator(), dir, out);
       MarketplaceStory.Outcome outcome = new MarketplaceStory(setup, MarketplaceStory.Plan.standard()).run();
       Path record = dir.resolve("demo.json");
       StoryHttp.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(record.toFile(), outcome);
       out.printf("%nrecord: %s (service %s, RPC %s, dataset %d = DataMarketplace id %d)%n", root.relativize(record),
           outcome.serviceUrl(), outcome.rpcUrl(), outcome.datasetId(), outcome.chainDatasetId());
-      auditBundle(outcome, dir, out);
+      out.printf("audit: labelledger audit verified %s%n", StorySteps.audit(new StoryHttp(serviceUrl), chain.rpcUrl(),
+          outcome.datasetId(), dir));
       out.printf("timings (s): %s%n", outcome.seconds());
       out.println("demo: ok");
       status = 0;
@@ -137,31 +137,6 @@ public final class Demo {
     env.put("LABELLEDGER_ANCHOR_INTERVAL_MS", "200");
     env.put("LABELLEDGER_ANCHOR_MAX_BATCH_AGE_MS", "500");
     return env;
-  }
-
-  /**
-   * The audit step: fetches the dataset's audit bundle and verifies it with {@code labelledger
-   * audit} against the chain alone. Skipped while the service has no audit-bundle route (404).
-   */
-  static void auditBundle(MarketplaceStory.Outcome outcome, Path dir, PrintStream out) throws IOException {
-    StoryHttp http = new StoryHttp(outcome.serviceUrl());
-    StoryHttp.Reply bundle = http.get("/api/datasets/" + outcome.datasetId() + "/audit-bundle", null);
-    if (bundle.status() == 404) {
-      out.println("audit: skipped (this service has no GET /api/datasets/{id}/audit-bundle yet)");
-      return;
-    }
-    bundle.expect(200, "audit bundle");
-    Path file = dir.resolve("dataset-" + outcome.datasetId() + ".audit.json");
-    Files.write(file, bundle.body());
-    var cli = LabelLedgerCli.commandLine();
-    java.io.StringWriter report = new java.io.StringWriter();
-    cli.setOut(new java.io.PrintWriter(report, true)).setErr(new java.io.PrintWriter(report, true));
-    int exit = cli.execute("audit", "--rpc", outcome.rpcUrl(), "--bundle", file.toString());
-    if (exit != 0) {
-      throw new StoryFailure("labelledger audit", "exit " + exit + ": " + report);
-    }
-    out.printf("audit: labelledger audit verified %s against the chain alone: %s%n", file.getFileName(),
-        report.toString().strip().lines().reduce((a, b) -> b).orElse(""));
   }
 
   private static String setupToken(AppConfig config) {
