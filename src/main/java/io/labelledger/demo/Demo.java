@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -25,10 +27,12 @@ import org.web3j.crypto.Credentials;
  * {@code scripts/demo}: the service on embedded defaults (its own Ganache and PostgreSQL, data in
  * {@code target/demo/data}, wiped first; free ports; the service's log in {@code
  * target/demo/service.log}), started in this process by the classes {@code scripts/start} runs,
- * then {@link MarketplaceStory}. Prints the story's summary and ends with {@code demo: ok} only
- * when every figure checked out, otherwise {@code demo: FAILED: <check>: <why>} and exit status 1.
- * Writes {@code target/demo/demo.json} (service and RPC URLs, contracts, the dataset's ids, every
- * figure). {@code --keep-running} leaves the service up afterwards until Ctrl-C.
+ * then {@link MarketplaceStory} (and the audit of its first dataset) and {@link PairwiseStory}.
+ * Prints each story's summary and ends with {@code demo: ok} only when every figure of both
+ * checked out, otherwise {@code demo: FAILED: <story>: <check>: <why>} for each that did not and
+ * exit status 1. Writes {@code target/demo/demo.json} (the marketplace story: service and RPC
+ * URLs, contracts, the dataset's ids, every figure) and {@code target/demo/pairwise.json} (the
+ * pairwise story's). {@code --keep-running} leaves the service up afterwards until Ctrl-C.
  */
 public final class Demo {
   /** Ganache's third deterministic account (public test mnemonic): funds the story's wallets on the local chain. */
@@ -85,25 +89,32 @@ public final class Demo {
     String serviceUrl = "http://127.0.0.1:" + app.port();
     out.printf("demo: service on %s, chain %d at %s (started in %.1f s)%n%n", serviceUrl, chain.chainId(),
         chain.rpcUrl(), (System.nanoTime() - t0) / 1e9);
-    int status = 1;
-    try {
-      StorySetup setup = new StorySetup(serviceUrl, config.auth().operatorToken().reveal(), chain.rpcUrl(),
-          Credentials.create(DEV_FUNDER_KEY), chain.operator(), dir, out);
+    StorySetup setup = new StorySetup(serviceUrl, config.auth().operatorToken().reveal(), chain.rpcUrl(),
+        Credentials.create(DEV_FUNDER_KEY), chain.operator(), dir, out);
+    List<String> failures = new ArrayList<>();
+    story("marketplace story", failures, out, () -> {
       MarketplaceStory.Outcome outcome = new MarketplaceStory(setup, MarketplaceStory.Plan.standard()).run();
-      Path record = dir.resolve("demo.json");
-      StoryHttp.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(record.toFile(), outcome);
+      Path record = write(dir.resolve("demo.json"), outcome);
       out.printf("%nrecord: %s (service %s, RPC %s, dataset %d = DataMarketplace id %d)%n", root.relativize(record),
           outcome.serviceUrl(), outcome.rpcUrl(), outcome.datasetId(), outcome.chainDatasetId());
       out.printf("audit: labelledger audit verified %s%n", StorySteps.audit(new StoryHttp(serviceUrl), chain.rpcUrl(),
           outcome.datasetId(), dir));
       out.printf("timings (s): %s%n", outcome.seconds());
+    });
+    out.printf("%ndemo: the pairwise story%n");
+    story("pairwise story", failures, out, () -> {
+      PairwiseStory.Outcome outcome = new PairwiseStory(setup, PairwiseStory.Plan.standard()).run();
+      Path record = write(dir.resolve("pairwise.json"), outcome);
+      out.printf("%nrecord: %s (campaign %d, dataset %d = DataMarketplace id %d: %d pairs, %d DPO rows, %d ties;"
+          + " %d choices, %d accepted)%n", root.relativize(record), outcome.campaignId(), outcome.datasetId(),
+          outcome.chainDatasetId(), outcome.items(), outcome.preferenceRows(), outcome.ties(),
+          outcome.contributionsSent(), outcome.acceptedContributions().size());
+      out.printf("timings (s): %s%n", outcome.seconds());
+    });
+    failures.forEach(f -> out.println("demo: FAILED: " + f));
+    int status = failures.isEmpty() ? 0 : 1;
+    if (status == 0) {
       out.println("demo: ok");
-      status = 0;
-    } catch (StoryFailure e) {
-      out.println("demo: FAILED: " + e.getMessage());
-    } catch (RuntimeException e) {
-      out.println("demo: FAILED: " + e);
-      e.printStackTrace(out);
     }
     if (keepRunning && status == 0) {
       out.printf("demo: the service keeps running on %s (operator token in %s); Ctrl-C stops it%n", serviceUrl,
@@ -137,6 +148,27 @@ public final class Demo {
     env.put("LABELLEDGER_ANCHOR_INTERVAL_MS", "200");
     env.put("LABELLEDGER_ANCHOR_MAX_BATCH_AGE_MS", "500");
     return env;
+  }
+
+  /** Runs one story; its failure, named, goes to {@code failures} so the next story still runs. */
+  private static void story(String name, List<String> failures, PrintStream out, Runnable story) {
+    try {
+      story.run();
+    } catch (StoryFailure e) {
+      failures.add(name + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      failures.add(name + ": " + e);
+      e.printStackTrace(out);
+    }
+  }
+
+  private static Path write(Path file, Object outcome) {
+    try {
+      StoryHttp.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), outcome);
+      return file;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static String setupToken(AppConfig config) {
