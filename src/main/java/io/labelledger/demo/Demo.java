@@ -6,7 +6,6 @@ import static io.labelledger.ops.LocalFiles.freePort;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.labelledger.App;
 import io.labelledger.chain.NodeChainRuntime;
-import io.labelledger.cli.LabelLedgerCli;
 import io.labelledger.config.AppConfig;
 import io.labelledger.config.ConfigLoader;
 import java.io.IOException;
@@ -15,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -26,10 +27,12 @@ import org.web3j.crypto.Credentials;
  * {@code scripts/demo}: the service on embedded defaults (its own Ganache and PostgreSQL, data in
  * {@code target/demo/data}, wiped first; free ports; the service's log in {@code
  * target/demo/service.log}), started in this process by the classes {@code scripts/start} runs,
- * then {@link MarketplaceStory}. Prints the story's summary and ends with {@code demo: ok} only
- * when every figure checked out, otherwise {@code demo: FAILED: <check>: <why>} and exit status 1.
- * Writes {@code target/demo/demo.json} (service and RPC URLs, contracts, the dataset's ids, every
- * figure). {@code --keep-running} leaves the service up afterwards until Ctrl-C.
+ * then {@link MarketplaceStory} (and the audit of its first dataset) and {@link PairwiseStory}.
+ * Prints each story's summary and ends with {@code demo: ok} only when every figure of both
+ * checked out, otherwise {@code demo: FAILED: <story>: <check>: <why>} for each that did not and
+ * exit status 1. Writes {@code target/demo/demo.json} (the marketplace story: service and RPC
+ * URLs, contracts, the dataset's ids, every figure) and {@code target/demo/pairwise.json} (the
+ * pairwise story's). {@code --keep-running} leaves the service up afterwards until Ctrl-C.
  */
 public final class Demo {
   /** Ganache's third deterministic account (public test mnemonic): funds the story's wallets on the local chain. */
@@ -86,24 +89,32 @@ public final class Demo {
     String serviceUrl = "http://127.0.0.1:" + app.port();
     out.printf("demo: service on %s, chain %d at %s (started in %.1f s)%n%n", serviceUrl, chain.chainId(),
         chain.rpcUrl(), (System.nanoTime() - t0) / 1e9);
-    int status = 1;
-    try {
-      MarketplaceStory.Setup setup = new MarketplaceStory.Setup(serviceUrl, config.auth().operatorToken().reveal(),
-          chain.rpcUrl(), Credentials.create(DEV_FUNDER_KEY), chain.operator(), dir, out);
+    StorySetup setup = new StorySetup(serviceUrl, config.auth().operatorToken().reveal(), chain.rpcUrl(),
+        Credentials.create(DEV_FUNDER_KEY), chain.operator(), dir, out);
+    List<String> failures = new ArrayList<>();
+    story("marketplace story", failures, out, () -> {
       MarketplaceStory.Outcome outcome = new MarketplaceStory(setup, MarketplaceStory.Plan.standard()).run();
-      Path record = dir.resolve("demo.json");
-      StoryHttp.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(record.toFile(), outcome);
+      Path record = write(dir.resolve("demo.json"), outcome);
       out.printf("%nrecord: %s (service %s, RPC %s, dataset %d = DataMarketplace id %d)%n", root.relativize(record),
           outcome.serviceUrl(), outcome.rpcUrl(), outcome.datasetId(), outcome.chainDatasetId());
-      auditBundle(outcome, dir, out);
+      out.printf("audit: labelledger audit verified %s%n", StorySteps.audit(new StoryHttp(serviceUrl), chain.rpcUrl(),
+          outcome.datasetId(), dir));
       out.printf("timings (s): %s%n", outcome.seconds());
+    });
+    out.printf("%ndemo: the pairwise story%n");
+    story("pairwise story", failures, out, () -> {
+      PairwiseStory.Outcome outcome = new PairwiseStory(setup, PairwiseStory.Plan.standard()).run();
+      Path record = write(dir.resolve("pairwise.json"), outcome);
+      out.printf("%nrecord: %s (campaign %d, dataset %d = DataMarketplace id %d: %d pairs, %d DPO rows, %d ties;"
+          + " %d choices, %d accepted)%n", root.relativize(record), outcome.campaignId(), outcome.datasetId(),
+          outcome.chainDatasetId(), outcome.items(), outcome.preferenceRows(), outcome.ties(),
+          outcome.contributionsSent(), outcome.acceptedContributions().size());
+      out.printf("timings (s): %s%n", outcome.seconds());
+    });
+    failures.forEach(f -> out.println("demo: FAILED: " + f));
+    int status = failures.isEmpty() ? 0 : 1;
+    if (status == 0) {
       out.println("demo: ok");
-      status = 0;
-    } catch (StoryFailure e) {
-      out.println("demo: FAILED: " + e.getMessage());
-    } catch (RuntimeException e) {
-      out.println("demo: FAILED: " + e);
-      e.printStackTrace(out);
     }
     if (keepRunning && status == 0) {
       out.printf("demo: the service keeps running on %s (operator token in %s); Ctrl-C stops it%n", serviceUrl,
@@ -139,29 +150,25 @@ public final class Demo {
     return env;
   }
 
-  /**
-   * The audit step: fetches the dataset's audit bundle and verifies it with {@code labelledger
-   * audit} against the chain alone. Skipped while the service has no audit-bundle route (404).
-   */
-  static void auditBundle(MarketplaceStory.Outcome outcome, Path dir, PrintStream out) throws IOException {
-    StoryHttp http = new StoryHttp(outcome.serviceUrl());
-    StoryHttp.Reply bundle = http.get("/api/datasets/" + outcome.datasetId() + "/audit-bundle", null);
-    if (bundle.status() == 404) {
-      out.println("audit: skipped (this service has no GET /api/datasets/{id}/audit-bundle yet)");
-      return;
+  /** Runs one story; its failure, named, goes to {@code failures} so the next story still runs. */
+  private static void story(String name, List<String> failures, PrintStream out, Runnable story) {
+    try {
+      story.run();
+    } catch (StoryFailure e) {
+      failures.add(name + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      failures.add(name + ": " + e);
+      e.printStackTrace(out);
     }
-    bundle.expect(200, "audit bundle");
-    Path file = dir.resolve("dataset-" + outcome.datasetId() + ".audit.json");
-    Files.write(file, bundle.body());
-    var cli = LabelLedgerCli.commandLine();
-    java.io.StringWriter report = new java.io.StringWriter();
-    cli.setOut(new java.io.PrintWriter(report, true)).setErr(new java.io.PrintWriter(report, true));
-    int exit = cli.execute("audit", "--rpc", outcome.rpcUrl(), "--bundle", file.toString());
-    if (exit != 0) {
-      throw new StoryFailure("labelledger audit", "exit " + exit + ": " + report);
+  }
+
+  private static Path write(Path file, Object outcome) {
+    try {
+      StoryHttp.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), outcome);
+      return file;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
-    out.printf("audit: labelledger audit verified %s against the chain alone: %s%n", file.getFileName(),
-        report.toString().strip().lines().reduce((a, b) -> b).orElse(""));
   }
 
   private static String setupToken(AppConfig config) {

@@ -1,5 +1,10 @@
 package io.labelledger.demo;
 
+import static io.labelledger.demo.StorySteps.abbreviate;
+import static io.labelledger.demo.StorySteps.await;
+import static io.labelledger.demo.StorySteps.check;
+import static io.labelledger.demo.StorySteps.checkEqual;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labelledger.chain.Abi;
@@ -7,36 +12,25 @@ import io.labelledger.chain.Hex;
 import io.labelledger.chain.contracts.DataMarketplace;
 import io.labelledger.cli.LabelLedgerCli;
 import io.labelledger.demo.StoryHttp.Reply;
-import io.labelledger.market.SharesTree;
-import io.labelledger.provenance.StandardMerkleTree;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.api.ReadSupport;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.io.LocalInputFile;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Keys;
 
 /**
  * The whole marketplace, told through the public API and the chain as its people would live it:
@@ -57,11 +51,6 @@ import org.web3j.crypto.Keys;
  */
 public final class MarketplaceStory {
   static final List<String> LABELS = List.of("positive", "negative", "neutral");
-  private static final long WAIT_MS = 120_000;
-
-  /** Where the story runs and the keys it holds besides its people's own. */
-  public record Setup(String serviceUrl, String operatorToken, String rpcUrl, Credentials funder,
-      Credentials treasury, Path workDir, PrintStream out) {}
 
   /**
    * The story's sizes. {@code honest} contributors answer truthfully, each in two campaigns;
@@ -119,67 +108,54 @@ public final class MarketplaceStory {
     }
   }
 
-  private final Setup setup;
+  private final StorySetup setup;
   private final Plan plan;
-  private final StoryHttp http;
   private final PrintStream out;
-  private final Map<String, Double> seconds = new LinkedHashMap<>();
   private final List<CampaignState> campaigns = new ArrayList<>();
   private final List<Person> people = new ArrayList<>();
   private final List<Sent> sent = new ArrayList<>();
   private final List<Version> versions = new ArrayList<>();
   private final Map<Long, BigInteger> gross = new TreeMap<>();
   private final Map<Long, Integer> buyersOf = new TreeMap<>();
+  private StorySteps steps;
+  private StoryHttp http;
   private StoryChain chain;
-  private JsonNode eip712;
   private String terms;
-  private String marketplace;
-  private String paymentToken;
 
-  public MarketplaceStory(Setup setup, Plan plan) {
+  public MarketplaceStory(StorySetup setup, Plan plan) {
     if (plan.failers() > plan.campaigns()) {
       throw new IllegalArgumentException("at most one gold failer per campaign");
     }
     this.setup = setup;
     this.plan = plan;
-    this.http = new StoryHttp(setup.serviceUrl());
     this.out = setup.out();
   }
 
   /** Runs the whole story; throws {@link StoryFailure} at the first figure that does not check out. */
   public Outcome run() {
     long t0 = System.nanoTime();
-    JsonNode chainInfo = http.get("/api/chain", null).expect(200, "chain info").json();
-    marketplace = chainInfo.at("/contracts/marketplace").asText();
-    paymentToken = chainInfo.at("/contracts/paymentToken").asText();
-    eip712 = http.get("/api/eip712", null).expect(200, "eip712").json();
-    chain = new StoryChain(setup.rpcUrl(), setup.funder(), marketplace, paymentToken,
-        chainInfo.at("/contracts/consentRegistry").asText());
-    try {
-      check("chain id", chain.chainId() == chainInfo.get("chainId").asLong(),
-          "the RPC endpoint is on chain " + chain.chainId() + ", the service on " + chainInfo.get("chainId"));
-      timed("set-up", this::publish);
-      timed("sign-in and consent", this::enrol);
-      timed("labelling", this::label);
-      timed("quality and anchoring", this::awaitQualityAndAnchoring);
-      timed("datasets built and listed", this::buildAndList);
-      timed("purchases", this::purchase);
-      timed("export", this::export);
-      Version next = timedValue("revocation and next version", this::revokeAndRebuild);
-      BigInteger claimed = timedValue("claims", this::claims);
-      BigInteger fee = timedValue("treasury", this::treasury);
-      seconds.put("total", round((System.nanoTime() - t0) / 1e9));
-      return outcome(next, claimed, fee);
-    } finally {
-      chain.close();
+    try (StorySteps opened = new StorySteps(setup)) {
+      steps = opened;
+      http = steps.http;
+      chain = steps.chain;
+      steps.timed("set-up", this::publish);
+      steps.timed("sign-in and consent", this::enrol);
+      steps.timed("labelling", this::label);
+      steps.timed("quality and anchoring", this::awaitQualityAndAnchoring);
+      steps.timed("datasets built and listed", this::buildAndList);
+      steps.timed("purchases", this::purchase);
+      steps.timed("export", this::export);
+      Version next = steps.timedValue("revocation and next version", this::revokeAndRebuild);
+      BigInteger claimed = steps.timedValue("claims", this::claims);
+      BigInteger fee = steps.timedValue("treasury", this::treasury);
+      return outcome(next, claimed, fee, steps.seconds(t0));
     }
   }
 
   // ------------------------------------------------------------------ the operator sets up
 
   private void publish() {
-    terms = http.post("/api/terms", Map.of("text", "You may sell my labels for model training. (story "
-        + Instant.now() + ")"), setup.operatorToken()).expect(201, "publish terms").json().get("termsHash").asText();
+    terms = steps.publishTerms("You may sell my labels for model training. (story " + Instant.now() + ")");
     for (int k = 0; k < plan.campaigns(); k++) {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("name", "Story campaign " + (char) ('A' + k));
@@ -190,8 +166,7 @@ public final class MarketplaceStory {
       body.put("goldRate", plan.goldRate());
       body.put("accuracyFloor", plan.accuracyFloor());
       body.put("termsHash", terms);
-      long id = http.post("/api/campaigns", body, setup.operatorToken()).expect(201, "create campaign").json()
-          .get("id").asLong();
+      long id = steps.createCampaign(body);
       Map<String, Item> items = new LinkedHashMap<>();
       StringBuilder lines = new StringBuilder();
       for (int i = 0; i < plan.regularItems() + plan.goldItems(); i++) {
@@ -206,8 +181,7 @@ public final class MarketplaceStory {
         }
         lines.append("}\n");
       }
-      http.send("POST", "/api/campaigns/" + id + "/items", setup.operatorToken(), "application/x-ndjson",
-          lines.toString().getBytes(StandardCharsets.UTF_8)).expect(200, "upload items");
+      steps.uploadItems(id, lines.toString());
       campaigns.add(new CampaignState(k, id, items));
     }
     out.printf("operator: terms %s, campaigns %s, %d items each (%d gold)%n", abbreviate(terms),
@@ -219,80 +193,21 @@ public final class MarketplaceStory {
 
   private void enrol() {
     for (int i = 0; i < plan.honest(); i++) {
-      Credentials key = Credentials.create(keyPair());
+      Credentials key = StorySteps.newKey();
       people.add(new Person("honest-" + (i + 1), key, Role.HONEST,
-          List.of(i % plan.campaigns(), (i + 1) % plan.campaigns()), signIn(key)));
+          List.of(i % plan.campaigns(), (i + 1) % plan.campaigns()), steps.signIn(key)));
     }
     for (int i = 0; i < plan.failers(); i++) {
-      Credentials key = Credentials.create(keyPair());
-      people.add(new Person("gold-failer-" + (i + 1), key, Role.FAILER, List.of(i), signIn(key)));
+      Credentials key = StorySteps.newKey();
+      people.add(new Person("gold-failer-" + (i + 1), key, Role.FAILER, List.of(i), steps.signIn(key)));
     }
     for (Person p : people) {
-      long now = now();
-      ObjectNode message = StoryHttp.JSON.createObjectNode()
-          .put("contributor", StoryChain.checksum(p.key())).put("termsHash", terms)
-          .put("expiresAt", now + 30 * 86_400L).put("nonce", chain.consentNonce(p.address(), terms))
-          .put("deadline", now + 3600);
-      http.post("/api/consents", signed(typedData("Consent", message), p.key()), p.token())
-          .expect(202, "consent of " + p.name());
+      steps.consent(p.name(), p.key(), p.token(), terms);
     }
-    await("every consent relayed and indexed", () -> people.stream().allMatch(p -> consentValid(p, true)));
+    await("every consent relayed and indexed", () -> people.stream()
+        .allMatch(p -> steps.consentValid(p.token(), terms, true)));
     out.printf("contributors: %d signed in with their own keys and consented (%d will fail gold)%n", people.size(),
         plan.failers());
-  }
-
-  /**
-   * Now for a signed message's expiry and deadline: the later of this machine's clock and the
-   * chain's, since the service checks them against the one and the contract against the other.
-   */
-  private long now() {
-    return Math.max(Instant.now().getEpochSecond(), chain.latestTimestamp());
-  }
-
-  private static org.web3j.crypto.ECKeyPair keyPair() {
-    try {
-      return Keys.createEcKeyPair();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private String signIn(Credentials key) {
-    JsonNode nonce = http.get("/api/auth/nonce", null).expect(200, "nonce").json();
-    String domain = nonce.get("domain").asText();
-    String text = domain + " wants you to sign in with your Ethereum account:\n" + StoryChain.checksum(key)
-        + "\n\nSign in to LabelLedger.\n\nURI: https://" + domain + "/\nVersion: 1\nChain ID: "
-        + nonce.get("chainId").asLong() + "\nNonce: " + nonce.get("nonce").asText() + "\nIssued At: "
-        + Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.SECONDS);
-    return http.post("/api/auth/siwe", Map.of("message", text, "signature", StoryChain.personalSign(text, key)), null)
-        .expect(200, "sign-in").json().get("token").asText();
-  }
-
-  private boolean consentValid(Person p, boolean valid) {
-    for (JsonNode c : http.get("/api/consents/me", p.token()).expect(200, "consents/me").json().path("consents")) {
-      if (c.path("termsHash").asText().equalsIgnoreCase(terms)) {
-        return c.path("valid").asBoolean() == valid;
-      }
-    }
-    return !valid;
-  }
-
-  private ObjectNode typedData(String primaryType, ObjectNode message) {
-    ObjectNode td = StoryHttp.JSON.createObjectNode();
-    ObjectNode types = td.putObject("types");
-    types.set("EIP712Domain", eip712.at("/types/EIP712Domain"));
-    types.set(primaryType, eip712.at("/types/" + primaryType));
-    td.put("primaryType", primaryType);
-    td.set("domain", eip712.at("/domains/" + eip712.at("/primaryTypes/" + primaryType).asText()));
-    td.set("message", message);
-    return td;
-  }
-
-  private static Map<String, Object> signed(JsonNode typedData, Credentials key) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("typedData", typedData);
-    body.put("signature", StoryChain.signTypedData(typedData, key));
-    return body;
   }
 
   // ------------------------------------------------------------------ labelling
@@ -365,12 +280,8 @@ public final class MarketplaceStory {
     }
     String answer = truthfully ? item.truth()
         : LABELS.get((LABELS.indexOf(item.truth()) + 1) % LABELS.size());
-    ObjectNode typed = t.get("typedData").deepCopy();
-    ((ObjectNode) typed.get("message")).put("answer", answer);
-    JsonNode receipt = http.post("/api/contributions", signed(typed, p.key()), p.token())
-        .expect(201, "contribution of " + p.name()).json();
-    sent.add(new Sent(p, c.index(), t.get("itemId").asLong(), item, answer, receipt.get("id").asLong(),
-        receipt.get("digest").asText().toLowerCase()));
+    StorySteps.Receipt receipt = steps.submit(t, answer, p.key(), p.token(), p.name());
+    sent.add(new Sent(p, c.index(), t.get("itemId").asLong(), item, answer, receipt.id(), receipt.digest()));
   }
 
   // ------------------------------------------------------------------ the service's workers
@@ -401,18 +312,11 @@ public final class MarketplaceStory {
       }
     }
     Map<Long, Sent> byId = sent.stream().collect(Collectors.toMap(Sent::id, s -> s));
-    await("every contribution decided and anchored", () -> people.stream().allMatch(p -> {
-      for (JsonNode c : http.get("/api/contributions/me?limit=1000", p.token()).expect(200, "contributions/me")
-          .json().path("contributions")) {
-        if (!"anchored".equals(c.path("anchor").asText()) || "pending".equals(c.path("status").asText())) {
-          return false;
-        }
-      }
-      return true;
-    }));
+    await("every contribution decided and anchored", () -> people.stream()
+        .allMatch(p -> steps.decidedAndAnchored(p.token())));
     int checked = 0;
     for (Person p : people) {
-      for (JsonNode c : http.get("/api/contributions/me?limit=1000", p.token()).json().path("contributions")) {
+      for (JsonNode c : steps.contributionsOf(p.token())) {
         Sent s = byId.get(c.path("id").asLong());
         check("contribution " + c.path("id").asLong() + " is the one acknowledged", s != null
             && s.digest().equalsIgnoreCase(c.path("digest").asText()) && s.who() == p, c.toString());
@@ -447,57 +351,28 @@ public final class MarketplaceStory {
     Map<String, Long> shares = new TreeMap<>();
     expected.forEach(s -> shares.merge(s.who().address(), 1L, Long::sum));
     String name = "Story " + (char) ('A' + c.index()) + " " + label;
-    JsonNode built = http.post("/api/campaigns/" + c.id() + "/datasets", Map.of("price", price.toString(),
-        "name", name, "confidenceBar", plan.confidenceBar()), setup.operatorToken()).expect(201, "build " + name).json();
-    long id = built.get("id").asLong();
     long items = expected.stream().map(Sent::itemId).distinct().count();
-    checkEqual(name + " items", items, built.get("itemCount").asLong());
-    checkEqual(name + " contributions", (long) expected.size(), built.get("contributionCount").asLong());
-    checkEqual(name + " contributors", (long) shares.size(), built.get("contributorCount").asLong());
-    checkEqual(name + " total shares", (long) expected.size(), built.get("totalShares").asLong());
-
-    JsonNode listed = http.post("/api/datasets/" + id + "/listing", null, setup.operatorToken())
-        .expect(200, "list " + name).json();
-    long chainId = listed.get("chainDatasetId").asLong();
-    DataMarketplace.DatasetInfo onChain = chain.dataset(chainId);
-    checkEqual(name + " content root on-chain", contentRoot(expected), Hex.encode(onChain.contentRoot));
-    checkEqual(name + " shares root on-chain", sharesRoot(shares), Hex.encode(onChain.sharesRoot));
-    checkEqual(name + " total shares on-chain", BigInteger.valueOf(expected.size()), onChain.totalShares);
-    checkEqual(name + " price on-chain", price, onChain.price);
-    gross.put(chainId, BigInteger.ZERO);
-    buyersOf.put(chainId, 0);
+    StorySteps.Listing listing = steps.buildAndList(c.id(), name, price, plan.confidenceBar(), items,
+        expected.stream().map(Sent::digest).toList(), shares);
+    gross.put(listing.chainDatasetId(), BigInteger.ZERO);
+    buyersOf.put(listing.chainDatasetId(), 0);
     out.printf("dataset %d (%s): %d items, %d contributions by %d contributors, listed as DataMarketplace id %d at %s"
-        + " units%n", id, name, items, expected.size(), shares.size(), chainId, price);
-    return new Version(id, chainId, c.index(), expected, shares, price);
-  }
-
-  /** The content root as the README states it: StandardMerkleTree over the digests (bytes32), contribution order. */
-  private static String contentRoot(List<Sent> contributions) {
-    List<byte[]> leaves = contributions.stream()
-        .map(s -> StandardMerkleTree.leafHash(Abi.bytes32(Hex.decode(s.digest())))).toList();
-    return Hex.encode(StandardMerkleTree.of(leaves).root());
-  }
-
-  private static String sharesRoot(Map<String, Long> shares) {
-    List<SharesTree.Entry> entries = new ArrayList<>();
-    shares.forEach((account, n) -> entries.add(new SharesTree.Entry(account, BigInteger.valueOf(n))));
-    return Hex.encode(SharesTree.of(entries).root());
+        + " units%n", listing.id(), name, items, expected.size(), shares.size(), listing.chainDatasetId(), price);
+    return new Version(listing.id(), listing.chainDatasetId(), c.index(), expected, shares, price);
   }
 
   // ------------------------------------------------------------------ buyers
 
-  private final List<Credentials> buyers = new ArrayList<>();
+  private final List<StorySteps.Buyer> buyers = new ArrayList<>();
   private final List<String> buyerTokens = new ArrayList<>();
 
   private void purchase() {
     Version a = versions.get(0);
     Version b = versions.get(1 % versions.size());
     for (int i = 0; i < 3; i++) {
-      Credentials buyer = Credentials.create(keyPair());
-      chain.fundGas(buyer.getAddress());
-      chain.faucet(buyer.getAddress(), a.price().add(b.price()));
+      StorySteps.Buyer buyer = steps.newBuyer("buyer " + (i + 1), a.price().add(b.price()));
       buyers.add(buyer);
-      buyerTokens.add(signIn(buyer));
+      buyerTokens.add(buyer.token());
     }
     // refused before any purchase: no session, then a session without a licence
     Reply anonymous = http.get("/api/datasets/" + a.id() + "/export", null);
@@ -510,7 +385,7 @@ public final class MarketplaceStory {
     buyWithApprove(2, a);
     buyWithApprove(2, b);
     for (int i = 0; i < buyers.size(); i++) {
-      String account = buyers.get(i).getAddress();
+      String account = buyers.get(i).address();
       int n = i;
       await("licences of buyer " + (i + 1) + " indexed", () -> http.get("/api/licences/me", buyerTokens.get(n))
           .expect(200, "licences/me").json().path("licences").size() == (n == 2 && b != a ? 2 : 1));
@@ -521,19 +396,13 @@ public final class MarketplaceStory {
   }
 
   private void buyWithApprove(int buyer, Version v) {
-    Credentials key = buyers.get(buyer);
-    BigInteger before = chain.tokenBalance(key.getAddress());
-    JsonNode how = http.get("/api/datasets/" + v.id() + "/purchase", null).expect(200, "purchase instructions").json();
-    for (JsonNode call : how.get("approveThenPurchase")) {
-      chain.send(key, call.get("to").asText(), call.get("data").asText(), "buyer " + (buyer + 1) + ": "
-          + call.get("function").asText());
-    }
-    paid(buyer, v, before);
+    steps.buyWithApprove(buyers.get(buyer), v.id(), v.price());
+    paid(v);
   }
 
   /** The permit path: {@code labelledger buy}, in this process, with the buyer's key in a file of its own. */
   private void buyWithPermit(int buyer, Version v) {
-    Credentials key = buyers.get(buyer);
+    Credentials key = buyers.get(buyer).key();
     BigInteger before = chain.tokenBalance(key.getAddress());
     StringWriter cliOut = new StringWriter();
     StringWriter cliErr = new StringWriter();
@@ -547,7 +416,7 @@ public final class MarketplaceStory {
         var cli = LabelLedgerCli.commandLine();
         cli.setOut(new PrintWriter(cliOut, true)).setErr(new PrintWriter(cliErr, true));
         exit = cli.execute("buy", "--key-file", keyFile.toString(), "--dataset", Long.toString(v.chainDatasetId()),
-            "--max-price", v.price().toString(), "--rpc-url", setup.rpcUrl(), "--marketplace", marketplace);
+            "--max-price", v.price().toString(), "--rpc-url", setup.rpcUrl(), "--marketplace", steps.marketplace);
       } finally {
         Files.deleteIfExists(keyFile);
       }
@@ -556,12 +425,11 @@ public final class MarketplaceStory {
     }
     check("labelledger buy (permit)", exit == 0, "exit " + exit + ": " + cliOut + cliErr);
     out.printf("  labelledger buy: %s%n", cliOut.toString().strip().lines().findFirst().orElse(""));
-    paid(buyer, v, before);
+    steps.checkPaid(buyers.get(buyer), v.id(), v.price(), before);
+    paid(v);
   }
 
-  private void paid(int buyer, Version v, BigInteger before) {
-    BigInteger after = chain.tokenBalance(buyers.get(buyer).getAddress());
-    checkEqual("buyer " + (buyer + 1) + " paid the price of dataset " + v.id(), v.price(), before.subtract(after));
+  private void paid(Version v) {
     gross.merge(v.chainDatasetId(), v.price(), BigInteger::add);
     buyersOf.merge(v.chainDatasetId(), 1, Integer::sum);
   }
@@ -600,9 +468,12 @@ public final class MarketplaceStory {
     long t = System.nanoTime();
     Reply parquet = http.get("/api/datasets/" + a.id() + "/export?format=parquet", buyerTokens.get(1))
         .expect(200, "export Parquet");
-    seconds.put("Parquet export", round((System.nanoTime() - t) / 1e9));
+    steps.recordSeconds("Parquet export", (System.nanoTime() - t) / 1e9);
     byte[] p = parquet.body();
     checkParquet(p, expected);
+    Reply preferences = http.get("/api/datasets/" + a.id() + "/export?format=dpo", buyerTokens.get(0));
+    checkEqual("DPO export of a single-choice version", "400 INVALID_PARAMETER",
+        preferences.status() + " " + preferences.errorCode());
     Reply outsider = http.get("/api/datasets/" + a.id() + "/export", people.get(0).token());
     checkEqual("export to a signed-in contributor without a licence", "403 LICENCE_REQUIRED",
         outsider.status() + " " + outsider.errorCode());
@@ -611,51 +482,27 @@ public final class MarketplaceStory {
         .contentRoot)), "the card does not name the content root");
     out.printf("export: buyer 1's JSONL and buyer 2's Parquet (%d bytes) hold exactly the %d accepted items, each with"
         + " its label and the digests of its accepted contributions (%d in all); refused without a session (401) and"
-        + " without a licence (403)%n", p.length, expected.size(), a.contributions().size());
+        + " without a licence (403); no DPO rows of a single-choice version (400)%n", p.length, expected.size(),
+        a.contributions().size());
   }
 
   /** The Parquet export read back with parquet-java: the same rows as the JSONL check, and the card in its footer. */
   private void checkParquet(byte[] file, Map<Long, List<Sent>> expected) {
-    try {
-      Path path = Files.createTempFile(setup.workDir(), "export-", ".parquet");
-      try {
-        Files.write(path, file);
-        try (ParquetFileReader meta = ParquetFileReader.open(new LocalInputFile(path))) {
-          checkEqual("Parquet rows", (long) expected.size(), meta.getRecordCount());
-          String card = meta.getFooter().getFileMetaData().getKeyValueMetaData().get("labelledger.card");
-          // the card: Hugging Face YAML front matter, then the Markdown title
-          check("Parquet footer carries the dataset card", card != null && card.startsWith("---\n")
-              && card.contains("\n---\n\n# "), String.valueOf(card));
-        }
-        try (ParquetReader<Group> reader = new ParquetReader.Builder<Group>(new LocalInputFile(path)) {
-          @Override
-          protected ReadSupport<Group> getReadSupport() {
-            return new GroupReadSupport();
-          }
-        }.build()) {
-          for (var e : expected.entrySet()) {
-            Group row = reader.read();
-            Item item = e.getValue().get(0).item();
-            String where = "Parquet row of " + item.ref();
-            check(where, row != null, "missing");
-            checkEqual(where + " item_id", e.getKey(), row.getLong("item_id", 0));
-            checkEqual(where + " item", item.ref(), row.getString("item", 0));
-            checkEqual(where + " label", item.truth(), row.getString("label", 0));
-            Group leaves = row.getGroup("leaves", 0);
-            List<String> digests = new ArrayList<>();
-            for (int i = 0; i < leaves.getFieldRepetitionCount("list"); i++) {
-              digests.add(Hex.encode(leaves.getGroup("list", i).getBinary("element", 0).getBytes()));
-            }
-            checkEqual(where + " leaves", e.getValue().stream().map(Sent::digest).toList(), digests);
-          }
-          check("Parquet rows beyond the accepted items", reader.read() == null, "an extra row");
-        }
-      } finally {
-        Files.deleteIfExists(path);
+    steps.readParquet(file, "Parquet export", (footer, rows) -> {
+      checkEqual("Parquet rows", (long) expected.size(), footer.getRecordCount());
+      StorySteps.checkCard(footer);
+      for (var e : expected.entrySet()) {
+        Group row = rows.read();
+        Item item = e.getValue().get(0).item();
+        String where = "Parquet row of " + item.ref();
+        check(where, row != null, "missing");
+        checkEqual(where + " item_id", e.getKey(), row.getLong("item_id", 0));
+        checkEqual(where + " item", item.ref(), row.getString("item", 0));
+        checkEqual(where + " label", item.truth(), row.getString("label", 0));
+        checkEqual(where + " leaves", e.getValue().stream().map(Sent::digest).toList(), StorySteps.parquetLeaves(row));
       }
-    } catch (IOException e) {
-      throw new StoryFailure("Parquet export", "cannot read it back: " + e.getMessage());
-    }
+      check("Parquet rows beyond the accepted items", rows.read() == null, "an extra row");
+    });
   }
 
   // ------------------------------------------------------------------ consent withdrawn
@@ -670,13 +517,14 @@ public final class MarketplaceStory {
         .orElseThrow();
     long removed = a.shares().getOrDefault(revoker.address(), 0L);
     check("the revoker has work in dataset " + a.id(), removed > 0, revoker.name());
-    long now = now();
+    long now = steps.now();
     ObjectNode message = StoryHttp.JSON.createObjectNode()
         .put("contributor", StoryChain.checksum(revoker.key())).put("termsHash", terms)
         .put("nonce", chain.consentNonce(revoker.address(), terms)).put("deadline", now + 3600);
-    http.post("/api/revocations", signed(typedData("Revocation", message), revoker.key()), revoker.token())
+    http.post("/api/revocations", StorySteps.signed(steps.typedData("Revocation", message), revoker.key()),
+        revoker.token())
         .expect(202, "revocation");
-    await("the revocation relayed and indexed", () -> consentValid(revoker, false));
+    await("the revocation relayed and indexed", () -> steps.consentValid(revoker.token(), terms, false));
 
     Version next = buildAndList(c, acceptedOf(a.campaign(), revoker), a.price(), "v2");
     check("the next version leaves out the revoker's shares", !next.shares().containsKey(revoker.address()),
@@ -790,14 +638,14 @@ public final class MarketplaceStory {
       out.printf("treasury: %s units of fees accrued (no treasury key given: not withdrawn)%n", expected);
       return expected;
     }
-    String to = Credentials.create(keyPair()).getAddress();
+    String to = StorySteps.newKey().getAddress();
     chain.withdrawFees(setup.treasury(), versions.stream().map(Version::chainDatasetId).toList(), to);
     checkEqual("the treasury's fee", expected, chain.tokenBalance(to));
     out.printf("treasury: withdrew exactly its fee, %s units (floor(gross x feeBps / 10000) per dataset)%n", expected);
     return expected;
   }
 
-  private Outcome outcome(Version next, BigInteger claimed, BigInteger fee) {
+  private Outcome outcome(Version next, BigInteger claimed, BigInteger fee, Map<String, Double> seconds) {
     List<DatasetFigures> figures = new ArrayList<>();
     for (Version v : versions) {
       DataMarketplace.DatasetInfo info = chain.dataset(v.chainDatasetId());
@@ -810,59 +658,8 @@ public final class MarketplaceStory {
     }
     long rejected = sent.stream().filter(s -> !s.shouldBeAccepted()).count();
     Version a = versions.get(0);
-    return new Outcome(setup.serviceUrl(), setup.rpcUrl(), chain.chainId(), marketplace, paymentToken, a.id(),
+    return new Outcome(setup.serviceUrl(), setup.rpcUrl(), chain.chainId(), steps.marketplace, steps.paymentToken, a.id(),
         a.chainDatasetId(), next.id(), figures, people.size(), plan.failers(), revoker.address(), sent.size(),
         sent.size() - rejected, rejected, claimed.toString(), fee.toString(), seconds);
-  }
-
-  // ------------------------------------------------------------------ checking and waiting
-
-  private static void check(String name, boolean ok, String detail) {
-    if (!ok) {
-      throw new StoryFailure(name, detail);
-    }
-  }
-
-  private static void checkEqual(String name, Object expected, Object actual) {
-    if (!String.valueOf(expected).equals(String.valueOf(actual))) {
-      throw new StoryFailure(name, "expected " + expected + ", got " + actual);
-    }
-  }
-
-  /** Polls {@code condition} until it holds; the story fails naming {@code what} after two minutes. */
-  private static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT_MS * 1_000_000;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new StoryFailure(what, "not within " + WAIT_MS / 1000 + " s");
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StoryFailure(what, "interrupted");
-      }
-    }
-  }
-
-  private void timed(String step, Runnable r) {
-    long t = System.nanoTime();
-    r.run();
-    seconds.put(step, round((System.nanoTime() - t) / 1e9));
-  }
-
-  private <T> T timedValue(String step, java.util.function.Supplier<T> s) {
-    long t = System.nanoTime();
-    T result = s.get();
-    seconds.put(step, round((System.nanoTime() - t) / 1e9));
-    return result;
-  }
-
-  private static double round(double s) {
-    return Math.round(s * 10) / 10.0;
-  }
-
-  private static String abbreviate(String hex) {
-    return hex.length() > 12 ? hex.substring(0, 10) + "…" : hex;
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.labelledger.demo.Demo;
 import io.labelledger.demo.MarketplaceStory;
 import io.labelledger.demo.StoryFailure;
+import io.labelledger.demo.StorySetup;
 import io.labelledger.testsupport.ChainExtension;
 import io.labelledger.testsupport.TestApp;
 import io.labelledger.testsupport.TestChain;
@@ -50,7 +51,7 @@ class MarketplaceStoryIT {
   void theWholeMarketplaceStoryChecksOutToTheTokenUnit() throws Exception {
     Path work = Files.createTempDirectory("marketplace-story");
     MarketplaceStory.Plan plan = MarketplaceStory.Plan.standard();
-    MarketplaceStory story = new MarketplaceStory(new MarketplaceStory.Setup(app.baseUrl(), TestApp.OPERATOR_TOKEN,
+    MarketplaceStory story = new MarketplaceStory(new StorySetup(app.baseUrl(), TestApp.OPERATOR_TOKEN,
         chain.rpcUrl(), chain.funder(), app.operator(), work, System.out), plan);
     long t0 = System.nanoTime();
     MarketplaceStory.Outcome outcome;
