@@ -1,5 +1,6 @@
 package io.labelledger.cli;
 
+import io.labelledger.answer.TypedAnswers;
 import io.labelledger.quality.Aggregation;
 import io.labelledger.quality.AnswerSet;
 import java.io.BufferedWriter;
@@ -9,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BiConsumer;
+import java.util.function.IntFunction;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * The CSV files of crowd aggregation, with Crowd-Kit's column names: answers
@@ -46,12 +49,23 @@ public final class AnswerFiles {
    * {@code sink}; an IllegalArgumentException from the sink is reported with the row's line.
    */
   public static void readGold(Path gold, BiConsumer<String, String> sink) {
+    readGold(gold, true, sink, "truth", "label");
+  }
+
+  /**
+   * Passes every (task, truth) row of a gold file to {@code sink}, the truth from the first of
+   * {@code truthColumns} the header has; an IllegalArgumentException from the sink is reported with
+   * the row's line.
+   *
+   * @param nonEmpty whether an empty truth is an error (else it is passed on as it is)
+   */
+  static void readGold(Path gold, boolean nonEmpty, BiConsumer<String, String> sink, String... truthColumns) {
     try (CsvReader csv = CsvReader.open(gold)) {
       int task = csv.requireColumn("task");
-      int truth = csv.requireColumn("truth", "label");
+      int truth = csv.requireColumn(truthColumns);
       for (String[] row = csv.next(); row != null; row = csv.next()) {
         try {
-          sink.accept(csv.nonEmpty(row, task), csv.nonEmpty(row, truth));
+          sink.accept(csv.nonEmpty(row, task), nonEmpty ? csv.nonEmpty(row, truth) : row[truth]);
         } catch (IllegalArgumentException e) {
           throw csv.error(e.getMessage());
         }
@@ -78,13 +92,25 @@ public final class AnswerFiles {
   /** Writes {@code worker,accuracy,answers}, one row per worker in worker order. */
   public static void writeWorkers(Path output, Aggregation result) {
     AnswerSet answers = result.answers();
-    int[] counts = answers.answersPerWorker();
+    writeWorkers(output, answers::workerId, result::workerAccuracy, answers.answersPerWorker());
+  }
+
+  /**
+   * Writes {@code worker,accuracy,answers} for a typed answer type, the accuracy being the model's
+   * worker reliability, one row per worker in worker order.
+   */
+  static void writeWorkers(Path output, TypedAnswers<?, ?> answers, double[] reliability) {
+    writeWorkers(output, answers::workerId, w -> reliability[w], answers.answersPerWorker());
+  }
+
+  private static void writeWorkers(Path output, IntFunction<String> id, IntToDoubleFunction accuracy,
+      int[] counts) {
     write(output, out -> {
       out.write("worker,accuracy,answers\n");
-      for (int w = 0; w < answers.workerCount(); w++) {
-        out.write(field(answers.workerId(w)));
+      for (int w = 0; w < counts.length; w++) {
+        out.write(field(id.apply(w)));
         out.write(',');
-        out.write(number(result.workerAccuracy(w)));
+        out.write(number(accuracy.applyAsDouble(w)));
         out.write(',');
         out.write(Integer.toString(counts[w]));
         out.write('\n');
@@ -92,11 +118,11 @@ public final class AnswerFiles {
     });
   }
 
-  private interface Body {
+  interface Body {
     void writeTo(Writer out) throws IOException;
   }
 
-  private static void write(Path output, Body body) {
+  static void write(Path output, Body body) {
     try (BufferedWriter out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
       body.writeTo(out);
     } catch (IOException e) {
@@ -105,17 +131,20 @@ public final class AnswerFiles {
   }
 
   /**
-   * {@code value} (at least 0) with six decimals and a dot, as {@code %.6f} in the root locale
-   * would print it; String.format alone took over a second for 100,000 rows on a cold JVM.
+   * {@code value} with six decimals and a dot, as {@code %.6f} in the root locale would print it
+   * (except that what rounds to zero prints without a sign); String.format alone took over a second
+   * for 100,000 rows on a cold JVM.
    */
   static String number(double value) {
     long micros = Math.round(value * 1_000_000);
+    String sign = micros < 0 ? "-" : "";
+    micros = Math.abs(micros);
     String fraction = Long.toString(micros % 1_000_000);
-    return micros / 1_000_000 + "." + "000000".substring(fraction.length()) + fraction;
+    return sign + micros / 1_000_000 + "." + "000000".substring(fraction.length()) + fraction;
   }
 
   /** Quoted when it holds a comma, a quote or a line break, as {@link CsvReader} reads it. */
-  private static String field(String value) {
+  static String field(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c == ',' || c == '"' || c == '\n' || c == '\r') {

@@ -18,6 +18,14 @@ class AnswerFilesTest {
     assertThat(AnswerFiles.number(0.9999996)).isEqualTo("1.000000");
   }
 
+  @Test
+  void printsNegativeNumbersWithASignAndNoNegativeZero() {
+    assertThat(AnswerFiles.number(-2.5)).isEqualTo("-2.500000");
+    assertThat(AnswerFiles.number(-0.0000126)).isEqualTo("-0.000013");
+    assertThat(AnswerFiles.number(-0.0000004)).isEqualTo("0.000000");
+    assertThat(AnswerFiles.number(-0.0)).isEqualTo("0.000000");
+  }
+
   @Property(tries = 500)
   void printsProbabilitiesAsFormatWould(@ForAll @DoubleRange(min = 0, max = 1) double p) {
     String expected = String.format(Locale.ROOT, "%.6f", p);

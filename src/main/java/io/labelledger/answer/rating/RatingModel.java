@@ -29,10 +29,12 @@ import java.util.List;
  *       expected values (with {@code E[μ²] = m² + v}), then {@code σ²} from the expected squared
  *       residuals; then μ0 and τ².
  *   <li><b>Gauge:</b> stretching every value by {@code k} and dividing every {@code s} by {@code k}
- *       (and shifting values and biases alike) changes no likelihood, so after each M-step the fit
- *       moves along that direction to where the raters' priors are best met (see
- *       {@code Raters.fixGauge}): the typical rater has no bias and uses the scale as it is. A
- *       campaign with gold is left where its gold values put it.
+ *       (and shifting values and biases alike) changes the likelihood of no non-gold rating, so
+ *       after each M-step the fit moves along that direction to where the raters' priors and the gold
+ *       tasks' ratings are best met (see {@code Raters.fixGauge}): without gold, the typical rater
+ *       has no bias and uses the scale as it is; with gold, the crowd as a whole stands where gold
+ *       says (a handful of gold tasks corrects a crowd that is lenient as a whole, which nothing else
+ *       can reveal).
  *   <li><b>E-step:</b> each task's value has a normal posterior: precision
  *       {@code 1/τ² + Σ s²/σ²}, mean {@code (μ0/τ² + Σ s (r - c - a)/σ²) / precision} over its
  *       ratings (in values centred on {@code c}).
@@ -119,9 +121,7 @@ public final class RatingModel implements TypedModel<Integer, Double> {
       iterations++;
       raters.regress(data, mean, variance);
       valuePrior(data, mean, variance, prior);
-      if (data.goldCount == 0) {
-        raters.fixGauge(prior);
-      }
+      raters.fixGauge(data, prior);
       converged = expect(data, raters, prior, mean, variance) <= tolerance;
     }
     return result(data, raters, prior, mean, variance, iterations, converged);
@@ -157,7 +157,6 @@ public final class RatingModel implements TypedModel<Integer, Double> {
     final double[] centred;
     final boolean[] hasGold;
     final double[] gold;
-    final int goldCount;
 
     Data(TypedAnswers<Integer, Double> answers) {
       tasks = answers.taskCount();
@@ -183,7 +182,6 @@ public final class RatingModel implements TypedModel<Integer, Double> {
           gold[t] = g - middle;
         }
       }
-      goldCount = answers.goldCount();
     }
   }
 
@@ -288,27 +286,60 @@ public final class RatingModel implements TypedModel<Integer, Double> {
     }
 
     /**
-     * Moves along the one direction the likelihood cannot see (values stretched by {@code k} and
-     * shifted by {@code d}, every scale divided by {@code k}, every bias moved to match) to where the
-     * raters' priors are best met: afterwards {@code Σ s² = Σ s} and {@code Σ a s = 0}, so the typical
-     * rater, weighed by how much their ratings follow the values, has no bias and uses the scale as it
-     * is. Random raters ({@code s} near 0) hardly count. Without this, EM would keep whatever gauge
-     * the first iterations fell into, shrunk or stretched by how noisy the medians it started from were.
+     * Moves along the one direction the ratings of non-gold tasks cannot see (values stretched by
+     * {@code k} and shifted by {@code d}, every scale divided by {@code k}, every bias moved to match)
+     * to its optimum: the raters' priors best met and the gold tasks' ratings best fitted. In
+     * {@code u = 1/k} and {@code e = d/k}, the new bias is {@code a - s e} and scale {@code s u}, and
+     * the objective is quadratic: the priors'
+     * {@code Σ_w biasPrecision (a - s e)² + scalePrecision (s u - 1)²} plus, over the ratings
+     * {@code r} of gold tasks (centred gold value {@code g}),
+     * {@code Σ ((r - c - a) - s (u g - e))² / σ²}. Without gold the optimum is
+     * {@code Σ s² = Σ s, Σ a s = 0}: the typical rater, weighed by how much their ratings follow the
+     * values, has no bias and uses the scale as it is (random raters, {@code s} near 0, hardly
+     * count); gold moves it to where the gold values say the crowd as a whole stands. Without this
+     * step, EM creeps along that direction for hundreds of iterations, or keeps whatever the noisy
+     * starting medians gave.
      */
-    void fixGauge(double[] prior) {
-      double sum = 0;
-      double squares = 0;
-      double products = 0;
+    void fixGauge(Data data, double[] prior) {
+      // the normal equations [[uu, ue], [ue, ee]] (u, e) = (bu, be)
+      double uu = 0;
+      double ue = 0;
+      double ee = 0;
+      double bu = 0;
+      double be = 0;
       for (int w = 0; w < scale.length; w++) {
-        sum += scale[w];
-        squares += scale[w] * scale[w];
-        products += bias[w] * scale[w];
+        double s2 = scale[w] * scale[w];
+        uu += scalePrecision * s2;
+        ee += biasPrecision * s2;
+        bu += scalePrecision * scale[w];
+        be += biasPrecision * bias[w] * scale[w];
       }
-      if (!(squares > 0 && sum > 0)) {
+      for (int t = 0; t < data.tasks; t++) {
+        if (!data.hasGold[t]) {
+          continue;
+        }
+        double g = data.gold[t];
+        for (int i = data.start[t]; i < data.start[t + 1]; i++) {
+          int w = data.worker[i];
+          double perScale = scale[w] / (noise[w] * noise[w]);
+          double weight = perScale * scale[w];
+          double y = data.centred[i] - bias[w];
+          uu += weight * g * g;
+          ue -= weight * g;
+          ee += weight;
+          bu += perScale * y * g;
+          be -= perScale * y;
+        }
+      }
+      double det = uu * ee - ue * ue;
+      if (!(det > 0)) {
         return; // no rater follows the values: nothing to fix the gauge by
       }
-      double stretch = sum / squares;
-      double shift = products / squares;
+      double stretch = (bu * ee - ue * be) / det;
+      double shift = (uu * be - ue * bu) / det;
+      if (!(stretch > 0)) {
+        return; // the optimum would turn the scale upside down: leave it to EM
+      }
       for (int w = 0; w < scale.length; w++) {
         bias[w] -= scale[w] * shift;
         scale[w] *= stretch;

@@ -117,6 +117,43 @@ class RatingModelTest {
   }
 
   @Test
+  void goldCorrectsACrowdThatIsLenientAsAWhole() {
+    SyntheticRatings.Mix lenient = new SyntheticRatings.Mix(0, 0, 1, 0, 0, 0);
+    SyntheticRatings.Crowd withoutGold = SyntheticRatings.generate(3, 2000, 30, 5, 1, 10, lenient, 0);
+    SyntheticRatings.Crowd withGold = SyntheticRatings.generate(3, 2000, 30, 5, 1, 10, lenient, 5);
+
+    Fit<Double> blind = new RatingModel(1, 10).fit(withoutGold.answers());
+    Fit<Double> calibrated = new RatingModel(1, 10).fit(withGold.answers());
+
+    // every rater is 0.9-2.25 points lenient: without gold that reads as high values
+    assertThat(meanError(withoutGold.truth(), blind.aggregates(), 0)).isGreaterThan(0.8);
+    assertThat(meanError(withGold.truth(), calibrated.aggregates(), 5)).isCloseTo(0, within(0.2));
+    assertThat(calibrated.converged()).isTrue();
+  }
+
+  /** The mean of aggregate - truth over the tasks from {@code from} on. */
+  private static double meanError(double[] truth, List<Double> aggregates, int from) {
+    double sum = 0;
+    for (int t = from; t < truth.length; t++) {
+      sum += aggregates.get(t) - truth[t];
+    }
+    return sum / (truth.length - from);
+  }
+
+  @Test
+  void convergesWithAFewGoldTasks() {
+    for (int gold : new int[] {1, 5, 20}) {
+      SyntheticRatings.Crowd crowd =
+          SyntheticRatings.generate(1, 2000, 50, 5, 1, 5, SyntheticRatings.Mix.DEFAULT, gold);
+
+      Fit<Double> fit = new RatingModel(1, 5).fit(crowd.answers());
+
+      assertThat(fit.converged()).as("%d gold tasks", gold).isTrue();
+      assertThat(fit.iterations()).as("%d gold tasks", gold).isLessThan(100);
+    }
+  }
+
+  @Test
   void fitsTheSameCrowdBitForBitTwice() {
     SyntheticRatings.Crowd crowd = SyntheticRatings.generate(5, 800, 25, 4, 1, 7);
 
