@@ -11,6 +11,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,13 +40,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
   private final EmbeddedPostgres postgres;
   private final Secret password;
   private final Path passwordFile;
-  private final boolean throwaway;
+  /** The temporary directory holding data directory and password file; null for a kept database. */
+  private final Path throwawayRoot;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres, Secret password, Path passwordFile, boolean throwaway) {
+  private EmbeddedDatabase(EmbeddedPostgres postgres, Secret password, Path passwordFile, Path throwawayRoot) {
     this.postgres = postgres;
     this.password = password;
     this.passwordFile = passwordFile;
-    this.throwaway = throwaway;
+    this.throwawayRoot = throwawayRoot;
   }
 
   /**
@@ -63,15 +68,20 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * @param port fixed port, or 0 for any free port
    */
   public static EmbeddedDatabase start(Path dataDirectory, int port) {
-    return start(dataDirectory, port, false);
+    return start(dataDirectory, port, null);
   }
 
   /**
-   * A database for tests and benchmarks: a fresh data directory on any free port, without
-   * {@code fsync}; the data directory and its password file are deleted on {@link #close}.
+   * A database for tests: in a new temporary directory, on any free port, without {@code fsync};
+   * stopped and deleted with its password file on {@link #close} or, at the latest, when the JVM exits.
    */
-  public static EmbeddedDatabase startThrowaway(Path dataDirectory) {
-    return start(dataDirectory, 0, true);
+  public static EmbeddedDatabase startThrowaway() {
+    try {
+      Path root = Files.createTempDirectory("labelledger-pg");
+      return start(root.resolve("postgres"), 0, root);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary directory for the embedded PostgreSQL", e);
+    }
   }
 
   /**
@@ -87,7 +97,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
         PasswordFile.read(file));
   }
 
-  private static EmbeddedDatabase start(Path dataDirectory, int port, boolean throwaway) {
+  private static EmbeddedDatabase start(Path dataDirectory, int port, Path throwawayRoot) {
+    boolean throwaway = throwawayRoot != null;
     Path passwordFile = passwordFile(dataDirectory);
     try {
       Files.createDirectories(dataDirectory);
@@ -103,6 +114,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
           .setDataDirectory(dataDirectory)
           .setCleanDataDirectory(throwaway)
+          // a throw-away database has its own hook below, which also deletes the password file; two
+          // hooks would race (one returns while the other is still stopping and deleting)
+          .setRegisterShutdownHook(!throwaway)
           .setPGStartupWait(Duration.ofSeconds(60))
           // initdb of a new directory: the library passes "-A trust" first; the later --auth wins, and
           // initdb writes every pg_hba.conf line (local socket and TCP) with scram-sha-256 and sets
@@ -120,7 +134,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
       if (port != 0) {
         builder.setPort(port);
       }
-      EmbeddedDatabase db = new EmbeddedDatabase(builder.start(), password, passwordFile, throwaway);
+      EmbeddedDatabase db = new EmbeddedDatabase(builder.start(), password, passwordFile, throwawayRoot);
+      if (throwaway) {
+        Runtime.getRuntime().addShutdownHook(new Thread(db::close, "embedded-postgres-throwaway-stop"));
+      }
       if (trusting) {
         try {
           db.requirePassword(hba);
@@ -204,18 +221,24 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return passwordFile;
   }
 
+  /** Stops the server; idempotent. A throw-away database's directory is deleted too. */
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     try {
       postgres.close();
     } catch (IOException e) {
       LOG.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
     }
-    if (throwaway) {
-      try {
-        Files.deleteIfExists(passwordFile);
-      } catch (IOException e) {
-        LOG.warn("cannot delete {}: {}", passwordFile, e.getMessage());
+    if (throwawayRoot != null) {
+      try (Stream<Path> paths = Files.walk(throwawayRoot)) {
+        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(path);
+        }
+      } catch (IOException | UncheckedIOException e) {
+        LOG.warn("cannot delete {}: {}", throwawayRoot, e.getMessage());
       }
     }
   }

@@ -133,13 +133,15 @@ class EmbeddedDatabaseIT {
   }
 
   @Test
-  void throwawayDatabaseLeavesNothingBehind() throws Exception {
-    Path data = dir.resolve("postgres");
-    try (EmbeddedDatabase db = EmbeddedDatabase.startThrowaway(data)) {
+  void throwawayDatabaseNeedsThePasswordTooAndLeavesNothingBehind() throws Exception {
+    Path root;
+    try (EmbeddedDatabase db = EmbeddedDatabase.startThrowaway()) {
+      root = db.passwordFile().getParent();
+      assertThat(root.resolve("postgres").resolve("PG_VERSION")).exists();
       assertRefused(db, null);
+      assertThat(query(db.coordinates(), "select 'in'")).containsExactly("in");
     }
-    assertThat(data).doesNotExist();
-    assertThat(EmbeddedDatabase.passwordFile(data)).doesNotExist();
+    assertThat(root).doesNotExist();
   }
 
   /** The data directory as the embedded PostgreSQL of earlier versions left it: initdb -A trust. */
