@@ -1,6 +1,6 @@
 package io.labelledger.bench;
 
-import io.labelledger.db.EmbeddedDatabase;
+import io.labelledger.db.DatabaseCoordinates;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -18,15 +18,15 @@ public final class AnchorFigures {
   private AnchorFigures() {}
 
   /** {batches, anchored, unanchored, gas_used, gas_per_contribution, waited_s}. */
-  public static Map<String, Object> after(int dbPort, int maxWaitSeconds) throws Exception {
+  public static Map<String, Object> after(DatabaseCoordinates db, int maxWaitSeconds) throws Exception {
     long start = System.nanoTime();
     long deadline = start + TimeUnit.SECONDS.toNanos(maxWaitSeconds);
     long unanchored;
     long batches;
     long anchored;
     long gas;
-    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + dbPort + "/"
-        + EmbeddedDatabase.DATABASE, EmbeddedDatabase.USER, null); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password().reveal());
+         Statement s = c.createStatement()) {
       while (true) {
         try (ResultSet rs = s.executeQuery("select (select count(*) from contributions c left join anchor_batches b "
             + "on b.id = c.batch_id where b.state is distinct from 'anchored') as unanchored, count(*) as batches, "

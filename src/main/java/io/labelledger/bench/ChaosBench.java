@@ -430,6 +430,7 @@ public final class ChaosBench {
     env.put("LABELLEDGER_HTTP_PORT", Integer.toString(port));
     env.put("LABELLEDGER_DB_URL", db.jdbcUrl());
     env.put("LABELLEDGER_DB_USER", db.user());
+    env.put("LABELLEDGER_DB_PASSWORD_FILE", postgres.passwordFile().toString());
     env.put("LABELLEDGER_DB_POOL_SIZE", "8");
     env.put("LABELLEDGER_RPC_URL", "http://127.0.0.1:" + ganachePort);
     env.put("LABELLEDGER_CHAIN_ID", Long.toString(CHAIN_ID));

@@ -15,6 +15,7 @@ import io.labelledger.chain.LocalGanache;
 import io.labelledger.chain.Signatures;
 import io.labelledger.chain.contracts.ProvenanceRegistry;
 import io.labelledger.consent.ConsentMessages;
+import io.labelledger.db.DatabaseCoordinates;
 import io.labelledger.db.EmbeddedDatabase;
 import io.labelledger.demo.StoryHttp;
 import io.labelledger.contribution.ContributionMessage;
@@ -274,7 +275,8 @@ public final class IngestBench {
     hook("stop", service);
     List<Receipt> acknowledged = new ArrayList<>(warm.receipts());
     acknowledged.addAll(sent.receipts());
-    long found = countStored(dbPort, acknowledged);
+    DatabaseCoordinates db = EmbeddedDatabase.coordinatesOf(service.data().resolve("postgres"), dbPort);
+    long found = countStored(db, acknowledged);
     double txPerS = baseline(deployment, chainPort);
 
     int accepted = sent.receipts().size();
@@ -302,7 +304,7 @@ public final class IngestBench {
     r.put("load_average_before", before.loadAverage());
     r.put("native_secp256k1", Signatures.isNative());
     r.put("first_refusal", sent.firstRefusal());
-    r.put("anchoring", AnchorFigures.after(dbPort, 120)); // the anchorer ran throughout: what it paid
+    r.put("anchoring", AnchorFigures.after(db, 120)); // the anchorer ran throughout: what it paid
     return r;
   }
 
@@ -599,9 +601,8 @@ public final class IngestBench {
   }
 
   /** How many of the acknowledged contributions PostgreSQL holds, with the id and digest acknowledged. */
-  private static long countStored(int dbPort, List<Receipt> receipts) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + dbPort + "/"
-        + EmbeddedDatabase.DATABASE, EmbeddedDatabase.USER, null);
+  private static long countStored(DatabaseCoordinates db, List<Receipt> receipts) throws Exception {
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password().reveal());
          PreparedStatement s = c.prepareStatement("select count(*) from contributions c "
              + "join unnest(?::bigint[], ?::text[]) as r(id, digest) on c.id = r.id "
              + "and c.digest = decode(substr(r.digest, 3), 'hex')")) {

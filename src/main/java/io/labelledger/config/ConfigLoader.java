@@ -106,8 +106,23 @@ public final class ConfigLoader {
    * @param workingDir where {@code labelledger.yaml} and relative file names are looked up
    */
   public ConfigLoader(Map<String, String> env, Path workingDir) {
-    this.env = Map.copyOf(env);
+    this.env = withoutBlankSettings(env);
     this.workingDir = workingDir;
+  }
+
+  /**
+   * A {@code LABELLEDGER_*} variable that is empty (what a shell's {@code export X=} leaves) or only
+   * blanks counts as unset, as {@code ${X:-default}} does in a shell: the file's or the bundled value
+   * stands, and an empty secret variable does not collide with its {@code _FILE} variable.
+   */
+  private static Map<String, String> withoutBlankSettings(Map<String, String> env) {
+    Map<String, String> kept = new LinkedHashMap<>();
+    env.forEach((name, value) -> {
+      if (!(name.startsWith("LABELLEDGER_") && value.isBlank())) {
+        kept.put(name, value);
+      }
+    });
+    return Map.copyOf(kept);
   }
 
   public static AppConfig fromEnvironment() {

@@ -9,7 +9,7 @@ import java.net.URI;
  * client options. Only {@code jdbc:postgresql://host[:port]/database} is understood; query
  * parameters are not carried over to the reactive client.
  *
- * @param password null when the server trusts the user (the embedded PostgreSQL does)
+ * @param password null when the server asks for none (never the embedded PostgreSQL, which requires one)
  */
 public record DatabaseCoordinates(String jdbcUrl, String user, Secret password) {
   private static final String PREFIX = "jdbc:";

@@ -128,4 +128,28 @@ class ConfigLoaderTest {
     assertThat(printed).doesNotContain(TOKEN).doesNotContain(KEY.substring(2)).doesNotContain("db-password-value");
     assertThat(printed).contains("operatorToken=***");
   }
+
+  @Test
+  void emptyVariablesCountAsUnset() throws Exception {
+    Files.writeString(dir.resolve("labelledger.yaml"), "http:\n  port: 9000\n");
+    // what `export LABELLEDGER_X=` leaves behind: the file's or the bundled value stands
+    AppConfig config = load(env("LABELLEDGER_HTTP_PORT", "", "LABELLEDGER_DB_URL", "", "LABELLEDGER_DB_USER", "",
+        "LABELLEDGER_DB_EMBEDDED_PORT", " ", "LABELLEDGER_CONFIG", "", "LABELLEDGER_RELAYER_KEY", "",
+        "LABELLEDGER_DB_PASSWORD_FILE", "", "LABELLEDGER_ANCHORER_KEY", "", "LABELLEDGER_ANCHORER_KEY_FILE", ""));
+    assertThat(config.http().port()).isEqualTo(9000);
+    assertThat(config.database().embedded()).isTrue();
+    assertThat(config.database().user()).isEqualTo("postgres");
+    assertThat(config.database().embeddedPort()).isEqualTo(54329);
+    assertThat(config.database().password()).isNull();
+    assertThat(config.chain().relayerKey()).isNull();
+    assertThat(config.anchor().key()).isNull();
+  }
+
+  @Test
+  void emptySecretVariableLeavesItsFileVariableInCharge() throws Exception {
+    Files.writeString(dir.resolve("token"), TOKEN + "-from-file\n");
+    AppConfig config = load(Map.of("LABELLEDGER_OPERATOR_TOKEN", "", "LABELLEDGER_OPERATOR_TOKEN_FILE", "token"));
+    assertThat(config.auth().operatorToken().reveal()).isEqualTo(TOKEN + "-from-file");
+    assertProblem(Map.of("LABELLEDGER_OPERATOR_TOKEN", ""), "auth.operatorToken: is required");
+  }
 }

@@ -2,11 +2,7 @@ package io.labelledger.testsupport;
 
 import io.labelledger.config.Secret;
 import io.labelledger.db.DatabaseCoordinates;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.labelledger.db.EmbeddedDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -27,7 +23,8 @@ import org.testcontainers.utility.DockerImageName;
  *   <li>the server at {@code LABELLEDGER_TEST_DB_URL} (with {@code LABELLEDGER_TEST_DB_USER} /
  *       {@code LABELLEDGER_TEST_DB_PASSWORD});
  *   <li>PostgreSQL 17 in a container through Testcontainers, when a Docker engine is reachable;
- *   <li>the embedded PostgreSQL (binaries from Maven) in a fresh temporary directory.
+ *   <li>the service's embedded PostgreSQL (binaries from Maven, password required) in a fresh temporary
+ *       directory.
  * </ol>
  *
  * <p>{@link #freshDatabase} creates a new, empty database on that server, so each test class
@@ -103,23 +100,10 @@ public final class TestDatabase {
   }
 
   private static DatabaseCoordinates startEmbedded() {
-    try {
-      Path dir = Files.createTempDirectory("labelledger-test-pg");
-      EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-          .setDataDirectory(dir)
-          .setCleanDataDirectory(true)
-          .start();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          postgres.close();
-        } catch (IOException e) {
-          // the JVM is exiting; the temporary directory is left behind at worst
-        }
-      }, "test-postgres-embedded-stop"));
-      LOG.info("tests use the embedded PostgreSQL on port {}", postgres.getPort());
-      return new DatabaseCoordinates(postgres.getJdbcUrl("postgres", "postgres"), "postgres", null);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the embedded PostgreSQL for tests", e);
-    }
+    // the service's own embedded PostgreSQL, password and all, without fsync: what tests connect to
+    // is what an operator runs; it is stopped and deleted when the test JVM exits
+    EmbeddedDatabase postgres = EmbeddedDatabase.startThrowaway();
+    LOG.info("tests use the embedded PostgreSQL on port {}", postgres.port());
+    return postgres.coordinates();
   }
 }
