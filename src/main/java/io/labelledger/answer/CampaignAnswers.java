@@ -31,11 +31,33 @@ public interface CampaignAnswers<V, A> {
   String gold(JsonNode gold);
 
   /**
-   * Checks a signed answer string and parses it.
+   * Checks a signed answer string and parses it, as far as that can be done without its item: the
+   * whole check for most types; for a type whose {@link #answerNeedsItem()} it leaves out what only
+   * the item can tell, and is how answers already stored (checked in full when accepted) are read.
    *
    * @throws io.labelledger.http.ApiException with the precise refusal (not canonical, out of range...)
    */
   V parse(String answer);
+
+  /**
+   * Whether a signed answer can only be checked in full against its item's data: true for answers
+   * that point into the item (spans of its text, boxes on its image). Only for these types does the
+   * service read the item on the submission path ({@link #parse(String, JsonNode)}), and check an
+   * uploaded gold answer against its item.
+   */
+  default boolean answerNeedsItem() {
+    return false;
+  }
+
+  /**
+   * Checks a signed answer against the item it answers and parses it: {@link #parse(String)}, then
+   * what only the item's {@code data} can tell (a span past the end of its text, a box off its image).
+   *
+   * @throws io.labelledger.http.ApiException with the precise refusal
+   */
+  default V parse(String answer, JsonNode itemData) {
+    return parse(answer);
+  }
 
   /**
    * The answer's match key: two answers (or an answer and a gold answer) are the same answer for

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Iterator;
+import io.labelledger.answer.Answers;
 import io.labelledger.answer.CampaignAnswers;
 import java.util.Set;
 
@@ -82,6 +83,9 @@ final class ItemLineParser {
         return new Item(id.asText(), payload, null, null);
       }
       String goldAnswer = type.gold(gold);
+      if (type.answerNeedsItem()) { // a span past the end of this item's text, a box off its image
+        Answers.asGold(() -> type.parse(goldAnswer, data));
+      }
       return new Item(id.asText(), payload, goldAnswer, type.key(goldAnswer));
     } catch (IllegalArgumentException e) {
       throw new Rejected(e.getMessage());

@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** SQL of contributions. */
 public final class ContributionQueries {
@@ -175,6 +176,13 @@ public final class ContributionQueries {
         r.getString("same_status"), r.getLong("prior_id"), r.getString("campaign_terms"),
         r.getBoolean("label_ok"), Boolean.TRUE.equals(r.getBoolean("consent_ok")),
         lease == null ? null : lease.toInstant());
+  }
+
+  /** The data of item {@code itemId} of campaign {@code campaignId} as JSON text, or empty when it has no such item. */
+  public Future<Optional<String>> itemData(long campaignId, long itemId) {
+    return pool.preparedQuery("select payload::text from items where id = $1 and campaign_id = $2")
+        .execute(Tuple.of(itemId, campaignId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
   }
 
   public Future<List<String>> labels(long campaignId) {

@@ -1,6 +1,8 @@
 package io.labelledger.contribution;
 
 import io.labelledger.answer.AnswerTypes;
+import io.labelledger.answer.CampaignAnswers;
+import io.labelledger.answer.CanonicalJson;
 import io.labelledger.auth.Principal;
 import io.labelledger.campaign.CampaignTypes;
 import io.labelledger.chain.Eip712;
@@ -88,15 +90,28 @@ public final class ContributionService {
   /**
    * A typed answer is checked by its campaign's type (shape, canonical form, range) before its
    * signature is even recovered; a single-choice label is checked by the acceptance statement, as
-   * before. An unknown campaign passes here and is refused by that statement.
+   * before. An unknown campaign passes here and is refused by that statement. Only for a type whose
+   * answers point into the item (spans of its text, boxes on its image) is the item's data read, one
+   * indexed lookup; an item that is not the campaign's is left to that statement (it has no lease).
    */
   private Future<Checked> checkAnswer(Checked c) {
-    return types.of(c.campaignId()).map(bound -> {
+    return types.of(c.campaignId()).compose(bound -> {
       if (bound.isEmpty() || bound.get().type().wireName().equals(AnswerTypes.SINGLE_CHOICE)) {
-        return c;
+        return Future.succeededFuture(c);
       }
-      bound.get().parse(c.answer());
-      return c.withAnswerKey(bound.get().key(c.answer()));
+      CampaignAnswers<?, ?> type = bound.get();
+      if (!type.answerNeedsItem()) {
+        type.parse(c.answer());
+        return Future.succeededFuture(c.withAnswerKey(type.key(c.answer())));
+      }
+      return queries.itemData(c.campaignId(), c.itemId()).map(data -> {
+        if (data.isPresent()) {
+          type.parse(c.answer(), CanonicalJson.read(data.get()));
+        } else {
+          type.parse(c.answer());
+        }
+        return c.withAnswerKey(type.key(c.answer()));
+      });
     });
   }
 
