@@ -1,10 +1,12 @@
 package io.labelledger.answer;
 
+import io.labelledger.answer.boxes.BoxesType;
 import io.labelledger.answer.freetext.FreeTextType;
 import io.labelledger.answer.multichoice.MultiChoiceType;
 import io.labelledger.answer.pairwise.PairwiseType;
 import io.labelledger.answer.rating.RatingType;
 import io.labelledger.answer.singlechoice.SingleChoiceType;
+import io.labelledger.answer.spans.SpansType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,7 @@ public final class AnswerTypes {
   public static final String SINGLE_CHOICE = "single_choice";
 
   private static final Map<String, AnswerType> TYPES = index(List.of(new SingleChoiceType(), new MultiChoiceType(),
-      new RatingType(), new FreeTextType(), new PairwiseType()));
+      new RatingType(), new FreeTextType(), new PairwiseType(), new SpansType(), new BoxesType()));
 
   private AnswerTypes() {}
 

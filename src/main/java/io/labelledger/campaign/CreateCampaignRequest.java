@@ -24,7 +24,8 @@ import java.util.List;
  * @param accuracyFloor contributors whose estimated accuracy falls below this stop earning, 0..1
  * @param targetConfidence confidence an item's aggregated label must reach, (0, 1]
  * @param maxOverlap most answers dynamic overlap may ask for per item, overlap..50
- * @param labels the labels to choose from (single_choice, multi_choice); none for the other types
+ * @param labels the labels to choose from (single_choice, multi_choice, and the entity or object classes of spans
+ *     and boxes); none for the other types
  * @param settings the task type's settings (see each type); null for its defaults
  */
 public record CreateCampaignRequest(

@@ -77,6 +77,13 @@ public enum ErrorCode {
   TEXT_EMPTY(422, "the text is empty"),
   TEXT_TOO_LONG(422, "the text has %s characters; the campaign's limit is %s"),
   TIE_NOT_ALLOWED(422, "this campaign does not allow a tie; choose a or b"),
+  ANNOTATIONS_TOO_MANY(422, "the answer has %s %s; this campaign takes at most %s"),
+  SPAN_OUT_OF_TEXT(422, "span %s..%s is outside the text: %s"),
+  SPAN_WIDTH_INVALID(422, "span %s..%s is empty or reversed: its end must be above its start"),
+  SPANS_OVERLAP(422, "spans %s..%s and %s..%s overlap, and this campaign does not allow overlapping spans"),
+  BOX_OUTSIDE_IMAGE(422, "box x=%s y=%s w=%s h=%s is not inside the image: %s"),
+  BOX_SIZE_INVALID(422, "box w=%s h=%s has no area: its width and height must be positive"),
+  BOX_TOO_SMALL(422, "box w=%s h=%s is smaller than this campaign's minimum of %s pixels a side"),
   ALREADY_ANSWERED(409, "you already answered item %s of campaign %s (contribution %s)"),
   SUBMITTED_AT_OUT_OF_RANGE(422, "submittedAt %s is more than %s s away from the server time %s"),
 

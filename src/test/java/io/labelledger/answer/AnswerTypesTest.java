@@ -43,7 +43,7 @@ class AnswerTypesTest {
   @Test
   void registersEveryTypeOnceByItsWireName() {
     assertThat(AnswerTypes.wireNames())
-        .containsExactly("single_choice", "multi_choice", "rating", "free_text", "pairwise");
+        .containsExactly("single_choice", "multi_choice", "rating", "free_text", "pairwise", "spans", "boxes");
     AnswerTypes.all().forEach(t -> assertThat(AnswerTypes.of(t.wireName())).isSameAs(t));
   }
 
@@ -137,6 +137,15 @@ class AnswerTypesTest {
     assertThatThrownBy(() -> pairs.checkItem(
         json("{\"prompt\":\"p\",\"a\":{\"text\":\"x\",\"id\":\"s\"},\"b\":{\"text\":\"y\",\"id\":\"s\"}}")))
         .hasMessageContaining("differ");
+  }
+
+  @Test
+  void onlyAnswersThatPointIntoTheirItemNeedIt() {
+    assertThat(AnswerTypes.all()).filteredOn(t -> t.bind(List.of("a", "b"),
+            t.settings(json("{}"), t.labelRule() == AnswerType.LabelRule.NONE ? List.of() : List.of("a", "b")))
+        .answerNeedsItem()).extracting(AnswerType::wireName).containsExactly("spans", "boxes");
+    CampaignAnswers<Integer, Double> rating = bind("rating", List.of(), "{}");
+    assertThat(rating.parse("{\"rating\":3}", json("{}"))).as("the default ignores the item").isEqualTo(3);
   }
 
   @Test
