@@ -77,11 +77,22 @@ public final class AuditVerifier {
     default void finished() {}
   }
 
-  private final String rpcUrl;
+  private final List<String> rpcUrls;
   private final Options options;
 
   public AuditVerifier(String rpcUrl, Options options) {
-    this.rpcUrl = rpcUrl;
+    this(List.of(rpcUrl), options);
+  }
+
+  /**
+   * @param rpcUrls endpoints of one chain, tried in order: the next is used when one cannot be
+   *     reached (as {@link AuditChain#connect(List)} describes)
+   */
+  public AuditVerifier(List<String> rpcUrls, Options options) {
+    if (rpcUrls.isEmpty()) {
+      throw new IllegalArgumentException("at least one RPC endpoint is needed");
+    }
+    this.rpcUrls = List.copyOf(rpcUrls);
     this.options = options;
   }
 
@@ -94,7 +105,7 @@ public final class AuditVerifier {
    */
   public AuditReport verify(Path bundle) throws IOException {
     long size = Files.size(bundle);
-    try (InputStream in = Files.newInputStream(bundle); AuditChain chain = AuditChain.connect(rpcUrl)) {
+    try (InputStream in = Files.newInputStream(bundle); AuditChain chain = AuditChain.connect(rpcUrls)) {
       chain.chainId(); // fails fast, before the file is read, when the endpoint is unreachable
       return new Run(chain, size).run(in);
     }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,14 +27,14 @@ import picocli.CommandLine.Spec;
  * {@code labelledger audit}: checks a dataset's audit bundle against the chain, with nothing but the
  * bundle file and an RPC endpoint (never the service). Exit 0 when every check holds, 1 when
  * something does not (each failure named by contribution or account and check), 2 for bad usage,
- * an unreadable bundle or an unreachable RPC endpoint.
+ * an unreadable bundle or no reachable RPC endpoint.
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = {
         "Verifies a dataset's audit bundle against the chain alone (never the service):",
         "signatures, anchoring, consent, content and shares roots, the shares rule, payouts.",
         "Exit codes: 0 every check holds; 1 some check fails (each failure is named);",
-        "2 bad usage, an unreadable bundle or an unreachable RPC endpoint."})
+        "2 bad usage, an unreadable bundle or no reachable RPC endpoint."})
 final class AuditCommand implements Callable<Integer> {
   static final int OK = 0;
   static final int FAILED = 1;
@@ -43,8 +44,10 @@ final class AuditCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Option(names = "--rpc", required = true, paramLabel = "URL", description = "JSON-RPC endpoint of the chain.")
-  private String rpc;
+  @Option(names = "--rpc", required = true, split = ",", paramLabel = "URL",
+      description = "JSON-RPC endpoint of the chain. Several (comma-separated or repeated) are tried in order,"
+          + " the next when one cannot be reached; each must serve the same chain and block.")
+  private List<String> rpc;
 
   @Option(names = "--bundle", required = true, paramLabel = "FILE", description = "The audit bundle (JSON).")
   private Path bundle;
@@ -69,12 +72,16 @@ final class AuditCommand implements Callable<Integer> {
     if (threads < 1 || maxFailures < 0) {
       return unusable(out, err, "usage", "--threads must be at least 1 and --max-failures non-negative");
     }
+    List<String> endpoints = rpc.stream().map(String::strip).toList();
+    if (endpoints.contains("")) {
+      return unusable(out, err, "usage", "--rpc has an empty endpoint");
+    }
     if (!Files.isRegularFile(bundle)) {
       return unusable(out, err, "bundle-unreadable", "no bundle file at " + bundle);
     }
     boolean terminal = System.console() != null;
     ProgressBar bar = progress || terminal ? new ProgressBar(err, terminal) : null;
-    AuditVerifier verifier = new AuditVerifier(rpc, new AuditVerifier.Options(threads, maxFailures,
+    AuditVerifier verifier = new AuditVerifier(endpoints, new AuditVerifier.Options(threads, maxFailures,
         bar == null ? AuditVerifier.Progress.NONE : bar));
     AuditReport report;
     try {
