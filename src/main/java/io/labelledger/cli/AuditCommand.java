@@ -28,8 +28,12 @@ import picocli.CommandLine.Spec;
  * bundle file and an RPC endpoint (never the service). Exit 0 when every check holds, 1 when
  * something does not (each failure named by contribution or account and check), 2 for bad usage,
  * an unreadable bundle or no reachable RPC endpoint.
+ *
+ * <p>Also the whole of the standalone {@code labelledger-audit.jar} ({@link #main}): the same
+ * command, options and exit codes, run with {@code java -jar}. Nothing it reaches may need the
+ * service's libraries (Vert.x, PostgreSQL...): the jar holds only the classes reachable from here.
  */
-@Command(name = "audit", mixinStandardHelpOptions = true,
+@Command(name = "audit", mixinStandardHelpOptions = true, versionProvider = AuditCommand.Version.class,
     description = {
         "Verifies a dataset's audit bundle against the chain alone (never the service):",
         "signatures, anchoring, consent, content and shares roots, the shares rule, payouts.",
@@ -64,6 +68,16 @@ final class AuditCommand implements Callable<Integer> {
   @Option(names = "--max-failures", paramLabel = "N", defaultValue = "1000",
       description = "List at most N failures (all are counted; default: ${DEFAULT-VALUE}).")
   private int maxFailures;
+
+  /** The standalone jar's entry point: {@code java -jar labelledger-audit.jar --rpc URL --bundle FILE}. */
+  public static void main(String[] args) {
+    // The jar logs through slf4j-simple: warnings only (an endpoint failed over, no native secp256k1),
+    // one plain line each on stderr; -D options on the command line still win.
+    Map.of("defaultLogLevel", "warn", "showThreadName", "false", "showLogName", "false").forEach((key, value) ->
+        System.setProperty("org.slf4j.simpleLogger." + key,
+            System.getProperty("org.slf4j.simpleLogger." + key, value)));
+    System.exit(new picocli.CommandLine(new AuditCommand()).setCommandName("labelledger-audit").execute(args));
+  }
 
   @Override
   public Integer call() {
@@ -153,6 +167,15 @@ final class AuditCommand implements Callable<Integer> {
       r.failureCounts().forEach((check, n) -> counts.append(counts.isEmpty() ? "" : ", ")
           .append(check.id()).append(' ').append(n));
       out.printf(Locale.ROOT, "result: FAILED - %,d failures (%s)%n", r.failureCount(), counts);
+    }
+  }
+
+  /** The version the jar's manifest states (the build's), for {@code --version}. */
+  static final class Version implements picocli.CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = AuditCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"labelledger-audit " + (version == null ? "(not from a packaged jar)" : version)};
     }
   }
 
