@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.FunctionReturnDecoder;
 import org.web3j.abi.TypeReference;
@@ -28,22 +29,27 @@ import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 import org.web3j.protocol.http.HttpService;
 import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The verifier's only source of truth: read-only {@code eth_call}s to the three contracts, all at
  * one block pinned when the audit starts (so every answer describes the same chain state), sent in
  * JSON-RPC batches where there are many. Knows the views' ABI (and decodes custom errors with
- * {@link RevertDecoder}); the verifier depends on the RPC endpoint alone.
+ * {@link RevertDecoder}); the verifier depends on RPC endpoints alone, and several can stand in for
+ * one another ({@link #connect(List)}).
  *
- * <p>Thread-safe. A transport failure is a {@link ChainUnavailableException}.
+ * <p>Thread-safe. When no endpoint can be read, a {@link ChainUnavailableException}.
  */
 final class AuditChain implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AuditChain.class);
   /** Calls per JSON-RPC batch request. */
   static final int BATCH = 200;
 
@@ -70,37 +76,79 @@ final class AuditChain implements AutoCloseable {
   /** ConsentRegistry.consentOf: the current interval and how many closed ones precede it. */
   record ConsentRecord(long grantedAt, long expiresAt, long revokedAt, long nonce, long historyLength) {}
 
-  private final String rpcUrl;
-  private final HttpService http;
-  private final Web3j web3j;
+  /** One JSON-RPC endpoint, and how far it was shown to serve the state the audit reads. */
+  private static final class Endpoint {
+    static final int UNKNOWN = 0;
+    static final int SERVES_CHAIN = 1;
+    static final int HAS_PINNED_BLOCK = 2;
+    /** Serves another chain, or not the pinned block: never asked again in this audit. */
+    static final int REJECTED = -1;
+
+    final String url;
+    final Web3j web3j;
+    volatile int checked = UNKNOWN;
+    /** Why it was rejected. */
+    volatile String rejection;
+
+    Endpoint(String url, Web3j web3j) {
+      this.url = url;
+      this.web3j = web3j;
+    }
+  }
+
+  private final List<Endpoint> endpoints;
+  /** The endpoint reads go to: the first that answers, until it cannot be reached. */
+  private final AtomicInteger current = new AtomicInteger();
+  /** The chain the first endpoint to answer serves; every other endpoint must serve the same. */
+  private BigInteger servedChainId;
   private volatile DefaultBlockParameter block = DefaultBlockParameterName.LATEST;
   private volatile long blockNumber = -1;
+  /** Set last when pinning: once it is, every endpoint must hold this very block. */
+  private volatile String blockHash;
 
-  private AuditChain(String rpcUrl) {
-    this.rpcUrl = rpcUrl;
+  private AuditChain(List<String> rpcUrls) {
+    if (rpcUrls.isEmpty()) {
+      throw new IllegalArgumentException("no RPC endpoint");
+    }
     OkHttpClient client = new OkHttpClient.Builder()
         .connectTimeout(10, TimeUnit.SECONDS).readTimeout(120, TimeUnit.SECONDS).build();
-    this.http = new HttpService(rpcUrl, client);
-    this.web3j = Web3j.build(http);
+    List<Endpoint> list = new ArrayList<>(rpcUrls.size());
+    for (String url : rpcUrls) {
+      list.add(new Endpoint(url, Web3j.build(new HttpService(url, client))));
+    }
+    this.endpoints = List.copyOf(list);
   }
 
   static AuditChain connect(String rpcUrl) {
-    return new AuditChain(rpcUrl);
+    return connect(List.of(rpcUrl));
   }
 
-  String rpcUrl() {
-    return rpcUrl;
+  /**
+   * Reads from the first of {@code rpcUrls} that can be reached, moving on in order (and around)
+   * when one cannot: an endpoint that refuses the connection, times out or answers HTTP errors.
+   * An endpoint that answers is used only once it has shown that it serves the chain of the first
+   * one that answered and, once a block is pinned, that very block (same hash); one that does not
+   * is left out for the rest of the audit. JSON-RPC error answers are answers, not failures to
+   * reach an endpoint.
+   */
+  static AuditChain connect(List<String> rpcUrls) {
+    return new AuditChain(rpcUrls);
   }
 
   long chainId() throws ChainUnavailableException {
-    return send(() -> web3j.ethChainId().send()).getChainId().longValueExact();
+    return send(w -> w.ethChainId().send()).getChainId().longValueExact();
   }
 
-  /** Pins every later read to the current head; returns its number. */
+  /** Pins every later read, on whichever endpoint, to the current head; returns its number. */
   long pinLatestBlock() throws ChainUnavailableException {
-    BigInteger number = send(() -> web3j.ethBlockNumber().send()).getBlockNumber();
-    block = DefaultBlockParameter.valueOf(number);
-    blockNumber = number.longValueExact();
+    EthBlock.Block head = send(w -> w.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send()).getBlock();
+    if (head == null || head.getHash() == null) {
+      throw new ChainUnavailableException("the RPC endpoint " + endpoints.get(current.get()).url
+          + " has no latest block");
+    }
+    blockNumber = head.getNumber().longValueExact();
+    block = DefaultBlockParameter.valueOf(head.getNumber());
+    blockHash = head.getHash();
     return blockNumber;
   }
 
@@ -108,9 +156,14 @@ final class AuditChain implements AutoCloseable {
     return blockNumber;
   }
 
+  /** The code at {@code address} at the pinned block; empty for an account without code. */
+  byte[] code(String address) throws ChainUnavailableException {
+    String code = send(w -> w.ethGetCode(address, block).send()).getCode();
+    return code == null || code.length() <= 2 ? new byte[0] : Hex.decode(code);
+  }
+
   boolean hasCode(String address) throws ChainUnavailableException {
-    String code = send(() -> web3j.ethGetCode(address, block).send()).getCode();
-    return code != null && code.length() > 2;
+    return code(address).length > 0;
   }
 
   /** The contract's EIP-712 domain, or empty when it does not answer eip712Domain(). */
@@ -238,7 +291,7 @@ final class AuditChain implements AutoCloseable {
     EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, block, marketplace);
     filter.addSingleTopic(CLAIMED_TOPIC);
     filter.addSingleTopic(Numeric.toHexStringWithPrefixZeroPadded(datasetId, 64));
-    EthLog logs = send(() -> web3j.ethGetLogs(filter).send(), true);
+    EthLog logs = send(w -> w.ethGetLogs(filter).send(), true);
     if (logs.hasError() || logs.getLogs() == null) {
       return Optional.empty();
     }
@@ -266,13 +319,13 @@ final class AuditChain implements AutoCloseable {
 
   @Override
   public void close() {
-    web3j.shutdown();
+    endpoints.forEach(e -> e.web3j.shutdown());
   }
 
   // ------------------------------------------------------------------ transport
 
   private EthCall call(String to, String data) throws ChainUnavailableException {
-    return send(() -> web3j.ethCall(Transaction.createEthCallTransaction(null, to, data), block).send());
+    return send(w -> w.ethCall(Transaction.createEthCallTransaction(null, to, data), block).send());
   }
 
   /**
@@ -282,11 +335,14 @@ final class AuditChain implements AutoCloseable {
   private List<byte[][]> callMany(String to, List<String> data, int words) throws ChainUnavailableException {
     List<byte[][]> out = new ArrayList<>(data.size());
     for (int from = 0; from < data.size(); from += BATCH) {
-      BatchRequest batch = web3j.newBatch();
-      for (String d : data.subList(from, Math.min(data.size(), from + BATCH))) {
-        batch.add(web3j.ethCall(Transaction.createEthCallTransaction(null, to, d), block));
-      }
-      BatchResponse response = send(batch::send);
+      List<String> slice = data.subList(from, Math.min(data.size(), from + BATCH));
+      BatchResponse response = send(w -> {
+        BatchRequest batch = w.newBatch();
+        for (String d : slice) {
+          batch.add(w.ethCall(Transaction.createEthCallTransaction(null, to, d), block));
+        }
+        return batch.send();
+      });
       List<? extends Response<?>> responses = response.getResponses();
       for (Response<?> r : responses) {
         EthCall call = (EthCall) r;
@@ -296,29 +352,104 @@ final class AuditChain implements AutoCloseable {
     return out;
   }
 
+  /** One request (or batch) on one endpoint's client. */
   private interface Rpc<T> {
-    T run() throws IOException;
+    T run(Web3j web3j) throws IOException;
   }
 
   private <T> T send(Rpc<T> rpc) throws ChainUnavailableException {
     return send(rpc, false);
   }
 
-  /** Runs an RPC; an error answer is a ChainUnavailableException unless {@code errorsAllowed}. */
+  /**
+   * Runs an RPC on the current endpoint, or on the next ones in order when it cannot be reached
+   * (see {@link #connect(List)}); an error answer is a ChainUnavailableException unless
+   * {@code errorsAllowed} (eth_call errors are left to the caller: they are the contract's answer).
+   */
   private <T> T send(Rpc<T> rpc, boolean errorsAllowed) throws ChainUnavailableException {
-    try {
-      T result = rpc.run();
+    List<String> failures = new ArrayList<>(endpoints.size());
+    int first = current.get();
+    for (int i = 0; i < endpoints.size(); i++) {
+      int index = (first + i) % endpoints.size();
+      Endpoint endpoint = endpoints.get(index);
+      T result;
+      try {
+        String unfit = unfit(endpoint);
+        if (unfit != null) {
+          failures.add(endpoint.url + " " + unfit);
+          continue;
+        }
+        result = rpc.run(endpoint.web3j);
+      } catch (IOException | RuntimeException unreachable) {
+        failures.add(endpoint.url + " cannot be read: " + unreachable.getMessage());
+        continue;
+      }
+      if (index != first && current.compareAndSet(first, index)) {
+        LOG.warn("reading from RPC endpoint {} now: {}", endpoint.url, String.join("; ", failures));
+      }
       if (!errorsAllowed && result instanceof Response<?> r && r.hasError() && !(result instanceof EthCall)) {
-        throw new ChainUnavailableException("the RPC endpoint " + rpcUrl + " answered an error: "
+        throw new ChainUnavailableException("the RPC endpoint " + endpoint.url + " answered an error: "
             + r.getError().getMessage());
       }
       return result;
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof ChainUnavailableException c) {
-        throw c;
-      }
-      throw new ChainUnavailableException("the RPC endpoint " + rpcUrl + " cannot be read: " + e.getMessage());
     }
+    throw new ChainUnavailableException(endpoints.size() == 1 ? "the RPC endpoint " + failures.get(0)
+        : "none of the " + endpoints.size() + " RPC endpoints can be read: " + String.join("; ", failures));
+  }
+
+  /**
+   * Null when {@code endpoint} serves the audit's chain and, once a block is pinned, that block;
+   * else why not (and it is rejected for the rest of the audit). Asks it once per stage.
+   *
+   * @throws IOException it cannot be reached
+   */
+  private String unfit(Endpoint endpoint) throws IOException {
+    String pinnedHash = blockHash;
+    int wanted = pinnedHash == null ? Endpoint.SERVES_CHAIN : Endpoint.HAS_PINNED_BLOCK;
+    if (endpoint.checked >= wanted) {
+      return null;
+    }
+    synchronized (endpoint) {
+      if (endpoint.checked == Endpoint.REJECTED) {
+        return endpoint.rejection;
+      }
+      if (endpoint.checked < Endpoint.SERVES_CHAIN) {
+        var answer = endpoint.web3j.ethChainId().send();
+        if (answer.hasError() || answer.getChainId() == null) {
+          return "answered eth_chainId with an error";
+        }
+        BigInteger id = answer.getChainId();
+        BigInteger served;
+        synchronized (this) {
+          if (servedChainId == null) {
+            servedChainId = id;
+          }
+          served = servedChainId;
+        }
+        if (!id.equals(served)) {
+          return reject(endpoint, "serves chain " + id + ", not chain " + served + " as the first endpoint that"
+              + " answered");
+        }
+        endpoint.checked = Endpoint.SERVES_CHAIN;
+      }
+      if (wanted == Endpoint.HAS_PINNED_BLOCK && endpoint.checked < wanted) {
+        var answer = endpoint.web3j.ethGetBlockByNumber(block, false).send();
+        EthBlock.Block b = answer.hasError() ? null : answer.getBlock();
+        if (b == null || !pinnedHash.equalsIgnoreCase(b.getHash())) {
+          return reject(endpoint, b == null ? "does not have block " + blockNumber + ", which the audit reads"
+              : "has another block " + blockNumber + " (" + b.getHash() + ") than the one the audit reads ("
+                  + pinnedHash + ")");
+        }
+        endpoint.checked = Endpoint.HAS_PINNED_BLOCK;
+      }
+      return null;
+    }
+  }
+
+  private static String reject(Endpoint endpoint, String why) {
+    endpoint.rejection = why;
+    endpoint.checked = Endpoint.REJECTED;
+    return why;
   }
 
   // ------------------------------------------------------------------ ABI

@@ -5,8 +5,9 @@ import java.util.Locale;
 /** What the verifier checks; each failure names one of these (by {@link #id()} in text and JSON). */
 public enum AuditCheck {
   CHAIN_ID("the RPC endpoint serves the chain id the bundle names"),
-  CONTRACTS("the bundle's ConsentRegistry and ProvenanceRegistry are LabelLedger's (their EIP-712 domains on this"
-      + " chain), and the marketplace and payment token have code"),
+  CONTRACTS("the bundle's ConsentRegistry, ProvenanceRegistry and DataMarketplace addresses hold LabelLedger's"
+      + " code (as compiled, immutables and metadata aside), the registries report their EIP-712 domains on this"
+      + " chain, and the payment token has code"),
   DATASET("the dataset is listed on-chain"),
   MALFORMED("every contribution and shares entry is complete and well-formed"),
   SIGNATURE("every signature recovers to its contributor (OpenZeppelin ECDSA rules: low s, v 27/28)"),

@@ -77,11 +77,26 @@ public final class AuditVerifier {
     default void finished() {}
   }
 
-  private final String rpcUrl;
+  private static final ContractCode CONSENT_REGISTRY = ContractCode.of("ConsentRegistry");
+  private static final ContractCode PROVENANCE_REGISTRY = ContractCode.of("ProvenanceRegistry");
+  private static final ContractCode MARKETPLACE = ContractCode.of("DataMarketplace");
+
+  private final List<String> rpcUrls;
   private final Options options;
 
   public AuditVerifier(String rpcUrl, Options options) {
-    this.rpcUrl = rpcUrl;
+    this(List.of(rpcUrl), options);
+  }
+
+  /**
+   * @param rpcUrls endpoints of one chain, tried in order: the next is used when one cannot be
+   *     reached (as {@link AuditChain#connect(List)} describes)
+   */
+  public AuditVerifier(List<String> rpcUrls, Options options) {
+    if (rpcUrls.isEmpty()) {
+      throw new IllegalArgumentException("at least one RPC endpoint is needed");
+    }
+    this.rpcUrls = List.copyOf(rpcUrls);
     this.options = options;
   }
 
@@ -94,7 +109,7 @@ public final class AuditVerifier {
    */
   public AuditReport verify(Path bundle) throws IOException {
     long size = Files.size(bundle);
-    try (InputStream in = Files.newInputStream(bundle); AuditChain chain = AuditChain.connect(rpcUrl)) {
+    try (InputStream in = Files.newInputStream(bundle); AuditChain chain = AuditChain.connect(rpcUrls)) {
       chain.chainId(); // fails fast, before the file is read, when the endpoint is unreachable
       return new Run(chain, size).run(in);
     }
@@ -236,18 +251,18 @@ public final class AuditVerifier {
         throw new Stop();
       }
       chain.pinLatestBlock();
-      boolean foreign = !domainIs(c.provenanceRegistry(), ContributionMessage.DOMAIN_NAME, c.chainId())
-          | !domainIs(c.consentRegistry(), ConsentMessages.DOMAIN_NAME, c.chainId());
-      if (!chain.hasCode(c.marketplace())) {
-        failures.add(AuditFailure.dataset(AuditCheck.CONTRACTS, "no contract at the marketplace address "
-            + c.marketplace()));
-        foreign = true;
+      boolean ours = isOurs("consent registry", c.consentRegistry(), CONSENT_REGISTRY)
+          & isOurs("provenance registry", c.provenanceRegistry(), PROVENANCE_REGISTRY)
+          & isOurs("marketplace", c.marketplace(), MARKETPLACE);
+      if (ours) { // the code is ours; what its constructor wrote into the domain is checked here
+        ours = domainIs(c.provenanceRegistry(), ContributionMessage.DOMAIN_NAME, c.chainId())
+            & domainIs(c.consentRegistry(), ConsentMessages.DOMAIN_NAME, c.chainId());
       }
       if (!chain.hasCode(c.paymentToken())) {
         failures.add(AuditFailure.dataset(AuditCheck.CONTRACTS, "no contract at the payment token address "
             + c.paymentToken()));
       }
-      if (foreign) {
+      if (!ours) { // every later answer would come from code that is not LabelLedger's
         throw new Stop();
       }
       domainSeparator = c.contributionDomain().separator();
@@ -273,6 +288,14 @@ public final class AuditVerifier {
         failures.add(AuditFailure.dataset(AuditCheck.PAYMENT_TOKEN, "the bundle names payment token "
             + c.paymentToken() + "; the dataset is sold for " + dataset.paymentToken()));
       }
+    }
+
+    /** Whether the code at {@code address} is LabelLedger's {@code expected} contract; a CONTRACTS failure if not. */
+    private boolean isOurs(String role, String address, ContractCode expected) throws ChainUnavailableException {
+      Optional<String> difference = expected.difference(chain.code(address));
+      difference.ifPresent(d -> failures.add(AuditFailure.dataset(AuditCheck.CONTRACTS, "the " + role + " address "
+          + address + " holds " + d + " at block " + chain.pinnedBlock() + "; nothing else was checked")));
+      return difference.isEmpty();
     }
 
     private boolean domainIs(String contract, String name, long chainId) throws ChainUnavailableException {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,14 +27,18 @@ import picocli.CommandLine.Spec;
  * {@code labelledger audit}: checks a dataset's audit bundle against the chain, with nothing but the
  * bundle file and an RPC endpoint (never the service). Exit 0 when every check holds, 1 when
  * something does not (each failure named by contribution or account and check), 2 for bad usage,
- * an unreadable bundle or an unreachable RPC endpoint.
+ * an unreadable bundle or no reachable RPC endpoint.
+ *
+ * <p>Also the whole of the standalone {@code labelledger-audit.jar} ({@link #main}): the same
+ * command, options and exit codes, run with {@code java -jar}. Nothing it reaches may need the
+ * service's libraries (Vert.x, PostgreSQL...): the jar holds only the classes reachable from here.
  */
-@Command(name = "audit", mixinStandardHelpOptions = true,
+@Command(name = "audit", mixinStandardHelpOptions = true, versionProvider = AuditCommand.Version.class,
     description = {
         "Verifies a dataset's audit bundle against the chain alone (never the service):",
         "signatures, anchoring, consent, content and shares roots, the shares rule, payouts.",
         "Exit codes: 0 every check holds; 1 some check fails (each failure is named);",
-        "2 bad usage, an unreadable bundle or an unreachable RPC endpoint."})
+        "2 bad usage, an unreadable bundle or no reachable RPC endpoint."})
 final class AuditCommand implements Callable<Integer> {
   static final int OK = 0;
   static final int FAILED = 1;
@@ -43,8 +48,10 @@ final class AuditCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Option(names = "--rpc", required = true, paramLabel = "URL", description = "JSON-RPC endpoint of the chain.")
-  private String rpc;
+  @Option(names = "--rpc", required = true, split = ",", paramLabel = "URL",
+      description = "JSON-RPC endpoint of the chain. Several (comma-separated or repeated) are tried in order,"
+          + " the next when one cannot be reached; each must serve the same chain and block.")
+  private List<String> rpc;
 
   @Option(names = "--bundle", required = true, paramLabel = "FILE", description = "The audit bundle (JSON).")
   private Path bundle;
@@ -62,6 +69,16 @@ final class AuditCommand implements Callable<Integer> {
       description = "List at most N failures (all are counted; default: ${DEFAULT-VALUE}).")
   private int maxFailures;
 
+  /** The standalone jar's entry point: {@code java -jar labelledger-audit.jar --rpc URL --bundle FILE}. */
+  public static void main(String[] args) {
+    // The jar logs through slf4j-simple: warnings only (an endpoint failed over, no native secp256k1),
+    // one plain line each on stderr; -D options on the command line still win.
+    Map.of("defaultLogLevel", "warn", "showThreadName", "false", "showLogName", "false").forEach((key, value) ->
+        System.setProperty("org.slf4j.simpleLogger." + key,
+            System.getProperty("org.slf4j.simpleLogger." + key, value)));
+    System.exit(new picocli.CommandLine(new AuditCommand()).setCommandName("labelledger-audit").execute(args));
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -69,12 +86,16 @@ final class AuditCommand implements Callable<Integer> {
     if (threads < 1 || maxFailures < 0) {
       return unusable(out, err, "usage", "--threads must be at least 1 and --max-failures non-negative");
     }
+    List<String> endpoints = rpc.stream().map(String::strip).toList();
+    if (endpoints.contains("")) {
+      return unusable(out, err, "usage", "--rpc has an empty endpoint");
+    }
     if (!Files.isRegularFile(bundle)) {
       return unusable(out, err, "bundle-unreadable", "no bundle file at " + bundle);
     }
     boolean terminal = System.console() != null;
     ProgressBar bar = progress || terminal ? new ProgressBar(err, terminal) : null;
-    AuditVerifier verifier = new AuditVerifier(rpc, new AuditVerifier.Options(threads, maxFailures,
+    AuditVerifier verifier = new AuditVerifier(endpoints, new AuditVerifier.Options(threads, maxFailures,
         bar == null ? AuditVerifier.Progress.NONE : bar));
     AuditReport report;
     try {
@@ -146,6 +167,15 @@ final class AuditCommand implements Callable<Integer> {
       r.failureCounts().forEach((check, n) -> counts.append(counts.isEmpty() ? "" : ", ")
           .append(check.id()).append(' ').append(n));
       out.printf(Locale.ROOT, "result: FAILED - %,d failures (%s)%n", r.failureCount(), counts);
+    }
+  }
+
+  /** The version the jar's manifest states (the build's), for {@code --version}. */
+  static final class Version implements picocli.CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = AuditCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"labelledger-audit " + (version == null ? "(not from a packaged jar)" : version)};
     }
   }
 

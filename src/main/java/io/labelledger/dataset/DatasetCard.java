@@ -71,8 +71,9 @@ final class DatasetCard {
         .append(" (batch ids above).\n")
         .append("4. `ConsentRegistry.wasValidAt(contributor, terms, t)` answers for any contributor and time.\n")
         .append("5. All of it at once, against the chain only: fetch the audit bundle `GET /api/datasets/").append(d.id())
-        .append("/audit-bundle` and run `scripts/labelledger audit --rpc URL --bundle FILE` (or the web app's Audit")
-        .append(" page).\n");
+        .append("/audit-bundle` and run `java -jar labelledger-audit.jar --rpc URL --bundle FILE` (the verifier")
+        .append(" jar published with LabelLedger's releases; it needs Java 17 and nothing else),")
+        .append(" `scripts/labelledger audit` in a checkout, or the web app's Audit page.\n");
     return md.toString();
   }
 

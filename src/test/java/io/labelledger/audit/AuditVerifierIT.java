@@ -366,6 +366,21 @@ class AuditVerifierIT {
   }
 
   @Test
+  void namesAMarketplaceAddressThatHoldsAnotherContract() throws IOException {
+    // Another contract answers dataset(id) with a revert (or plausible words): only its code tells it apart.
+    AuditBundle.Header h = world.header(good, goodContent.size());
+    AuditBundle.Chain c = h.chain();
+    var foreign = new AuditBundle.Header(new AuditBundle.Chain(c.chainId(), c.consentRegistry(),
+        c.provenanceRegistry(), c.paymentToken(), c.paymentToken()), h.dataset(), h.sharesRule());
+    AuditReport report = verify(AuditFixture.write(dir.resolve("foreign-market.json"), foreign, honest(goodContent),
+        goodShares));
+    assertThat(report.failureCounts()).containsOnlyKeys(AuditCheck.CONTRACTS);
+    assertThat(report.failures()).singleElement().satisfies(f -> assertThat(f.message())
+        .contains("the marketplace address " + c.paymentToken()).contains("not LabelLedger's DataMarketplace"));
+    assertThat(report.stoppedEarly()).isTrue();
+  }
+
+  @Test
   void namesAnAccountThatClaimedMoreThanTheBundleSaysItIsOwed() throws IOException {
     List<AuditBundle.Share> shares = new ArrayList<>(goodShares);
     AuditBundle.Share a = shares.get(0);

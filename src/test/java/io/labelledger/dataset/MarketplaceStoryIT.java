@@ -2,15 +2,24 @@ package io.labelledger.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.labelledger.audit.AuditBundle;
+import io.labelledger.chain.Hex;
 import io.labelledger.demo.Demo;
 import io.labelledger.demo.MarketplaceStory;
 import io.labelledger.demo.StoryFailure;
 import io.labelledger.demo.StorySetup;
+import io.labelledger.testsupport.AuditJar;
 import io.labelledger.testsupport.ChainExtension;
 import io.labelledger.testsupport.TestApp;
 import io.labelledger.testsupport.TestChain;
 import io.labelledger.testsupport.WorkFixtures;
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -27,10 +36,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (one with an EIP-2612 permit through {@code labelledger buy}), the export checked item by item,
  * every claim to the token unit, the treasury's fee, refusals of unlicensed downloads and the next
  * version without the revoker. The story throws at the first figure that does not check out; this
- * test then also reads the database to confirm the work was the service's own.
+ * test then also reads the database to confirm the work was the service's own, and has the
+ * standalone verifier ({@code labelledger-audit.jar}, copied alone into an empty folder) check the
+ * audit bundle the service serves for the story's dataset, as {@code scripts/demo} does in-process.
  */
 @ExtendWith(ChainExtension.class)
 class MarketplaceStoryIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private static TestChain chain;
   private static TestApp app;
 
@@ -84,6 +97,32 @@ class MarketplaceStoryIT {
         + " and account = '" + outcome.revoker() + "'")).isZero();
     assertThat(count("select count(*) from dataset_shares where dataset_id = " + outcome.datasetId()
         + " and account = '" + outcome.revoker() + "'")).isEqualTo(1);
+
+    theStandaloneVerifierPassesTheServedBundleAndNamesATamperedCopy(outcome, work);
+  }
+
+  private static void theStandaloneVerifierPassesTheServedBundleAndNamesATamperedCopy(MarketplaceStory.Outcome outcome,
+      Path work) throws Exception {
+    HttpResponse<byte[]> served = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(app.baseUrl() + "/api/datasets/" + outcome.datasetId() + "/audit-bundle")).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(served.statusCode()).isEqualTo(200);
+    Path bundle = Files.write(work.resolve("dataset-" + outcome.datasetId() + ".audit.json"), served.body());
+    AuditJar jar = AuditJar.copiedAloneInto(Files.createTempDirectory("audit-jar"));
+
+    AuditJar.Run honest = jar.run("--rpc", outcome.rpcUrl(), "--bundle", bundle.toString());
+    assertThat(honest.exit()).as(honest.output()).isZero();
+    assertThat(honest.out()).contains("result: OK");
+
+    ObjectNode copy = (ObjectNode) JSON.readTree(served.body());
+    ObjectNode second = (ObjectNode) copy.get("contributions").get(1);
+    second.put("answerHash", Hex.encode(AuditBundle.answerHash("an answer the contributor never gave")));
+    Path tampered = Files.write(work.resolve("tampered.audit.json"), JSON.writeValueAsBytes(copy));
+    AuditJar.Run caught = jar.run("--rpc", outcome.rpcUrl(), "--bundle", tampered.toString());
+    assertThat(caught.exit()).as(caught.output()).isEqualTo(1);
+    assertThat(caught.out()).contains("FAIL signature: contribution #1 (id " + second.get("id").asText() + ")");
+    System.out.printf("labelledger-audit.jar: served bundle OK in %.1f s, tampered copy named in %.1f s%n",
+        honest.seconds(), caught.seconds());
   }
 
   private static long count(String sql) {
