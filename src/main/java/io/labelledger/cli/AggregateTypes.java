@@ -36,7 +36,9 @@ final class AggregateTypes {
       new PerTaskAggregation<>("rating", "value", false, Set.of("--scale"), Ratings::new),
       new PerTaskAggregation<>("free_text", "text", false, Set.of(),
           request -> new Texts(new TextNormalizer(true, true, true))),
-      new PairwiseAggregation());
+      new PairwiseAggregation(),
+      AnnotationAggregation.SPANS,
+      AnnotationAggregation.BOXES);
 
   private AggregateTypes() {}
 
