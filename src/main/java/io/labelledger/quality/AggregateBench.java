@@ -108,6 +108,9 @@ public final class AggregateBench {
     Map<String, Object> synthetic = synthetic();
     report.put("synthetic", synthetic);
     report.put("answer_types", answerTypes(synthetic));
+    AnnotationBench annotations = new AnnotationBench(this::target);
+    report.put("spans", annotations.spans(out));
+    report.put("boxes", annotations.boxes(out));
     report.put("targets", targets);
     report.put("jvm", fields("version", Runtime.version().toString(),
         "processors", Runtime.getRuntime().availableProcessors(),
@@ -450,6 +453,11 @@ public final class AggregateBench {
         ? os.getProcessCpuTime() : -1;
   }
 
+  /** Where a measure is reported, with its target and whether it met it. */
+  interface Targets {
+    void add(String name, double value, String shown, String target, boolean met);
+  }
+
   private void target(String name, double value, String shown, String target, boolean met) {
     targets.add(fields("name", name, "value", value, "shown", shown, "target", target, "met", met));
   }
@@ -472,7 +480,7 @@ public final class AggregateBench {
    * true peak (pools peak at different moments, and the collector sizes the young generation
    * as it likes).
    */
-  private static final class HeapPeak {
+  static final class HeapPeak {
     private final List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans().stream()
         .filter(p -> p.getType() == MemoryType.HEAP).toList();
 
