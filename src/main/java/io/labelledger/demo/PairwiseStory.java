@@ -147,6 +147,7 @@ public final class PairwiseStory {
       steps.timed("labelling", this::label);
       steps.timed("quality and anchoring", this::awaitQualityAndAnchoring);
       steps.timed("version built and listed", this::buildAndList);
+      steps.timed("reliabilities", this::checkReliabilities);
       steps.timed("purchase", this::purchase);
       steps.timed("exports", this::export);
       steps.timed("audit", () -> out.printf("audit: labelledger audit verified %s%n", steps.audit(datasetId)));
@@ -354,6 +355,19 @@ public final class PairwiseStory {
     Map<Long, Sent> byId = sent.stream().collect(Collectors.toMap(Sent::id, s -> s));
     awaitNothingLeft("quality settles every pair on its truth and every contribution is decided and anchored",
         () -> unsettled(byId));
+    long rejected = sent.stream().filter(s -> !s.accepted()).count();
+    out.printf("quality: every pair's aggregate is its truth (%d with a better response, %d ties);"
+        + " %d choices accepted, %d rejected (%d of them honest slips); all %d anchored on-chain%n", plan.pairs(),
+        plan.tiedPairs(), sent.size() - rejected, rejected,
+        sent.stream().filter(s -> !s.accepted() && s.who().role() == Role.HONEST).count(), sent.size());
+  }
+
+  /**
+   * Each contributor's reliability as the model fitted to every answer sees it. Read after the build,
+   * which fits the model to all stored answers (a settled version): the worker's last re-estimate
+   * before it may have been fitted to some of them only, with the adversary still looking typical.
+   */
+  private void checkReliabilities() {
     reliabilities = new LinkedHashMap<>();
     Map<String, Double> byAddress = estimates();
     for (Person p : people) {
@@ -366,12 +380,8 @@ public final class PairwiseStory {
       check("reliability of " + p.name(), p.role() != Role.HONEST || reliabilities.get(p.name()) > 0.5,
           "estimated " + reliabilities.get(p.name()));
     }
-    long rejected = sent.stream().filter(s -> !s.accepted()).count();
-    out.printf("quality: every pair's aggregate is its truth (%d with a better response, %d ties); reliabilities %s;"
-        + " %d choices accepted, %d rejected (%d of them honest slips); all %d anchored on-chain%n", plan.pairs(),
-        plan.tiedPairs(), reliabilities.entrySet().stream().map(e -> e.getKey() + " " + String.format("%.2f",
-            e.getValue())).collect(Collectors.joining(", ")), sent.size() - rejected, rejected,
-        sent.stream().filter(s -> !s.accepted() && s.who().role() == Role.HONEST).count(), sent.size());
+    out.printf("reliabilities (the settled fit): %s%n", reliabilities.entrySet().stream()
+        .map(e -> e.getKey() + " " + String.format("%.2f", e.getValue())).collect(Collectors.joining(", ")));
   }
 
   /** The first thing that is not yet as the story expects, or null. */
