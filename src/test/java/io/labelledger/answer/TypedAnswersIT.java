@@ -3,16 +3,13 @@ package io.labelledger.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labelledger.testsupport.ChainExtension;
 import io.labelledger.testsupport.TestApp;
 import io.labelledger.testsupport.TestApp.Reply;
 import io.labelledger.testsupport.TestChain;
-import io.labelledger.testsupport.TypedDataSigner;
+import io.labelledger.testsupport.TypedFixtures;
 import io.labelledger.testsupport.WorkFixtures;
 import io.labelledger.testsupport.WorkFixtures.Contributor;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -46,19 +43,7 @@ class TypedAnswersIT {
   }
 
   private static Reply create(String type, List<String> labels, Map<String, Object> settings) {
-    Map<String, Object> body = new HashMap<>();
-    body.put("name", type + " campaign");
-    body.put("instructions", "Answer well.");
-    body.put("taskType", type);
-    if (labels != null) {
-      body.put("labels", labels);
-    }
-    if (settings != null) {
-      body.put("settings", settings);
-    }
-    body.put("termsHash", terms);
-    body.put("overlap", 3);
-    return app.postJson("/api/campaigns", body, TestApp.OPERATOR_TOKEN);
+    return TypedFixtures.create(app, terms, type, labels, settings, 3);
   }
 
   private static long campaign(String type, List<String> labels, Map<String, Object> settings) {
@@ -68,25 +53,19 @@ class TypedAnswersIT {
   }
 
   private static Reply upload(long campaign, String lines) {
-    return app.send("POST", "/api/campaigns/" + campaign + "/items", TestApp.OPERATOR_TOKEN, "application/x-ndjson",
-        BodyPublishers.ofString(lines));
+    return TypedFixtures.upload(app, campaign, lines);
   }
 
   private static JsonNode next(Contributor c, long campaign) {
-    Reply task = app.postJson("/api/campaigns/" + campaign + "/tasks/next", "", c.token());
-    assertThat(task.status()).as(task.body()).isEqualTo(200);
-    return task.json();
+    return TypedFixtures.next(app, c, campaign);
   }
 
   private static Reply submit(Contributor c, JsonNode task, String answer) {
-    ObjectNode typed = task.get("typedData").deepCopy();
-    ((ObjectNode) typed.get("message")).put("answer", answer);
-    return app.postJson("/api/contributions", TypedDataSigner.signed(typed, c.key()), c.token());
+    return TypedFixtures.submit(app, c, task, answer);
   }
 
   private static long stored(long campaign) {
-    return ((Number) WorkFixtures.queryValue(app, "select count(*) from contributions where campaign_id = " + campaign))
-        .longValue();
+    return TypedFixtures.stored(app, campaign);
   }
 
   @Test

@@ -3,7 +3,9 @@ package io.labelledger.testsupport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labelledger.testsupport.TestApp.Reply;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.util.HashMap;
@@ -50,6 +52,53 @@ public final class TypedFixtures {
     Reply reply = app.send("POST", "/api/campaigns/" + campaignId + "/items", TestApp.OPERATOR_TOKEN,
         "application/x-ndjson", BodyPublishers.ofString(lines.toString()));
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+  }
+
+  /**
+   * Asks the operator's API for a campaign of {@code taskType} with {@code labels} and {@code settings}
+   * (null: none given) and {@code overlap}; the reply as it came, refusals included.
+   */
+  public static Reply create(TestApp app, String terms, String taskType, List<String> labels,
+      Map<String, Object> settings, int overlap) {
+    Map<String, Object> body = new HashMap<>();
+    body.put("name", taskType + " campaign");
+    body.put("instructions", "Answer as the item asks.");
+    body.put("taskType", taskType);
+    if (labels != null) {
+      body.put("labels", labels);
+    }
+    if (settings != null) {
+      body.put("settings", settings);
+    }
+    body.put("termsHash", terms);
+    body.put("overlap", overlap);
+    return app.postJson("/api/campaigns", body, TestApp.OPERATOR_TOKEN);
+  }
+
+  /** Uploads JSONL item lines as given; the reply as it came. */
+  public static Reply upload(TestApp app, long campaignId, String lines) {
+    return app.send("POST", "/api/campaigns/" + campaignId + "/items", TestApp.OPERATOR_TOKEN,
+        "application/x-ndjson", BodyPublishers.ofString(lines));
+  }
+
+  /** The contributor's next task of the campaign; expects one. */
+  public static JsonNode next(TestApp app, WorkFixtures.Contributor c, long campaignId) {
+    Reply task = app.postJson("/api/campaigns/" + campaignId + "/tasks/next", "", c.token());
+    assertThat(task.status()).as(task.body()).isEqualTo(200);
+    return task.json();
+  }
+
+  /** Signs the task's typed data with {@code answer} as its answer and submits it; the reply as it came. */
+  public static Reply submit(TestApp app, WorkFixtures.Contributor c, JsonNode task, String answer) {
+    ObjectNode typed = task.get("typedData").deepCopy();
+    ((ObjectNode) typed.get("message")).put("answer", answer);
+    return app.postJson("/api/contributions", TypedDataSigner.signed(typed, c.key()), c.token());
+  }
+
+  /** How many contributions the campaign has stored. */
+  public static long stored(TestApp app, long campaignId) {
+    return ((Number) WorkFixtures.queryValue(app, "select count(*) from contributions where campaign_id = "
+        + campaignId)).longValue();
   }
 
   /** A pairwise item's data: the prompt and candidates a and b (a with an id, b without). */
