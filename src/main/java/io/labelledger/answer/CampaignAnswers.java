@@ -68,6 +68,32 @@ public interface CampaignAnswers<V, A> {
     return null;
   }
 
+  /**
+   * Whether an answer to a gold item is right when it {@link #agrees agrees} with the gold answer
+   * (spans and boxes: an annotator rarely draws the very pixels or characters of the gold), rather
+   * than only when it is the gold answer (by match key).
+   */
+  default boolean scoresGoldByAgreement() {
+    return false;
+  }
+
+  /**
+   * Checks a signed answer against its item in full ({@link #parse(String, JsonNode)}) and returns
+   * its match key. For a type that {@link #scoresGoldByAgreement() scores gold by agreement}, an
+   * answer to a gold item that agrees with the gold answer gets the gold answer's key, so that the
+   * database, which scores gold by equal keys, counts it right.
+   *
+   * @param goldAnswer the item's stored gold answer, null when it is no gold item
+   */
+  default String checkedKey(String answer, JsonNode itemData, String goldAnswer) {
+    V parsed = parse(answer, itemData);
+    if (goldAnswer != null && scoresGoldByAgreement() && agrees(parsed, goldAggregate(goldAnswer))) {
+      String goldKey = key(goldAnswer);
+      return goldKey == null ? goldAnswer : goldKey;
+    }
+    return key(answer);
+  }
+
   /** What a wallet is told the answer is: a JSON Schema of the answer, or of its label. */
   Map<String, Object> answerSchema();
 

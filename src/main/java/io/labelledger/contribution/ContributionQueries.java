@@ -179,10 +179,20 @@ public final class ContributionQueries {
   }
 
   /** The data of item {@code itemId} of campaign {@code campaignId} as JSON text, or empty when it has no such item. */
-  public Future<Optional<String>> itemData(long campaignId, long itemId) {
-    return pool.preparedQuery("select payload::text from items where id = $1 and campaign_id = $2")
+  /** What the submission path reads of an item whose answers point into it: its data, and its gold answer if any. */
+  public record ItemData(String data, String goldAnswer) {}
+
+  public Future<Optional<ItemData>> itemData(long campaignId, long itemId) {
+    return pool.preparedQuery("select payload::text, case when is_gold then gold_answer end from items"
+            + " where id = $1 and campaign_id = $2")
         .execute(Tuple.of(itemId, campaignId))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row row = rows.iterator().next();
+          return Optional.of(new ItemData(row.getString(0), row.getString(1)));
+        });
   }
 
   public Future<List<String>> labels(long campaignId) {

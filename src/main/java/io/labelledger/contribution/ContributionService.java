@@ -104,13 +104,13 @@ public final class ContributionService {
         type.parse(c.answer());
         return Future.succeededFuture(c.withAnswerKey(type.key(c.answer())));
       }
-      return queries.itemData(c.campaignId(), c.itemId()).map(data -> {
-        if (data.isPresent()) {
-          type.parse(c.answer(), CanonicalJson.read(data.get()));
-        } else {
+      return queries.itemData(c.campaignId(), c.itemId()).map(item -> {
+        if (item.isEmpty()) {
           type.parse(c.answer());
+          return c.withAnswerKey(type.key(c.answer()));
         }
-        return c.withAnswerKey(type.key(c.answer()));
+        return c.withAnswerKey(type.checkedKey(c.answer(), CanonicalJson.read(item.get().data()),
+            item.get().goldAnswer()));
       });
     });
   }

@@ -238,6 +238,51 @@ class AnnotationAnswersIT {
     }
   }
 
+  @Test
+  void scoresGoldOfBothTypesByF1RatherThanByExactEquality() {
+    long spanCampaign = goldCampaign("spans", List.of("LOC", "PER"));
+    long boxCampaign = goldCampaign("boxes", List.of("car", "dog"));
+    Map<Long, String> gold = Map.of(spanCampaign, spans(span(0, 3, "PER"), span(10, 16, "LOC")),
+        boxCampaign, boxes(box(10, 20, 100, 50, "car"), box(300, 200, 60, 80, "dog")));
+    Map<Long, List<String>> answers = new LinkedHashMap<>();
+    answers.put(spanCampaign, List.of(gold.get(spanCampaign),
+        spans(span(0, 3, "PER"), span(10, 15, "LOC")), // LOC one code point short: IoU 5/6, F1 1
+        spans(span(4, 7, "LOC"))));                     // F1 0
+    answers.put(boxCampaign, List.of(gold.get(boxCampaign),
+        boxes(box(14, 22, 96, 50, "car")),               // IoU 0.92 with the car, misses the dog: F1 2/3
+        boxes(box(300, 200, 60, 80, "car"))));          // the dog's box labelled car: F1 0
+    answers.forEach((campaign, given) -> {
+      String data = campaign == spanCampaign ? SPAN_ITEM : BOX_ITEM;
+      Reply up = upload(campaign, "{\"id\":\"g\",\"data\":" + data + ",\"gold\":" + gold.get(campaign) + "}\n");
+      assertThat(up.json().get("inserted").asLong()).as(up.body()).isEqualTo(1);
+      for (int c = 0; c < 3; c++) {
+        Reply reply = submit(crowd.get(c), next(crowd.get(c), campaign), given.get(c));
+        assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+      }
+    });
+    app.aggregate();
+    for (long campaign : answers.keySet()) {
+      assertThat(statuses(campaign)).as("campaign %s", campaign).containsExactly("accepted", "accepted", "rejected");
+      assertThat(WorkFixtures.queryValue(app, "select string_agg(gold_correct::text, ',' order by contributor)"
+          + " from contributor_quality where campaign_id = " + campaign)).isEqualTo(goldCorrect(campaign));
+    }
+  }
+
+  /** A campaign with gold: holding nothing else, it serves its gold. */
+  private static long goldCampaign(String type, List<String> labels) {
+    Reply reply = TypedFixtures.create(app, terms, type, labels, null, 3, Map.of("goldRate", 0.5));
+    assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+    return reply.json().get("id").asLong();
+  }
+
+  /** The crowd's gold records in address order: 1 for the first two, 0 for the third. */
+  private static String goldCorrect(long campaign) {
+    List<String> out = new ArrayList<>();
+    crowd.stream().sorted((a, b) -> a.address().compareTo(b.address()))
+        .forEach(c -> out.add(crowd.indexOf(c) < 2 ? "1" : "0"));
+    return String.join(",", out);
+  }
+
   private static String label(long campaign) {
     return (String) WorkFixtures.queryValue(app, "select label from items where campaign_id = " + campaign
         + " and decided_at is not null");

@@ -60,7 +60,13 @@ public final class TypedFixtures {
    */
   public static Reply create(TestApp app, String terms, String taskType, List<String> labels,
       Map<String, Object> settings, int overlap) {
-    Map<String, Object> body = new HashMap<>();
+    return create(app, terms, taskType, labels, settings, overlap, Map.of());
+  }
+
+  /** As {@link #create(TestApp, String, String, List, Map, int)}, with more members of the request ({@code goldRate}...). */
+  public static Reply create(TestApp app, String terms, String taskType, List<String> labels,
+      Map<String, Object> settings, int overlap, Map<String, Object> more) {
+    Map<String, Object> body = new HashMap<>(more);
     body.put("name", taskType + " campaign");
     body.put("instructions", "Answer as the item asks.");
     body.put("taskType", taskType);

@@ -145,6 +145,12 @@ public final class BoxesType implements AnswerType {
       return true;
     }
 
+    /** Gold is scored by F1, as answers are: see {@link #agrees}. */
+    @Override
+    public boolean scoresGoldByAgreement() {
+      return true;
+    }
+
     @Override
     public List<Box> parse(String answer, JsonNode itemData) {
       List<Box> boxes = parse(answer);

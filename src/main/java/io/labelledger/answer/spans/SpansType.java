@@ -131,6 +131,12 @@ public final class SpansType implements AnswerType {
       return true;
     }
 
+    /** Gold is scored by F1, as answers are: see {@link #agrees}. */
+    @Override
+    public boolean scoresGoldByAgreement() {
+      return true;
+    }
+
     @Override
     public List<Span> parse(String answer, JsonNode itemData) {
       List<Span> spans = parse(answer);
