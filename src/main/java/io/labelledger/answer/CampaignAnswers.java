@@ -120,9 +120,17 @@ public interface CampaignAnswers<V, A> {
 
   /**
    * The aggregate as the values of {@link #exportSchema()}'s columns, by name: a {@code String}, a
-   * {@code Double} or a {@code List<String>} as each column's kind says.
+   * {@code Double}, a {@code List<String>} or an {@link ExportColumn.JsonText} as each column's kind says.
    */
   Map<String, Object> exportColumns(A aggregate);
+
+  /**
+   * {@link #exportColumns(Object)} for a type whose columns also need the item: tokens of its text,
+   * its image's size. {@code itemDataJson} is the item's data as JSON text, read only by such types.
+   */
+  default Map<String, Object> exportColumns(A aggregate, String itemDataJson) {
+    return exportColumns(aggregate);
+  }
 
   /**
    * What an aggregate counts as in a version's label distribution: its label, its tags, its rating

@@ -13,6 +13,14 @@ public record ExportColumn(String name, Kind kind) {
     /** A 64-bit float; a JSON number. */
     DOUBLE,
     /** A list of UTF-8 texts; a JSON array of strings. */
-    STRING_LIST
+    STRING_LIST,
+    /**
+     * A structured value, given as {@link JsonText}: the JSON itself in JSON Lines, its text in a
+     * Parquet column of the JSON logical type.
+     */
+    JSON
   }
+
+  /** The value of a {@link Kind#JSON} column: JSON text, written as it is. */
+  public record JsonText(String json) {}
 }

@@ -1,17 +1,23 @@
 package io.labelledger.dataset;
 
 import io.labelledger.answer.AnswerTypes;
+import io.labelledger.answer.boxes.BoxesType;
 import io.labelledger.answer.pairwise.PairwiseType;
+import io.labelledger.answer.spans.BioTags;
+import io.labelledger.answer.spans.SpansType;
 import io.labelledger.chain.Deployment;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** Renders a version's dataset card: what it is, where it is on-chain, its terms, quality, and how to check it. */
 final class DatasetCard {
   private DatasetCard() {}
 
-  static String render(DatasetService.DatasetView d, String termsText, Optional<Deployment> deployment) {
+  static String render(DatasetService.DatasetView d, String termsText, List<String> labels,
+      Optional<Deployment> deployment) {
     StringBuilder md = new StringBuilder();
     frontMatter(md, d);
     md.append("# ").append(d.name()).append("\n\n");
@@ -56,7 +62,7 @@ final class DatasetCard {
     md.append("- gold accuracy of the contributors (").append(q.getOrDefault("goldAnswers", 0))
         .append(" gold answers): ").append(fmt(q.get("goldAccuracy"))).append("\n");
     md.append("- label distribution: ").append(q.get("labelDistribution")).append("\n\n");
-    columns(md, d);
+    columns(md, d, labels);
 
     md.append("## Shares\n\n").append(DatasetService.SHARES_RULE).append(".\n\n");
 
@@ -101,13 +107,31 @@ final class DatasetCard {
   }
 
   /** What each export row holds, for the version's answer type. */
-  static void columns(StringBuilder md, DatasetService.DatasetView d) {
+  static void columns(StringBuilder md, DatasetService.DatasetView d, List<String> labels) {
     md.append("## Columns\n\nTask type `").append(d.taskType()).append("`. Every row (JSONL and Parquet): `itemId`, `item`")
         .append(" (the item's id), `data` (the item as uploaded), `label` (the aggregated answer: the label itself")
         .append(" for single choice, else the canonical JSON of the aggregate), `confidence`, ");
     md.append("the aggregate as typed columns (multi_choice: `labels`, a list of tags; rating: `rating`, a number on")
-        .append(" the scale; free_text: `text`; pairwise: `choice`, a or b for `data.a` or `data.b`, or tie), and")
+        .append(" the scale; free_text: `text`; pairwise: `choice`, a or b for `data.a` or `data.b`, or tie; spans: `spans`,"
+            + " `tokens`, `ner_tags`; boxes: `boxes`), and")
         .append(" `leaves` (the EIP-712 digests of the signed contributions behind the label).\n\n");
+    if (d.taskType().equals(SpansType.NAME)) {
+      md.append("Spans: `spans` lists the aggregated entities, each `start` and `end` in Unicode code points of")
+          .append(" `data.text` (`[start, end)`, as Python indexes a `str`), its `label` and `confidence`. For token")
+          .append(" classification (Hugging Face `tokens`/`ner_tags`, CoNLL), `tokens` are the text's whitespace")
+          .append(" tokens (what Python's `str.split()` gives) and `ner_tags` their BIO tags: a token that shares a")
+          .append(" code point with an entity is tagged `B-<label>` if it is the entity's first, else `I-<label>`;")
+          .append(" any other `O`. Tags, in order: ").append(BioTags.names(labels).stream().map(t -> "`" + t + "`")
+              .collect(Collectors.joining(", "))).append(".\n\n");
+    }
+    if (d.taskType().equals(BoxesType.NAME)) {
+      md.append("Boxes: `boxes` lists the aggregated boxes, each `x`, `y` (top-left corner), `w`, `h` in pixels of")
+          .append(" the image (`data.image`, `data.width` × `data.height`), its `label` and `confidence`. The same")
+          .append(" version as one COCO object-detection file: `?format=coco` (`categories` are the labels from id")
+          .append(" 1; an image's `id` is the row's `itemId`, `file_name` its URL's last segment, `coco_url` the URL,")
+          .append(" and `labelledger.leaves` its digests; each box is an annotation with `bbox` `[x, y, w, h]`,")
+          .append(" `area`, `iscrowd` 0 and `score` its confidence).\n\n");
+    }
     if (d.taskType().equals(PairwiseType.NAME)) {
       md.append("The `dpo` configuration")
           .append(" (`?format=dpo`) has the rows TRL's DPO trainer loads: `prompt`, `chosen`, `rejected`, with the")

@@ -11,6 +11,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PreparedStatement;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.SqlConnection;
@@ -63,7 +64,9 @@ public final class DatasetExporter {
     JSONL("application/x-ndjson", "jsonl"),
     PARQUET("application/vnd.apache.parquet", "parquet"),
     /** Pairwise versions only: TRL's DPO preference rows, {@code prompt, chosen, rejected}; ties left out. */
-    DPO("application/x-ndjson", "dpo.jsonl");
+    DPO("application/x-ndjson", "dpo.jsonl"),
+    /** Boxes versions only: one COCO object-detection document ({@link ExportCoco}). */
+    COCO("application/json", "coco.json");
 
     public final String contentType;
     public final String extension;
@@ -102,6 +105,13 @@ public final class DatasetExporter {
         .putHeader("Content-Type", format.contentType)
         .putHeader("Content-Disposition", "attachment; filename=\"" + fileName + "." + format.extension + "\"")
         .putHeader("Cache-Control", "no-store");
+    if (format == Format.COCO) {
+      return pool.getConnection().compose(conn -> conn.begin().compose(tx -> conn.prepare(SQL).compose(ps ->
+          coco(ps, datasetId, type, fileName, response).andThen(ar -> {
+            Future<Void> closed = ar.succeeded() ? tx.commit() : tx.rollback();
+            closed.onComplete(v -> conn.close());
+          }))).onFailure(err -> conn.close()));
+    }
     return pool.getConnection().compose(conn -> conn.begin().compose(tx -> conn.prepare(SQL).compose(ps -> {
       RowStream<Row> rows = ps.createStream(FETCH, Tuple.of(datasetId));
       Future<Long> done = format == Format.PARQUET ? parquet(rows, type, metadata, response)
@@ -140,6 +150,41 @@ public final class DatasetExporter {
   }
 
   private Future<Long> jsonl(RowStream<Row> rows, LineWriter lines, HttpServerResponse response) {
+    return pump(rows, lines, response).compose(count -> response.end().map(count))
+        .onFailure(err -> abortQuietly(response));
+  }
+
+  /**
+   * COCO in two passes over the version's items, each a cursor: the images, then the boxes as
+   * annotations, between the categories in front and the closing brackets. The count is of images.
+   */
+  private Future<Long> coco(PreparedStatement ps, long datasetId, CampaignAnswers<?, ?> type, String fileName,
+      HttpServerResponse response) {
+    ExportCoco coco = new ExportCoco(type.labels());
+    response.setWriteQueueMaxSize(CHUNK_BYTES * CHUNKS_IN_FLIGHT);
+    response.write(coco.head(fileName));
+    RowStream<Row> images = ps.createStream(FETCH, Tuple.of(datasetId));
+    return pump(images, (text, row) -> coco.image(text, toExportRow(row, type)), response)
+        .compose(count -> {
+          response.write(coco.between());
+          RowStream<Row> boxes = ps.createStream(FETCH, Tuple.of(datasetId));
+          return pump(boxes, (text, row) -> coco.annotations(text, toExportRow(row, type)), response)
+              .compose(n -> response.end(coco.tail()).map(count));
+        })
+        .onFailure(err -> abortQuietly(response));
+  }
+
+  private static void abortQuietly(HttpServerResponse response) {
+    if (!response.ended() && !response.closed()) {
+      response.reset();
+    }
+  }
+
+  /**
+   * Writes every row of the cursor through {@code lines} to the response, without ending it; the
+   * count is of the rows written. The cursor pauses while the response's write queue is full.
+   */
+  private Future<Long> pump(RowStream<Row> rows, LineWriter lines, HttpServerResponse response) {
     Promise<Long> done = Promise.promise();
     AtomicLong count = new AtomicLong();
     StringBuilder text = new StringBuilder(CHUNK_BYTES + 4096);
@@ -159,7 +204,7 @@ public final class DatasetExporter {
         }
       }
     });
-    rows.endHandler(v -> response.end(text.toString()).onComplete(ar -> {
+    rows.endHandler(v -> response.write(text.toString()).onComplete(ar -> {
       if (ar.succeeded()) {
         done.tryComplete(count.get());
       } else {
@@ -221,8 +266,8 @@ public final class DatasetExporter {
   }
 
   /** The label as the type's typed columns, in the type's column order. */
-  private static <A> Map<String, Object> typed(CampaignAnswers<?, A> type, String label) {
-    Map<String, Object> columns = type.exportColumns(type.parseAggregate(label));
+  private static <A> Map<String, Object> typed(CampaignAnswers<?, A> type, String label, String dataJson) {
+    Map<String, Object> columns = type.exportColumns(type.parseAggregate(label), dataJson);
     Map<String, Object> ordered = new java.util.LinkedHashMap<>();
     type.exportSchema().forEach(c -> ordered.put(c.name(), columns.get(c.name())));
     return ordered;
@@ -235,7 +280,7 @@ public final class DatasetExporter {
       bytes.add(leaf.getBytes());
     }
     return new ExportRow(row.getLong(0), row.getString(1), row.getString(2), row.getString(3), row.getDouble(4),
-        typed(type, row.getString(3)), bytes);
+        typed(type, row.getString(3), row.getString(2)), bytes);
   }
 
   /**

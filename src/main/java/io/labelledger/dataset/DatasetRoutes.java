@@ -1,5 +1,6 @@
 package io.labelledger.dataset;
 
+import io.labelledger.answer.boxes.BoxesType;
 import io.labelledger.answer.pairwise.PairwiseType;
 import io.labelledger.auth.Guards;
 import io.labelledger.campaign.CampaignTypes;
@@ -118,8 +119,10 @@ public final class DatasetRoutes implements ApiModule {
       format = DatasetExporter.Format.PARQUET;
     } else if (raw.equals("dpo")) {
       format = DatasetExporter.Format.DPO;
+    } else if (raw.equals("coco")) {
+      format = DatasetExporter.Format.COCO;
     } else {
-      throw new ApiException(ErrorCode.INVALID_PARAMETER, "format", "must be jsonl, parquet or dpo");
+      throw new ApiException(ErrorCode.INVALID_PARAMETER, "format", "must be jsonl, parquet, dpo or coco");
     }
     String account = Guards.account(ctx).address();
     Future<DatasetService.Licence> licence = datasets.requireLicence(id, account);
@@ -128,6 +131,10 @@ public final class DatasetRoutes implements ApiModule {
           if (format == DatasetExporter.Format.DPO && !d.taskType().equals(PairwiseType.NAME)) {
             return Future.failedFuture(new ApiException(ErrorCode.INVALID_PARAMETER, "format",
                 "dpo is only for pairwise versions; this one is " + d.taskType()));
+          }
+          if (format == DatasetExporter.Format.COCO && !d.taskType().equals(BoxesType.NAME)) {
+            return Future.failedFuture(new ApiException(ErrorCode.INVALID_PARAMETER, "format",
+                "coco is only for boxes versions; this one is " + d.taskType()));
           }
           ctx.response().putHeader("Link", "</api/datasets/" + id + "/card>; rel=\"describedby\"");
           return exporter.export(id, format, type.orElseThrow(), meta, "dataset-" + id + "-v" + d.version(),

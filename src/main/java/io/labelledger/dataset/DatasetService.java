@@ -320,9 +320,12 @@ public final class DatasetService {
 
   /** The dataset card (Markdown): provenance, terms, quality and how to verify. */
   public Future<String> card(long id) {
-    return get(id).compose(d -> pool.preparedQuery("select text from terms where terms_hash = $1")
-        .execute(Tuple.of(d.termsHash()))
-        .map(rows -> DatasetCard.render(d, rows.size() == 0 ? null : rows.iterator().next().getString(0),
-            deployment)));
+    return get(id).compose(d -> pool.preparedQuery("select (select text from terms where terms_hash = $1),"
+            + " array(select label from campaign_labels where campaign_id = $2 order by position)")
+        .execute(Tuple.of(d.termsHash(), d.campaignId()))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return DatasetCard.render(d, row.getString(0), List.of(row.getArrayOfStrings(1)), deployment);
+        }));
   }
 }

@@ -1,6 +1,7 @@
 package io.labelledger.dataset;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.labelledger.answer.ExportColumn;
 import io.labelledger.chain.Hex;
 import java.util.List;
 
@@ -42,7 +43,9 @@ public final class ExportJsonl {
 
   /** A typed column's value: a string, a number or a list of strings. */
   static void value(StringBuilder out, Object value) {
-    if (value instanceof Number n) {
+    if (value instanceof ExportColumn.JsonText json) {
+      out.append(json.json());
+    } else if (value instanceof Number n) {
       out.append(n.doubleValue());
     } else if (value instanceof List<?> list) {
       out.append('[');

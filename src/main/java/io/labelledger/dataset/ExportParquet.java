@@ -48,6 +48,7 @@ public final class ExportParquet {
     for (ExportColumn c : typed) {
       switch (c.kind()) {
         case STRING -> s.append("  required binary ").append(c.name()).append(" (STRING);\n");
+        case JSON -> s.append("  required binary ").append(c.name()).append(" (JSON);\n");
         case DOUBLE -> s.append("  required double ").append(c.name()).append(";\n");
         case STRING_LIST -> s.append("  required group ").append(c.name())
             .append(" (LIST) {\n    repeated group list {\n      required binary element (STRING);\n    }\n  }\n");
@@ -145,6 +146,7 @@ public final class ExportParquet {
         Object value = row.typed().get(c.name());
         switch (c.kind()) {
           case STRING -> string(c.name(), index, (String) value);
+          case JSON -> string(c.name(), index, ((ExportColumn.JsonText) value).json());
           case DOUBLE -> {
             consumer.startField(c.name(), index);
             consumer.addDouble(((Number) value).doubleValue());

@@ -27,12 +27,13 @@ import org.web3j.crypto.Credentials;
  * {@code scripts/demo}: the service on embedded defaults (its own Ganache and PostgreSQL, data in
  * {@code target/demo/data}, wiped first; free ports; the service's log in {@code
  * target/demo/service.log}), started in this process by the classes {@code scripts/start} runs,
- * then {@link MarketplaceStory} (and the audit of its first dataset) and {@link PairwiseStory}.
- * Prints each story's summary and ends with {@code demo: ok} only when every figure of both
- * checked out, otherwise {@code demo: FAILED: <story>: <check>: <why>} for each that did not and
- * exit status 1. Writes {@code target/demo/demo.json} (the marketplace story: service and RPC
- * URLs, contracts, the dataset's ids, every figure) and {@code target/demo/pairwise.json} (the
- * pairwise story's). {@code --keep-running} leaves the service up afterwards until Ctrl-C.
+ * then {@link MarketplaceStory} (and the audit of its first dataset), {@link PairwiseStory} and
+ * {@link AnnotationStory}. Prints each story's summary and ends with {@code demo: ok} only when
+ * every figure of all three checked out, otherwise {@code demo: FAILED: <story>: <check>: <why>}
+ * for each that did not and exit status 1. Writes {@code target/demo/demo.json} (the marketplace
+ * story: service and RPC URLs, contracts, the dataset's ids, every figure), {@code
+ * target/demo/pairwise.json} and {@code target/demo/annotation.json} (the other stories').
+ * {@code --keep-running} leaves the service up afterwards until Ctrl-C.
  */
 public final class Demo {
   /** Ganache's third deterministic account (public test mnemonic): funds the story's wallets on the local chain. */
@@ -108,6 +109,16 @@ public final class Demo {
       out.printf("%nrecord: %s (campaign %d, dataset %d = DataMarketplace id %d: %d pairs, %d DPO rows, %d ties;"
           + " %d choices, %d accepted)%n", root.relativize(record), outcome.campaignId(), outcome.datasetId(),
           outcome.chainDatasetId(), outcome.items(), outcome.preferenceRows(), outcome.ties(),
+          outcome.contributionsSent(), outcome.acceptedContributions().size());
+      out.printf("timings (s): %s%n", outcome.seconds());
+    });
+    out.printf("%ndemo: the annotation story%n");
+    story("annotation story", failures, out, () -> {
+      AnnotationStory.Outcome outcome = new AnnotationStory(setup, AnnotationStory.Plan.standard()).run();
+      Path record = write(dir.resolve("annotation.json"), outcome);
+      out.printf("%nrecord: %s (spans dataset %d, boxes dataset %d: %d entities, %d tokens, %d objects as %d COCO"
+          + " annotations; %d annotations signed, %d accepted)%n", root.relativize(record), outcome.spansDatasetId(),
+          outcome.boxesDatasetId(), outcome.entities(), outcome.tokens(), outcome.objects(), outcome.cocoAnnotations(),
           outcome.contributionsSent(), outcome.acceptedContributions().size());
       out.printf("timings (s): %s%n", outcome.seconds());
     });

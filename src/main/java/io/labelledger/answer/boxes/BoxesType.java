@@ -267,15 +267,15 @@ public final class BoxesType implements AnswerType {
       return aggregate.stream().map(b -> b.box().label()).toList();
     }
 
+    /** {@code boxes}: the aggregate's boxes, pixels with label and confidence (COCO is its own format). */
     @Override
     public List<ExportColumn> exportSchema() {
-      return List.of(new ExportColumn("boxes", ExportColumn.Kind.STRING));
+      return List.of(new ExportColumn("boxes", ExportColumn.Kind.JSON));
     }
 
-    /** For now the aggregated boxes as JSON text; a COCO export is to come. */
     @Override
     public Map<String, Object> exportColumns(List<ScoredBox> aggregate) {
-      return Map.of("boxes", CanonicalJson.of(elements(aggregate)));
+      return Map.of("boxes", new ExportColumn.JsonText(CanonicalJson.of(elements(aggregate))));
     }
 
     private Regions regions(List<Box> boxes) {

@@ -245,15 +245,31 @@ public final class SpansType implements AnswerType {
       return aggregate.stream().map(s -> s.span().label()).toList();
     }
 
+    /**
+     * {@code spans}: the aggregate's spans, code point offsets with label and confidence;
+     * {@code tokens} and {@code ner_tags}: the text's whitespace tokens and their BIO tags
+     * ({@link BioTags}), what a Hugging Face token-classification dataset holds.
+     */
     @Override
     public List<ExportColumn> exportSchema() {
-      return List.of(new ExportColumn("spans", ExportColumn.Kind.STRING));
+      return List.of(new ExportColumn("spans", ExportColumn.Kind.JSON),
+          new ExportColumn("tokens", ExportColumn.Kind.STRING_LIST),
+          new ExportColumn("ner_tags", ExportColumn.Kind.STRING_LIST));
     }
 
-    /** For now the aggregated spans as JSON text; token-classification (BIO) columns are to come. */
+    /** Without the item's text: the spans, and no tokens. */
     @Override
     public Map<String, Object> exportColumns(List<ScoredSpan> aggregate) {
-      return Map.of("spans", CanonicalJson.of(elements(aggregate)));
+      return Map.of("spans", new ExportColumn.JsonText(CanonicalJson.of(elements(aggregate))),
+          "tokens", List.of(), "ner_tags", List.of());
+    }
+
+    @Override
+    public Map<String, Object> exportColumns(List<ScoredSpan> aggregate, String itemDataJson) {
+      String text = CanonicalJson.read(itemDataJson).path("text").asText("");
+      BioTags.Tagged tagged = BioTags.of(text, aggregate.stream().map(ScoredSpan::span).toList());
+      return Map.of("spans", new ExportColumn.JsonText(CanonicalJson.of(elements(aggregate))),
+          "tokens", tagged.tokens(), "ner_tags", tagged.tags());
     }
 
     private Regions regions(List<Span> spans) {

@@ -10,9 +10,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labelledger.answer.AnswerType;
 import io.labelledger.answer.AnswerTypes;
 import io.labelledger.answer.CampaignAnswers;
+import io.labelledger.answer.ExportColumn;
 import io.labelledger.http.ApiException;
 import io.labelledger.http.ErrorCode;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The spans type's settings, items, gold and signed answers, checked as the service checks them. */
@@ -156,7 +158,22 @@ class SpansTypeTest {
     assertThat(spans.parseAggregate(text)).containsExactly(new ScoredSpan(new Span(0, 3, "PER"), 1),
         new ScoredSpan(new Span(6, 12, "LOC"), 0.9123));
     assertThat(spans.distributionKeys(aggregate)).containsExactlyInAnyOrder("LOC", "PER");
-    assertThat((String) spans.exportColumns(aggregate).get("spans")).startsWith("[{\"confidence\":1,");
+    assertThat(((ExportColumn.JsonText) spans.exportColumns(aggregate).get("spans")).json())
+        .startsWith("[{\"confidence\":1,");
+  }
+
+  @Test
+  void exportsTheSpansWithTheTextsTokensAndTheirBioTags() {
+    CampaignAnswers<List<Span>, List<ScoredSpan>> spans = bind("{}");
+    List<ScoredSpan> aggregate = List.of(new ScoredSpan(new Span(8, 14, "LOC"), 0.9),
+        new ScoredSpan(new Span(0, 3, "PER"), 1));
+    Map<String, Object> columns = spans.exportColumns(aggregate, "{\"text\":\"Ada met London today\"}");
+    assertThat(spans.exportSchema()).extracting(ExportColumn::name).containsExactly("spans", "tokens", "ner_tags");
+    assertThat(((ExportColumn.JsonText) columns.get("spans")).json())
+        .isEqualTo("[{\"confidence\":1,\"end\":3,\"label\":\"PER\",\"start\":0},"
+            + "{\"confidence\":0.9,\"end\":14,\"label\":\"LOC\",\"start\":8}]");
+    assertThat(columns.get("tokens")).isEqualTo(List.of("Ada", "met", "London", "today"));
+    assertThat(columns.get("ner_tags")).isEqualTo(List.of("B-PER", "O", "B-LOC", "O"));
   }
 
   @Test
