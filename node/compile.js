@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Compiles contracts/*.sol with solc-js (standard JSON) into <out>/<Name>.abi, <Name>.bin,
 // <Name>.runtime.json and <out>/artifacts.json. Imports resolve against node_modules (OpenZeppelin).
+// Also writes <out>/standard-input.json: the compiler input with every source it read (imports
+// included) and the settings, which is what explorers' source verification takes, and which
+// compiles to the same bytecode without any import callback.
 // The EVM target is shanghai: Ganache 7.9 cannot run cancun opcodes (mcopy, tstore), and a mismatch
 // only shows up at call time as "invalid opcode".
 'use strict';
@@ -17,7 +20,8 @@ const outDir = path.resolve(outArg || path.join(root, 'target', 'contracts'));
 const inputs = [__filename, path.join(__dirname, 'package-lock.json'),
   ...fs.readdirSync(srcDir).filter((f) => f.endsWith('.sol')).map((f) => path.join(srcDir, f))];
 const marker = path.join(outDir, 'artifacts.json');
-if (!process.argv.includes('--force') && fs.existsSync(marker)) {
+const standardInput = path.join(outDir, 'standard-input.json');
+if (!process.argv.includes('--force') && fs.existsSync(marker) && fs.existsSync(standardInput)) {
   const built = fs.statSync(marker).mtimeMs;
   if (inputs.every((f) => fs.statSync(f).mtimeMs < built)) {
     console.log(`contracts up to date in ${path.relative(root, outDir)}`);
@@ -41,10 +45,14 @@ const input = {
   },
 };
 
+const imported = {};
 function findImports(p) {
   for (const base of [root, path.join(__dirname, 'node_modules')]) {
     const candidate = path.join(base, p);
-    if (fs.existsSync(candidate)) return { contents: fs.readFileSync(candidate, 'utf8') };
+    if (fs.existsSync(candidate)) {
+      imported[p] = { content: fs.readFileSync(candidate, 'utf8') };
+      return { contents: imported[p].content };
+    }
   }
   return { error: `import not found: ${p}` };
 }
@@ -75,6 +83,10 @@ for (const [file, contracts] of Object.entries(output.contracts)) {
     console.log(`compiled ${name}: ${size} bytes deployed${size > 24576 ? ' (OVER the EIP-170 limit)' : ''}`);
   }
 }
+fs.writeFileSync(standardInput, JSON.stringify({ language: input.language,
+  sources: Object.fromEntries(Object.entries({ ...sources, ...imported }).sort(([a], [b]) => (a < b ? -1 : 1))),
+  settings: { ...input.settings, outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object',
+    'evm.deployedBytecode.object', 'metadata'] } } } }));
 fs.writeFileSync(path.join(outDir, 'artifacts.json'), JSON.stringify(artifacts));
 
 // What the auditor's verifier compares a deployed contract's code with (eth_getCode): the runtime

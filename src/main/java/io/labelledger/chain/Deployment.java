@@ -1,5 +1,6 @@
 package io.labelledger.chain;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.StandardCopyOption;
  * so that restarts reuse them. {@code paymentToken} is the local test token, or whichever ERC-20 a
  * production deployment names.
  */
+@JsonIgnoreProperties(ignoreUnknown = true) // labelledger deploy adds transactions, roles, compiler
 public record Deployment(
     long chainId,
     String consentRegistry,

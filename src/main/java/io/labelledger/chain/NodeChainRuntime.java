@@ -81,7 +81,7 @@ public final class NodeChainRuntime implements ChainRuntime {
       Credentials anchorer = anchorerKey != null ? Credentials.create(anchorerKey.reveal())
           : config.local() ? Credentials.create(LocalGanache.DEV_ANCHORER_KEY) : operator;
       web3j = Web3j.build(new HttpService(rpcUrl));
-      Path record = dataDir.resolve("deployment.json");
+      Path record = config.deployed() ? Path.of(config.deploymentFile()) : dataDir.resolve("deployment.json");
       long chainId;
       try {
         chainId = web3j.ethChainId().send().getChainId().longValueExact();
@@ -156,6 +156,19 @@ public final class NodeChainRuntime implements ChainRuntime {
       Credentials anchorer, long chainId) throws Exception {
     ContractDeployer deployer = new ContractDeployer(web3j, new FastRawTransactionManager(web3j, operator, chainId,
         new PollingTransactionReceiptProcessor(web3j, 100, 600)), new StaticGasProvider(GAS_PRICE, DEPLOY_GAS));
+    if (config.deployed()) { // labelledger deploy's record: exactly those contracts, never a deployment of our own
+      Deployment given = Deployment.read(record);
+      if (given.chainId() != chainId) {
+        throw new ConfigException(List.of("chain.deploymentFile: " + record + " is a deployment on chain "
+            + given.chainId() + " but the node is on chain " + chainId));
+      }
+      if (!deployer.isLive(given)) {
+        throw new ConfigException(List.of("chain.deploymentFile: " + record + " names contracts without code on chain "
+            + chainId));
+      }
+      LOG.info("using the contracts deployed as recorded in {}", record);
+      return given;
+    }
     if (Files.exists(record)) {
       Deployment known = Deployment.read(record);
       if (known.chainId() == chainId && deployer.isLive(known)) {

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "labelledger", mixinStandardHelpOptions = true, version = "labelledger 0.1.0",
     description = "LabelLedger: crowdsourced data labelling with on-chain consent and provenance.",
-    subcommands = {HelpCommand.class, AggregateCommand.class, BuyCommand.class, AuditCommand.class})
+    subcommands = {HelpCommand.class, AggregateCommand.class, BuyCommand.class, AuditCommand.class,
+        DeployCommand.class})
 public final class LabelLedgerCli implements Runnable {
   @Spec
   private CommandSpec spec;

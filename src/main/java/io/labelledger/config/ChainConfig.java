@@ -16,6 +16,9 @@ import jakarta.validation.constraints.Pattern;
  *     and audit page), and the only origin besides the service's own that its Content-Security-Policy
  *     lets pages connect to; empty: the local Ganache's address when the chain is local, none
  *     otherwise ({@code rpcUrl} is never published: it may carry a provider's API key)
+ * @param deploymentFile a {@code deployment.json} written by {@code labelledger deploy}; with an
+ *     {@code rpcUrl}, the service uses exactly those contracts (on the chain the file names) and
+ *     never deploys; empty: {@code dataDir/deployment.json}, deployed on first start if absent
  */
 public record ChainConfig(
     @Pattern(regexp = "(https?://.+)?", message = "must be empty or an http(s) URL") String rpcUrl,
@@ -25,9 +28,15 @@ public record ChainConfig(
     Secret relayerKey,
     @Pattern(regexp = "(https?://[A-Za-z0-9.\\-]+(:[0-9]{1,5})?(/[^\\s;,'\"]*)?)?",
         message = "must be empty or an http(s) URL without credentials")
-    String publicRpcUrl) {
+    String publicRpcUrl,
+    String deploymentFile) {
 
   public boolean local() {
     return rpcUrl == null || rpcUrl.isBlank();
+  }
+
+  /** Whether the contracts come from a deployment file rather than from the service itself. */
+  public boolean deployed() {
+    return deploymentFile != null && !deploymentFile.isBlank();
   }
 }

@@ -53,6 +53,7 @@ public final class ConfigLoader {
       "LABELLEDGER_CHAIN_PORT", "chain.localPort",
       "LABELLEDGER_FEE_BPS", "chain.feeBps",
       "LABELLEDGER_PUBLIC_RPC_URL", "chain.publicRpcUrl",
+      "LABELLEDGER_DEPLOYMENT_FILE", "chain.deploymentFile",
       "LABELLEDGER_SIWE_DOMAIN", "auth.siweDomain",
       "LABELLEDGER_SESSION_TTL_SECONDS", "auth.sessionTtlSeconds",
       "LABELLEDGER_NONCE_TTL_SECONDS", "auth.nonceTtlSeconds",
@@ -275,6 +276,11 @@ public final class ConfigLoader {
       } else if (anchorerKey != null && relayerKey != null
           && Numeric.cleanHexPrefix(anchorerKey.reveal()).equalsIgnoreCase(Numeric.cleanHexPrefix(relayerKey.reveal()))) {
         problems.add("anchor.key: must differ from chain.relayerKey (two senders on one key would fight over nonces)");
+      }
+      if (config.chain().deployed() && config.chain().local()) {
+        problems.add("chain.deploymentFile: only with chain.rpcUrl (the local chain deploys its own contracts)");
+      } else if (config.chain().deployed() && !Files.isRegularFile(Path.of(config.chain().deploymentFile()))) {
+        problems.add("chain.deploymentFile: no such file: " + config.chain().deploymentFile());
       }
       if (anchorerKey == null && !config.chain().local()) {
         problems.add("anchor.key: required with chain.rpcUrl (set LABELLEDGER_ANCHORER_KEY or LABELLEDGER_ANCHORER_KEY_FILE)");
