@@ -111,7 +111,7 @@ public interface CampaignAnswers<V, A> {
 
   /**
    * Whether {@code answer} agrees with {@code aggregate}: an agreeing contribution to a decided item
-   * is accepted (and earns a share), any other is rejected. Each type states its rule in the README.
+   * is accepted (and earns a share), any other is rejected. Each type states its rule in docs/operator-guide.md.
    */
   boolean agrees(V answer, A aggregate);
 

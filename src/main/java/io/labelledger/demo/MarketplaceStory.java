@@ -43,7 +43,7 @@ import org.web3j.crypto.Credentials;
  * are told; every contributor claims and the treasury withdraws its fee.
  *
  * <p>Every figure is checked against what the story itself knows: the answers it sent, the truth
- * of every item, the prices it paid and the README's rule {@code floor(revenue × shares /
+ * of every item, the prices it paid and the rule in docs/operator-guide.md, {@code floor(revenue × shares /
  * totalShares)}. The first figure that does not check out stops it with a {@link StoryFailure}
  * naming it. The service's own workers do the work in between (relayer, indexers, quality worker,
  * anchorer): the story only waits for their results through the API. Used by {@code scripts/demo}

@@ -224,7 +224,7 @@ final class StorySteps implements AutoCloseable {
     return new Listing(id, chainId);
   }
 
-  /** The content root as the README states it: StandardMerkleTree over the digests (bytes32), contribution order. */
+  /** The content root as docs/auditor-guide.md states it: StandardMerkleTree over the digests (bytes32), contribution order. */
   static String contentRoot(List<String> digests) {
     List<byte[]> leaves = digests.stream().map(d -> StandardMerkleTree.leafHash(Abi.bytes32(Hex.decode(d)))).toList();
     return Hex.encode(StandardMerkleTree.of(leaves).root());
