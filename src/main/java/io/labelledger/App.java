@@ -56,6 +56,7 @@ import io.labelledger.http.Json;
 import io.labelledger.http.JsonCodec;
 import io.labelledger.http.RateLimitHandler;
 import io.labelledger.http.TokenBuckets;
+import io.labelledger.ops.ActivityLog;
 import io.labelledger.ops.DatabaseHealthCheck;
 import io.labelledger.ops.HealthCheck;
 import io.labelledger.ops.HealthRoutes;
@@ -276,11 +277,13 @@ public final class App implements AutoCloseable {
     SignerRecovery recovery = SignerRecovery.forCores(vertx);
 
     List<ApiModule> modules = new ArrayList<>();
+    ActivityLog activity = new ActivityLog(pool, json);
+    modules.add(activity);
     modules.add(new AuthRoutes(auth, json, config.auth().siweDomain(), config.chain().chainId()));
-    modules.add(new TermsRoutes(terms, json));
+    modules.add(new TermsRoutes(terms, json, activity));
     modules.add(new CampaignRoutes(campaignService, campaigns, new ItemQueries(), pool,
         json, new CampaignRoutes.UploadLimits(limits.uploadBodyBytes(), limits.uploadBatchSize(),
-            limits.uploadReportedRejections(), limits.jsonBodyBytes()), campaignTypes));
+            limits.uploadReportedRejections(), limits.jsonBodyBytes()), campaignTypes, activity));
     modules.add(new Eip712Routes(domains, json));
     modules.add(new ConsentRoutes(new ConsentService(registry, domains.map(SigningDomains::consent), consents, terms,
         clock, recovery), json));
@@ -296,7 +299,7 @@ public final class App implements AutoCloseable {
         new DatasetBuilder(pool, deployment.map(Deployment::paymentToken).orElse("0x" + "0".repeat(40)), quality,
             campaignTypes),
         datasets, new DatasetExporter(vertx, pool, config.datasets().exportParallelParquet()), campaignTypes,
-        market.map(m -> new Earnings(pool, m, config.datasets().claimIntervalSeconds())), json, clock));
+        market.map(m -> new Earnings(pool, m, config.datasets().claimIntervalSeconds())), json, clock, activity));
     modules.add(new AuditRoutes(vertx, new AuditBundleQueries(pool), deployment));
     modules.add(new ProofRoutes(new ProofQueries(pool), json, chain.map(c -> c.deployment().provenanceRegistry()),
         config.chain().chainId()));
@@ -316,7 +319,8 @@ public final class App implements AutoCloseable {
     Router router = Router.router(vertx);
     health.mount(router);
     metrics.mount(router);
-    router.route("/api/*").handler(new Authenticator(auth, config.auth().operatorToken()));
+    router.route("/api/*").handler(new Authenticator(auth, config.auth().operatorToken(),
+        config.auth().operatorAddresses()));
     router.route("/api/*").handler(new RateLimitHandler(buckets, Authenticator::rateLimitKey));
     modules.forEach(module -> module.mount(router));
     new WebApp(publicRpcUrl.map(WebApp::origin)).mount(router);

@@ -22,7 +22,8 @@ public final class AuthRoutes implements ApiModule {
   /** What a client needs to build the SIWE message. */
   public record NonceReply(String nonce, Instant expiresAt, String domain, long chainId) {}
 
-  public record MeReply(String address, Instant sessionExpiresAt) {}
+  /** {@code operator}: whether this account has operator rights ({@code auth.operators}). */
+  public record MeReply(String address, Instant sessionExpiresAt, boolean operator) {}
 
   @Override
   public void mount(Router router) {
@@ -45,7 +46,8 @@ public final class AuthRoutes implements ApiModule {
 
     router.get("/api/me").handler(Guards.requireSession()).handler(ctx -> {
       Principal.Account account = Guards.account(ctx);
-      json.respond(ctx, 200, new MeReply(account.address(), account.expiresAt()));
+      json.respond(ctx, 200, new MeReply(account.address(), account.expiresAt(),
+          Guards.isOperatorAccount(ctx)));
     });
   }
 }

@@ -16,13 +16,22 @@ public final class Authenticator implements Handler<RoutingContext> {
   static final String PRINCIPAL = "labelledger.principal";
   static final String REFUSAL = "labelledger.authRefusal";
   static final String BEARER_SENT = "labelledger.bearerSent";
+  /** Set when the signed-in account is one of the configured operators. */
+  static final String OPERATOR_ACCOUNT = "labelledger.operatorAccount";
 
   private final AuthService auth;
   private final Secret operatorToken;
+  private final java.util.Set<String> operators;
 
   public Authenticator(AuthService auth, Secret operatorToken) {
+    this(auth, operatorToken, java.util.Set.of());
+  }
+
+  /** {@code operators}: lower-case addresses whose sessions carry operator rights. */
+  public Authenticator(AuthService auth, Secret operatorToken, java.util.Set<String> operators) {
     this.auth = auth;
     this.operatorToken = operatorToken;
+    this.operators = java.util.Set.copyOf(operators);
   }
 
   @Override
@@ -42,6 +51,9 @@ public final class Authenticator implements Handler<RoutingContext> {
     auth.resolve(bearer).onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.put(PRINCIPAL, ar.result());
+        if (ar.result() instanceof Principal.Account a && operators.contains(a.address())) {
+          ctx.put(OPERATOR_ACCOUNT, Boolean.TRUE);
+        }
         ctx.next();
       } else if (ar.cause() instanceof ApiException refusal) {
         ctx.put(REFUSAL, refusal);

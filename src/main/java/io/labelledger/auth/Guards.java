@@ -26,11 +26,21 @@ public final class Guards {
     };
   }
 
-  /** Lets through requests bearing the operator token; 401 without a token, 403 with another one. */
+  /**
+   * Lets through requests bearing the operator token, or a session of an account configured as an
+   * operator ({@code auth.operators}); 401 without a token, 403 for another account ({@code
+   * NOT_AN_OPERATOR}) or another token.
+   */
   public static Handler<RoutingContext> requireOperator() {
     return ctx -> {
-      if (ctx.get(Authenticator.PRINCIPAL) instanceof Principal.Operator) {
+      Object principal = ctx.get(Authenticator.PRINCIPAL);
+      if (principal instanceof Principal.Operator || isOperatorAccount(ctx)) {
         ctx.next();
+      } else if (principal instanceof Principal.Account account) {
+        ctx.fail(new ApiException(ErrorCode.NOT_AN_OPERATOR, account.address()));
+      } else if (ctx.get(Authenticator.REFUSAL) instanceof ApiException refusal
+          && refusal.code() != ErrorCode.SESSION_INVALID) {
+        ctx.fail(refusal); // an expired operator session says so
       } else if (Boolean.TRUE.equals(ctx.get(Authenticator.BEARER_SENT))) {
         ctx.fail(new ApiException(ErrorCode.OPERATOR_TOKEN_INVALID));
       } else {
@@ -51,6 +61,20 @@ public final class Guards {
         ctx.fail(new ApiException(ErrorCode.AUTH_REQUIRED));
       }
     };
+  }
+
+  /** Whether the request comes from a signed-in account that is one of the operators. */
+  public static boolean isOperatorAccount(RoutingContext ctx) {
+    return Boolean.TRUE.equals(ctx.get(Authenticator.OPERATOR_ACCOUNT));
+  }
+
+  /**
+   * Who acts on an operator route, for the activity log: the signed-in operator's address, or
+   * {@code operator-token} for the shared token.
+   */
+  public static String actor(RoutingContext ctx) {
+    return ctx.get(Authenticator.PRINCIPAL) instanceof Principal.Account account ? account.address()
+        : "operator-token";
   }
 
   /** The caller, if the bearer token named one (any route). */

@@ -6,6 +6,7 @@ import io.labelledger.http.ApiException;
 import io.labelledger.http.ApiModule;
 import io.labelledger.http.ErrorCode;
 import io.labelledger.http.JsonCodec;
+import io.labelledger.ops.ActivityLog;
 import io.labelledger.http.RequestPausing;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -31,8 +32,11 @@ public final class CampaignRoutes implements ApiModule {
    */
   public record UploadLimits(long maxBytes, int batchSize, int reportedRejections, int maxLineBytes) {}
 
+  private final ActivityLog activity;
+
   public CampaignRoutes(CampaignService campaigns, CampaignQueries queries, ItemQueries items, Pool pool,
-      JsonCodec json, UploadLimits limits, CampaignTypes types) {
+      JsonCodec json, UploadLimits limits, CampaignTypes types, ActivityLog activity) {
+    this.activity = activity;
     this.campaigns = campaigns;
     this.queries = queries;
     this.items = items;
@@ -47,7 +51,9 @@ public final class CampaignRoutes implements ApiModule {
   @Override
   public void mount(Router router) {
     router.post("/api/campaigns").handler(json.bodyHandler()).handler(Guards.requireOperator()).handler(ctx ->
-        json.reply(ctx, 201, campaigns.create(json.decode(ctx, CreateCampaignRequest.class))));
+        json.reply(ctx, 201, activity.after(ctx, "campaign.created",
+            campaigns.create(json.decode(ctx, CreateCampaignRequest.class)),
+            c -> java.util.Map.of("campaignId", c.id(), "name", c.name(), "taskType", c.taskType()))));
 
     router.get("/api/campaigns").handler(ctx -> {
       long afterId = Params.query(ctx, "afterId", 0, 0, Long.MAX_VALUE);

@@ -59,6 +59,7 @@ public final class ConfigLoader {
       "LABELLEDGER_NONCE_TTL_SECONDS", "auth.nonceTtlSeconds",
       "LABELLEDGER_CLOCK_SKEW_SECONDS", "auth.clockSkewSeconds",
       "LABELLEDGER_SESSION_CACHE_SECONDS", "auth.sessionCacheSeconds",
+      "LABELLEDGER_OPERATORS", "auth.operators",
       "LABELLEDGER_JSON_BODY_LIMIT", "limits.jsonBodyBytes",
       "LABELLEDGER_UPLOAD_BODY_LIMIT", "limits.uploadBodyBytes",
       "LABELLEDGER_UPLOAD_BATCH_SIZE", "limits.uploadBatchSize",

@@ -7,6 +7,7 @@ import io.labelledger.http.ApiException;
 import io.labelledger.http.ApiModule;
 import io.labelledger.http.ErrorCode;
 import io.labelledger.http.JsonCodec;
+import io.labelledger.ops.ActivityLog;
 import io.vertx.ext.web.Router;
 import java.util.regex.Pattern;
 
@@ -20,9 +21,12 @@ public final class TermsRoutes implements ApiModule {
   private final TermsQueries terms;
   private final JsonCodec json;
 
-  public TermsRoutes(TermsQueries terms, JsonCodec json) {
+  private final ActivityLog activity;
+
+  public TermsRoutes(TermsQueries terms, JsonCodec json, ActivityLog activity) {
     this.terms = terms;
     this.json = json;
+    this.activity = activity;
   }
 
   public static String termsHash(String text) {
@@ -34,10 +38,11 @@ public final class TermsRoutes implements ApiModule {
     router.post("/api/terms").handler(json.bodyHandler()).handler(Guards.requireOperator()).handler(ctx -> {
       PublishTermsRequest request = json.decode(ctx, PublishTermsRequest.class);
       String hash = termsHash(request.text());
-      terms.insert(hash, request.text(), request.uri())
+      activity.after(ctx, "terms.published", terms.insert(hash, request.text(), request.uri())
           .compose(inserted -> inserted.isPresent()
               ? io.vertx.core.Future.succeededFuture(new Published(201, inserted.get()))
-              : terms.find(hash).map(existing -> new Published(200, existing.orElseThrow())))
+              : terms.find(hash).map(existing -> new Published(200, existing.orElseThrow()))),
+              p -> java.util.Map.of("termsHash", hash, "new", p.status() == 201))
           .onSuccess(p -> json.respond(ctx, p.status(), p.terms().withoutText()))
           .onFailure(ctx::fail);
     });

@@ -9,6 +9,7 @@ import io.labelledger.http.ApiException;
 import io.labelledger.http.ApiModule;
 import io.labelledger.http.ErrorCode;
 import io.labelledger.http.JsonCodec;
+import io.labelledger.ops.ActivityLog;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -39,8 +40,11 @@ public final class DatasetRoutes implements ApiModule {
   private final JsonCodec json;
   private final Clock clock;
 
+  private final ActivityLog activity;
+
   public DatasetRoutes(DatasetBuilder builder, DatasetService datasets, DatasetExporter exporter,
-      CampaignTypes types, Optional<Earnings> earnings, JsonCodec json, Clock clock) {
+      CampaignTypes types, Optional<Earnings> earnings, JsonCodec json, Clock clock, ActivityLog activity) {
+    this.activity = activity;
     this.builder = builder;
     this.datasets = datasets;
     this.exporter = exporter;
@@ -68,11 +72,17 @@ public final class DatasetRoutes implements ApiModule {
           if (price.bitLength() > 128) {
             throw new ApiException(ErrorCode.VALIDATION_FAILED, "price must be below 2^128");
           }
-          json.reply(ctx, 201, builder.build(campaignId, new DatasetBuilder.Request(price, body.name(),
-              body.confidenceBar()), clock.instant()).compose(datasets::get));
+          json.reply(ctx, 201, activity.after(ctx, "version.built", builder.build(campaignId,
+              new DatasetBuilder.Request(price, body.name(), body.confidenceBar()), clock.instant())
+              .compose(datasets::get), d -> Map.of("datasetId", d.id(), "campaignId", d.campaignId(),
+              "version", d.version(), "items", d.itemCount(), "price", d.price())));
         });
     router.post("/api/datasets/:id/listing").handler(Guards.requireOperator())
-        .handler(ctx -> json.reply(ctx, 200, datasets.list(Params.pathId(ctx, "id"))));
+        .handler(ctx -> {
+          long id = Params.pathId(ctx, "id");
+          json.reply(ctx, 200, activity.after(ctx, "version.listed", datasets.list(id),
+              listed -> Map.of("datasetId", id)));
+        });
 
     router.get("/api/datasets").handler(ctx -> {
       long afterId = Params.query(ctx, "afterId", 0, 0, Long.MAX_VALUE);

@@ -29,6 +29,7 @@ public enum ErrorCode {
   SESSION_EXPIRED(401, "the session expired at %s; sign in again"),
   OPERATOR_AUTH_REQUIRED(401, "this endpoint needs 'Authorization: Bearer <operator token>'"),
   OPERATOR_TOKEN_INVALID(403, "the operator token is not valid"),
+  NOT_AN_OPERATOR(403, "account %s is signed in but is not one of this marketplace's operators (auth.operators)"),
   SIWE_MESSAGE_INVALID(400, "not a valid EIP-4361 message: %s"),
   SIWE_DOMAIN_MISMATCH(401, "the message is for domain '%s'; this service is '%s'"),
   SIWE_CHAIN_MISMATCH(401, "the message is for chain id %s; this service is on chain id %s"),
