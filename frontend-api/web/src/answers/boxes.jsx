@@ -171,8 +171,10 @@ function Input({ task, ctx, ready, give, edited }) {
     else setNote(`New boxes are ${next}.`);
   }
 
-  function onBoxKey(e, box) {
-    if (!ready || !img) return;
+  function onBoxKey(e, id) {
+    // the box as last changed, not as last rendered: a key repeated faster than the page renders counts each time
+    const box = marks.get().find((b) => b.id === id);
+    if (!ready || !img || !box) return;
     const arrow = ARROWS[e.key];
     if (arrow && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
@@ -293,7 +295,7 @@ function Input({ task, ctx, ready, give, edited }) {
           {list.map((b, i) => (
             <div key={b.id} data-box-id={b.id} class={`box ${colourOf(ctx, b.label)}${b.id === selected ? ' selected' : ''}`}
               tabIndex={ready ? 0 : -1} role="img" aria-roledescription="box" aria-label={`Box ${i + 1}: ${describe(b)}`}
-              style={placed(b, img)} onFocus={() => setSelected(b.id)} onKeyDown={(e) => onBoxKey(e, b)}>
+              style={placed(b, img)} onFocus={() => setSelected(b.id)} onKeyDown={(e) => onBoxKey(e, b.id)}>
               <span class="box-tag" aria-hidden="true">{i + 1} · {b.label}</span>
               {b.id === selected && HANDLES.map((h) => <span key={h} class={`handle ${h}`} data-handle={h} aria-hidden="true" />)}
             </div>
@@ -305,7 +307,7 @@ function Input({ task, ctx, ready, give, edited }) {
         <p class="message error" role="alert">The image could not be loaded from {hostOf(img.url)}. Boxes can still be
           drawn on its outline; tell the campaign's operator.</p>
       )}
-      <p id="boxes-keys" class="sr-only">
+      <p id="boxes-keys" hidden>
         Tab goes from box to box. On a box: arrow keys move it (Shift: 10 pixels), Alt with the arrows resizes it,
         {' '}{keyRange(ctx)} labels it, Delete removes it, Escape lets it go. Control+Z undoes, Enter submits.
       </p>
@@ -345,8 +347,15 @@ function hostOf(url) {
   }
 }
 
+/** The image itself is in the input, where boxes are drawn: here only its size, and any other data. */
 function Item({ task }) {
-  return <OtherFields data={task.payload} omit={['image', 'width', 'height', 'alt']} />;
+  const img = imageOf(task);
+  return (
+    <div data-annotation-item>
+      <p class="meta">{img ? `An image of ${img.width} × ${img.height} pixels: outline its objects below.` : 'No image.'}</p>
+      <OtherFields data={task.payload} omit={['image', 'width', 'height', 'alt']} />
+    </div>
+  );
 }
 
 export default {

@@ -353,9 +353,9 @@ function Input({ task, ctx, ready, give, edited }) {
           )))}
       </div>
       <p id="spans-selection" class="meta selection" aria-live="polite" data-testid="spans-selection">
-        {chosen ? <>Selected: <q>{chosen}</q> ({plural(end - start, 'character')})</> : 'Nothing selected.'}
+        {chosen ? `Selected: “${chosen}” (${plural(end - start, 'character')})` : 'Nothing selected.'}
       </p>
-      <p id="spans-keys" class="sr-only">
+      <p id="spans-keys" hidden>
         Arrow keys move the caret, Shift with them selects, Control or Alt moves by word; {keyRange(ctx)} labels the
         selection, Delete removes the span at the caret, Control+Z undoes, Enter submits.
       </p>
@@ -366,7 +366,7 @@ function Input({ task, ctx, ready, give, edited }) {
             <li key={`${s.start}-${s.end}-${s.label}`} class={colourOf(ctx, s.label)} data-span={`${s.start}-${s.end}-${s.label}`}>
               <span class="swatch" aria-hidden="true" />
               <strong>{s.label}</strong>
-              <q class="mark-text">{quote(s)}</q>
+              <span class="mark-text">“{quote(s)}”</span>
               <button type="button" class="small" disabled={!ready} aria-label={`Remove “${quote(s)}” (${s.label})`}
                 onClick={() => remove(s)}>Remove</button>
             </li>
@@ -386,8 +386,15 @@ function Input({ task, ctx, ready, give, edited }) {
   );
 }
 
+/** The text itself is in the input, where it is marked: here only a line saying so, and any other data. */
 function Item({ task }) {
-  return <OtherFields data={task.payload} omit={['text']} />;
+  const text = task.payload && typeof task.payload.text === 'string' ? task.payload.text : '';
+  return (
+    <div data-annotation-item>
+      <p class="meta">A text of {plural(Array.from(text).length, 'character')}: mark its spans below.</p>
+      <OtherFields data={task.payload} omit={['text']} />
+    </div>
+  );
 }
 
 export default {
