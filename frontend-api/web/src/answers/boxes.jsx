@@ -8,7 +8,7 @@
 // whatever size it is shown at, and always inside it. The answer string is
 // {"boxes":[{"h":H,"label":"L","w":W,"x":X,"y":Y},...]} sorted by x, y, w, h, then label, as the
 // service's BoxesType signs them.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { canonicalJson } from '../canonical.js';
 import { plural } from '../format.js';
 import { LabelButtons, OtherFields, colourOf, keyRange, labelKeys, useMarks } from './annotation.jsx';
@@ -100,7 +100,9 @@ function Input({ task, ctx, ready, give, edited }) {
   const focusWanted = useRef(null);
   const list = marks.marks;
 
-  useEffect(() => {
+  // in the commit of the render that shows the box, not after the next paint: a key pressed right
+  // after "Add a box" or a drawing must reach the new box, not the control that had the focus
+  useLayoutEffect(() => {
     if (focusWanted.current === null || !stageRef.current) return;
     const el = focusWanted.current === 'stage' ? stageRef.current
       : stageRef.current.querySelector(`[data-box-id="${focusWanted.current}"]`);
