@@ -46,6 +46,25 @@ export function usePageKeys(handler) {
 }
 
 /**
+ * Calls `handler()` for Ctrl+Z (⌘+Z on a Mac) anywhere on the page, except while typing in a text
+ * field, whose own undo it leaves alone. A held-down key undoes once.
+ */
+export function useUndoKey(handler) {
+  const current = useRef(handler);
+  current.current = handler;
+  useEffect(() => {
+    function onKey(e) {
+      if (e.defaultPrevented || e.altKey || e.shiftKey || !(e.ctrlKey || e.metaKey) || isTyping(e.target)) return;
+      if (e.key.toLowerCase() !== 'z' || e.repeat) return;
+      e.preventDefault();
+      current.current();
+    }
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+/**
  * State that belongs to one task: it starts from `initial` again whenever another task is shown
  * (the input component itself stays mounted, so a focused control keeps the focus). `get()` reads
  * what was last set even before the next render, so "toggle, toggle, Enter" typed faster than the

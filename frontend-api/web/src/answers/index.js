@@ -9,15 +9,17 @@
 //   answer(value, ctx)  the answer string to sign, or throws AnswerProblem with what to fix
 //   shown(answer) an answer string as people read it
 // where ctx = {labels, settings} of the campaign. The page holds no switch on the type.
+import boxes from './boxes.jsx';
 import freeText from './free_text.jsx';
 import multiChoice from './multi_choice.jsx';
 import pairwise from './pairwise.jsx';
 import rating from './rating.jsx';
 import singleChoice from './single_choice.jsx';
+import spans from './spans.jsx';
 
 export { AnswerProblem } from './common.js';
 
-const TYPES = new Map([singleChoice, multiChoice, rating, freeText, pairwise].map((t) => [t.type, t]));
+const TYPES = new Map([singleChoice, multiChoice, rating, freeText, pairwise, spans, boxes].map((t) => [t.type, t]));
 
 /** The answer type named `taskType` (single_choice when the service names none), or null when this page has none. */
 export function answerType(taskType) {

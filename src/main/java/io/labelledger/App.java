@@ -323,7 +323,7 @@ public final class App implements AutoCloseable {
         config.auth().operatorAddresses()));
     router.route("/api/*").handler(new RateLimitHandler(buckets, Authenticator::rateLimitKey));
     modules.forEach(module -> module.mount(router));
-    new WebApp(publicRpcUrl.map(WebApp::origin)).mount(router);
+    new WebApp(publicRpcUrl.map(WebApp::origin), config.http().imageOriginList()).mount(router);
     router.route().failureHandler(failures);
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);

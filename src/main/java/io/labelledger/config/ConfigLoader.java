@@ -43,6 +43,7 @@ public final class ConfigLoader {
       "LABELLEDGER_DATA_DIR", "dataDir",
       "LABELLEDGER_HTTP_HOST", "http.host",
       "LABELLEDGER_HTTP_PORT", "http.port",
+      "LABELLEDGER_IMAGE_ORIGINS", "http.imageOrigins",
       "LABELLEDGER_DB_URL", "database.url",
       "LABELLEDGER_DB_USER", "database.user",
       "LABELLEDGER_DB_EMBEDDED_PORT", "database.embeddedPort",

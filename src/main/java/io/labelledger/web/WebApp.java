@@ -6,13 +6,16 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Serves the browser app (built by {@code node/build-web.js} into the classpath under
  * {@value #WEBROOT}) at {@code /}, with headers that keep it to its own origin: a strict
- * Content-Security-Policy (scripts, styles, images and fonts from this origin only; connections to
- * this origin and to the one public JSON-RPC endpoint the page is told about), no framing, no
+ * Content-Security-Policy (scripts, styles and fonts from this origin only; images from it and from
+ * the origins the operator names for item images; connections to this origin and to the one public
+ * JSON-RPC endpoint the page is told about), no framing, no
  * referrer, no MIME sniffing. Content-hashed files under {@code /assets/} are cached for a year
  * (a new build gives them new names); everything else is revalidated on every load.
  *
@@ -26,9 +29,12 @@ public final class WebApp {
 
   private final String contentSecurityPolicy;
 
-  /** @param rpcOrigin the public JSON-RPC origin pages may connect to, if any */
-  public WebApp(Optional<String> rpcOrigin) {
-    this.contentSecurityPolicy = contentSecurityPolicy(rpcOrigin);
+  /**
+   * @param rpcOrigin the public JSON-RPC origin pages may connect to, if any
+   * @param imageOrigins origins item images may be loaded from (already validated as bare origins)
+   */
+  public WebApp(Optional<String> rpcOrigin, List<String> imageOrigins) {
+    this.contentSecurityPolicy = contentSecurityPolicy(rpcOrigin, imageOrigins);
   }
 
   /** The scheme://host[:port] of {@code url}: what CSP's connect-src names. */
@@ -40,8 +46,9 @@ public final class WebApp {
     return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
   }
 
-  static String contentSecurityPolicy(Optional<String> rpcOrigin) {
-    return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+  static String contentSecurityPolicy(Optional<String> rpcOrigin, List<String> imageOrigins) {
+    String images = imageOrigins.stream().map(o -> " " + o).collect(Collectors.joining());
+    return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'" + images + "; font-src 'self'; "
         + "connect-src 'self'" + rpcOrigin.map(o -> " " + o).orElse("") + "; manifest-src 'self'; "
         + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
   }

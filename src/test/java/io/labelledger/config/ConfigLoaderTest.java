@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,5 +152,17 @@ class ConfigLoaderTest {
     AppConfig config = load(Map.of("LABELLEDGER_OPERATOR_TOKEN", "", "LABELLEDGER_OPERATOR_TOKEN_FILE", "token"));
     assertThat(config.auth().operatorToken().reveal()).isEqualTo(TOKEN + "-from-file");
     assertProblem(Map.of("LABELLEDGER_OPERATOR_TOKEN", ""), "auth.operatorToken: is required");
+  }
+
+  @Test
+  void imageOriginsAreBareOriginsOnly() {
+    assertThat(load(env()).http().imageOriginList()).as("none by default").isEmpty();
+    assertThat(load(env("LABELLEDGER_IMAGE_ORIGINS", "https://img.example.com, http://127.0.0.1:8081 https://img.example.com"))
+        .http().imageOriginList()).containsExactly("https://img.example.com", "http://127.0.0.1:8081");
+    // anything that could widen the policy beyond the hosts named, or add a directive, is refused
+    for (String widening : List.of("https:", "*", "https://*.example.com", "https://img.example.com/path",
+        "https://a.example; script-src *", "'unsafe-inline'", "data:", "https://a.comhttps://b.com")) {
+      assertProblem(env("LABELLEDGER_IMAGE_ORIGINS", widening), "http.imageOrigins (from LABELLEDGER_IMAGE_ORIGINS)");
+    }
   }
 }

@@ -6,11 +6,22 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.labelledger.contribution.ContributionMessage;
 import io.labelledger.testsupport.TestApp.Reply;
+import java.math.BigInteger;
 import java.net.http.HttpRequest.BodyPublishers;
+import java.security.SignatureException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.web3j.crypto.Keys;
+import org.web3j.crypto.Sign;
 
 /** Campaigns of every answer type and their items, created through the API as an operator would. */
 public final class TypedFixtures {
@@ -110,5 +121,51 @@ public final class TypedFixtures {
   /** A pairwise item's data: the prompt and candidates a and b (a with an id, b without). */
   public static Map<String, Object> pair(String prompt, String a, String b) {
     return Map.of("prompt", prompt, "a", Map.of("text", a, "id", "model-x"), "b", Map.of("text", b));
+  }
+
+  /** A contribution as stored, with what its signature covers. */
+  public record StoredAnswer(long campaignId, long itemId, String answer, String termsHash, long submittedAt,
+      byte[] signature, byte[] digest) {}
+
+  /** The contributions {@code address} (lower case) has stored, in the order they were stored. */
+  public static List<StoredAnswer> storedAnswers(TestApp app, String address) throws SQLException {
+    List<StoredAnswer> out = new ArrayList<>();
+    try (Connection c = TestDatabase.connect(app.database());
+        PreparedStatement q = c.prepareStatement("select campaign_id, item_id, answer, terms_hash, submitted_at, "
+            + "signature, digest from contributions where contributor = ? order by id")) {
+      q.setString(1, address);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          out.add(new StoredAnswer(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+              rs.getBytes(6), rs.getBytes(7)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Each stored digest is the EIP-712 digest of the stored fields, and each stored signature
+   * recovers over it, with web3j (not the service's native recovery), to {@code address}.
+   */
+  public static void assertSignedBy(TestApp app, String address, List<StoredAnswer> stored) {
+    var domain = ContributionMessage.domain(app.config().chain().chainId(), app.deployment().provenanceRegistry());
+    for (StoredAnswer s : stored) {
+      byte[] digest = new ContributionMessage(address, BigInteger.valueOf(s.campaignId()),
+          BigInteger.valueOf(s.itemId()), s.answer(), s.termsHash(), s.submittedAt()).digest(domain);
+      assertThat(digest).as("stored digest").isEqualTo(s.digest());
+      assertThat(signer(digest, s.signature())).as("signer of item %d", s.itemId()).isEqualTo(address);
+    }
+  }
+
+  private static String signer(byte[] digest, byte[] signature) {
+    byte v = signature[64] < 27 ? (byte) (signature[64] + 27) : signature[64];
+    Sign.SignatureData data = new Sign.SignatureData(v, Arrays.copyOfRange(signature, 0, 32),
+        Arrays.copyOfRange(signature, 32, 64));
+    try {
+      return "0x" + Keys.getAddress(Sign.signedMessageHashToKey(digest, data));
+    } catch (SignatureException e) {
+      throw new AssertionError("signature does not recover", e);
+    }
   }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.RawValue;
+import io.labelledger.answer.boxes.BoxesType;
+import io.labelledger.answer.spans.SpansType;
 import io.labelledger.testsupport.NodeScript;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -113,6 +115,76 @@ class AnswerStringsIT {
     JsonNode emoji = run(Map.of("answers", List.of(
         answer("free_text", "\uD83D\uDE00".repeat(20), List.of(), Map.of("maxLength", 20)))));
     assertThat(emoji.at("/answers/0/answer").asText()).isEqualTo("{\"text\":\"" + "\uD83D\uDE00".repeat(20) + "\"}");
+  }
+
+  @Test
+  void spansAndBoxesAreSortedAsTheServiceSortsThemAndItTakesThemAsSigned() throws IOException {
+    // labels of one range sorted by UTF-16 code units: "LOC" < "PER" < "Z" < "\u00e9t\u00e9"; U+1F600 (0xD83D...) < U+FB33
+    List<String> labels = List.of("PER", "LOC", "Z", "\u00e9t\u00e9", "\uFB33", "\uD83D\uDE00");
+    List<Map<String, Object>> spans = List.of(span(7, 19, "PER"), span(7, 10, "Z"), span(0, 3, "LOC"),
+        span(7, 19, "LOC"), span(7, 19, "\u00e9t\u00e9"), span(7, 10, "Z"));
+    List<Map<String, Object>> boxes = List.of(box(400, 50, 100, 100, "\uFB33"), box(123, 100, 181, 150, "PER"),
+        box(123, 100, 181, 150, "\uD83D\uDE00"), box(123, 100, 9, 150, "PER"), box(20, 300, 100, 80, "Z"),
+        box(400, 50, 100, 100, "\uFB33"));
+    JsonNode reply = run(Map.of("answers", List.of(
+        answer("spans", spans, labels, Map.of("allowOverlap", true)),
+        answer("boxes", boxes, labels, Map.of()),
+        answer("spans", List.of(), labels, Map.of()))));
+
+    String spansAnswer = reply.at("/answers/0/answer").asText();
+    assertThat(spansAnswer).as(reply.toString()).isEqualTo("{\"spans\":[{\"end\":3,\"label\":\"LOC\",\"start\":0},"
+        + "{\"end\":10,\"label\":\"Z\",\"start\":7},{\"end\":19,\"label\":\"LOC\",\"start\":7},"
+        + "{\"end\":19,\"label\":\"PER\",\"start\":7},{\"end\":19,\"label\":\"\u00e9t\u00e9\",\"start\":7}]}");
+    String boxesAnswer = reply.at("/answers/1/answer").asText();
+    assertThat(boxesAnswer).as(reply.toString()).isEqualTo("{\"boxes\":[{\"h\":80,\"label\":\"Z\",\"w\":100,\"x\":20,\"y\":300},"
+        + "{\"h\":150,\"label\":\"PER\",\"w\":9,\"x\":123,\"y\":100},"
+        + "{\"h\":150,\"label\":\"PER\",\"w\":181,\"x\":123,\"y\":100},"
+        + "{\"h\":150,\"label\":\"\uD83D\uDE00\",\"w\":181,\"x\":123,\"y\":100},"
+        + "{\"h\":100,\"label\":\"\uFB33\",\"w\":100,\"x\":400,\"y\":50}]}");
+    assertThat(reply.at("/answers/2/answer").asText()).isEqualTo("{\"spans\":[]}");
+
+    // the service's own types take each string as it is signed: canonical, sorted, no repeats
+    JsonNode spansSettings = new SpansType().settings(JSON.createObjectNode().put("allowOverlap", true), labels);
+    assertThat(new SpansType().bind(labels, spansSettings).parse(spansAnswer)).hasSize(5);
+    JsonNode boxesSettings = new BoxesType().settings(JSON.createObjectNode(), labels);
+    assertThat(new BoxesType().bind(labels, boxesSettings).parse(boxesAnswer)).hasSize(5);
+  }
+
+  @Test
+  void spansAndBoxesTheSettingsForbidAreRefusedWithAMessage() throws IOException {
+    List<String> labels = List.of("PER", "LOC");
+    List<Map<String, Object>> cases = List.of(
+        answer("spans", List.of(span(0, 5, "PER"), span(3, 8, "LOC")), labels, Map.of()),
+        answer("spans", List.of(span(0, 5, "PER"), span(6, 8, "LOC")), labels, Map.of("maxSpans", 1)),
+        answer("spans", List.of(span(0, 5, "ORG")), labels, Map.of()),
+        answer("spans", List.of(span(5, 5, "PER")), labels, Map.of()),
+        answer("boxes", List.of(box(0, 0, 3, 10, "PER")), labels, Map.of("minSize", 4)),
+        answer("boxes", List.of(box(0, 0, 5, 5, "PER"), box(1, 1, 5, 5, "LOC")), labels, Map.of("maxBoxes", 1)),
+        answer("boxes", List.of(box(0, 0, 5, 5, "ORG")), labels, Map.of()));
+    List<String> messages = List.of(
+        "Spans may not overlap in this campaign (0–5 and 3–8)",
+        "at most 1 span; this one has 2",
+        "“ORG” is not one of this campaign's labels",
+        "from one character to a later one",
+        "at least 4 × 4 pixels (one is 3 × 10)",
+        "at most 1 box; this one has 2",
+        "“ORG” is not one of this campaign's labels");
+
+    JsonNode reply = run(Map.of("answers", cases));
+
+    for (int i = 0; i < cases.size(); i++) {
+      assertThat(reply.at("/answers/" + i + "/problem").asText()).as("%s: %s", cases.get(i), reply.at("/answers/" + i))
+          .contains(messages.get(i));
+    }
+  }
+
+  private static Map<String, Object> span(int start, int end, String label) {
+    return Map.of("start", start, "end", end, "label", label);
+  }
+
+  /** A box as the page holds it: with its own id, which is not part of the answer. */
+  private static Map<String, Object> box(int x, int y, int w, int h, String label) {
+    return Map.of("id", x * 1000 + y, "x", x, "y", y, "w", w, "h", h, "label", label);
   }
 
   private static Map<String, Object> answer(String type, Object value, List<String> labels,

@@ -3,23 +3,17 @@ package io.labelledger.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.labelledger.contribution.ContributionMessage;
 import io.labelledger.testsupport.ChainExtension;
 import io.labelledger.testsupport.NodeScript;
 import io.labelledger.testsupport.TestApp;
 import io.labelledger.testsupport.TestChain;
-import io.labelledger.testsupport.TestDatabase;
 import io.labelledger.testsupport.TypedFixtures;
-import java.math.BigInteger;
+import io.labelledger.testsupport.TypedFixtures.StoredAnswer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,8 +24,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.web3j.crypto.Keys;
-import org.web3j.crypto.Sign;
 
 /**
  * The labelling page for multi_choice, rating, free_text and pairwise campaigns on the real service,
@@ -108,7 +100,7 @@ class TypedLabellerIT {
     result.get("answered").forEach(a -> answered.put(
         a.get("campaignId").asLong() + "/" + a.get("itemId").asLong(), a.get("answer").asText()));
     assertThat(answered).as("3 + 4 + 3 + 5 + 1 different items").hasSize(16);
-    List<StoredAnswer> stored = storedAnswers(address);
+    List<StoredAnswer> stored = TypedFixtures.storedAnswers(app, address);
     Map<String, String> storedByItem = new LinkedHashMap<>();
     stored.forEach(s -> storedByItem.put(s.campaignId() + "/" + s.itemId(), s.answer()));
     assertThat(storedByItem).isEqualTo(answered);
@@ -120,13 +112,7 @@ class TypedLabellerIT {
         "{\"text\":\"He said \\\"hi\\\" \\\\ \uD83D\uDE00\\nline two 1 2 t\"}", "{\"choice\":\"tie\"}");
 
     // signed by the browser's key: each stored signature recovers, over the digest of the stored fields, to it
-    var domain = ContributionMessage.domain(app.config().chain().chainId(), app.deployment().provenanceRegistry());
-    for (StoredAnswer s : stored) {
-      byte[] digest = new ContributionMessage(address, BigInteger.valueOf(s.campaignId()),
-          BigInteger.valueOf(s.itemId()), s.answer(), s.termsHash(), s.submittedAt()).digest(domain);
-      assertThat(digest).as("stored digest").isEqualTo(s.digest());
-      assertThat(signer(digest, s.signature())).as("signer of item %d", s.itemId()).isEqualTo(address);
-    }
+    TypedFixtures.assertSignedBy(app, address, stored);
 
     // the page's own refusals, before anything was signed
     List<String> refusals = new ArrayList<>();
@@ -175,33 +161,6 @@ class TypedLabellerIT {
         assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
       }
     }
-  }
-
-  private record StoredAnswer(long campaignId, long itemId, String answer, String termsHash, long submittedAt,
-      byte[] signature, byte[] digest) {}
-
-  private static List<StoredAnswer> storedAnswers(String address) throws Exception {
-    List<StoredAnswer> out = new ArrayList<>();
-    try (Connection c = TestDatabase.connect(app.database());
-        PreparedStatement q = c.prepareStatement("select campaign_id, item_id, answer, terms_hash, submitted_at, "
-            + "signature, digest from contributions where contributor = ? order by id")) {
-      q.setString(1, address);
-      try (ResultSet rs = q.executeQuery()) {
-        while (rs.next()) {
-          out.add(new StoredAnswer(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-              rs.getBytes(6), rs.getBytes(7)));
-        }
-      }
-    }
-    return out;
-  }
-
-  /** The address that signed {@code digest}, recovered with web3j (not the service's native recovery). */
-  private static String signer(byte[] digest, byte[] signature) throws Exception {
-    byte v = signature[64] < 27 ? (byte) (signature[64] + 27) : signature[64];
-    Sign.SignatureData data = new Sign.SignatureData(v, Arrays.copyOfRange(signature, 0, 32),
-        Arrays.copyOfRange(signature, 32, 64));
-    return "0x" + Keys.getAddress(Sign.signedMessageHashToKey(digest, data));
   }
 
   private static List<Map<String, Object>> texts(String format, int n) {
