@@ -8,6 +8,8 @@ import io.labelledger.auth.AuthService;
 import io.labelledger.auth.Authenticator;
 import io.labelledger.auth.SessionTokens;
 import io.labelledger.auth.SiweVerifier;
+import io.labelledger.blob.BlobStore;
+import io.labelledger.blob.BlobStores;
 import io.labelledger.campaign.CampaignQueries;
 import io.labelledger.campaign.CampaignRoutes;
 import io.labelledger.campaign.CampaignService;
@@ -72,6 +74,10 @@ import io.labelledger.signing.SigningDomains;
 import io.labelledger.task.TaskQueries;
 import io.labelledger.task.TaskRoutes;
 import io.labelledger.task.TaskService;
+import io.labelledger.upload.BlobSweeper;
+import io.labelledger.upload.UploadQueries;
+import io.labelledger.upload.UploadRoutes;
+import io.labelledger.upload.UploadService;
 import io.labelledger.web.ChainInfoRoutes;
 import io.labelledger.web.WebApp;
 import io.vertx.core.Future;
@@ -118,10 +124,15 @@ public final class App implements AutoCloseable {
   private final Optional<ChainWorkers> chainWorkers;
   private final QualityWorker quality;
   private final List<Long> housekeeping;
+  private final BlobStore blobs;
+  private final BlobSweeper sweeper;
 
   private App(Vertx vertx, Pool pool, HttpServer server, EmbeddedDatabase embedded, Optional<ChainRuntime> chain,
-      Optional<ChainWorkers> chainWorkers, QualityWorker quality, List<Long> housekeeping) {
+      Optional<ChainWorkers> chainWorkers, QualityWorker quality, List<Long> housekeeping, BlobStore blobs,
+      BlobSweeper sweeper) {
     this.vertx = vertx;
+    this.blobs = blobs;
+    this.sweeper = sweeper;
     this.housekeeping = housekeeping;
     this.pool = pool;
     this.server = server;
@@ -191,6 +202,7 @@ public final class App implements AutoCloseable {
           .listen());
       List<Long> housekeeping = startHousekeeping(vertx, wired);
       wired.quality().start();
+      wired.sweeper().start(config.blobs().sweepIntervalMs());
       wired.chainWorkers().ifPresent(w -> {
         w.relayer().start(config.work().relayIntervalMs());
         w.indexer().start(config.work().indexIntervalMs());
@@ -199,7 +211,8 @@ public final class App implements AutoCloseable {
       });
       LOG.info("LabelLedger listening on http://{}:{}/ (API under /api, health under /health)",
           config.http().host(), server.actualPort());
-      return new App(vertx, pool, server, embedded, chain, wired.chainWorkers(), wired.quality(), housekeeping);
+      return new App(vertx, pool, server, embedded, chain, wired.chainWorkers(), wired.quality(), housekeeping,
+          wired.blobs(), wired.sweeper());
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close();
@@ -213,7 +226,7 @@ public final class App implements AutoCloseable {
 
   /** What {@link #wire} builds: the router, and the parts housekeeping timers and workers need. */
   public record Wired(Router router, AuthService auth, TokenBuckets buckets, Optional<ChainWorkers> chainWorkers,
-      QualityWorker quality) {}
+      QualityWorker quality, BlobStore blobs, BlobSweeper sweeper) {}
 
   /**
    * The periodic chain workers; present only with a chain. The indexer follows consents, anchors
@@ -275,6 +288,13 @@ public final class App implements AutoCloseable {
     ContributorScores scores = new ContributorScores(pool, config.quality().floorMinGold());
     QualityWorker quality = new QualityWorker(vertx, new QualityQueries(pool), config.quality(), clock);
     SignerRecovery recovery = SignerRecovery.forCores(vertx);
+    BlobStore blobs = BlobStores.open(config.blobs(), config.dataPath());
+    LOG.info("contributed files are kept as {}", blobs.describe());
+    UploadQueries uploadQueries = new UploadQueries(pool);
+    UploadService uploads = new UploadService(vertx, blobs, uploadQueries, campaignTypes,
+        BlobStores.stagingDir(config.blobs(), config.dataPath()), clock, Duration.ofSeconds(work.leaseTtlSeconds()),
+        config.blobs().uploadsPerHour());
+    BlobSweeper sweeper = new BlobSweeper(vertx, uploadQueries, blobs, clock);
 
     List<ApiModule> modules = new ArrayList<>();
     ActivityLog activity = new ActivityLog(pool, json);
@@ -292,8 +312,9 @@ public final class App implements AutoCloseable {
         () -> ThreadLocalRandom.current().nextDouble(), new QualityGate(scores), campaignTypes), json));
     modules.add(new ContributionRoutes(new ContributionService(vertx, recovery, domains.map(SigningDomains::provenance),
         contributions, campaignTypes, clock, work.submittedAtSkewSeconds(),
-        Math.min(work.commitWriters(), config.database().poolSize())),
+        Math.min(work.commitWriters(), config.database().poolSize()), uploads),
         contributions, scores, json));
+    modules.add(new UploadRoutes(uploads, json));
     modules.add(new QualityRoutes(pool, campaignService, scores, json));
     modules.add(new DatasetRoutes(
         new DatasetBuilder(pool, deployment.map(Deployment::paymentToken).orElse("0x" + "0".repeat(40)), quality,
@@ -329,7 +350,7 @@ public final class App implements AutoCloseable {
     router.errorHandler(405, failures);
     router.errorHandler(413, failures);
     router.errorHandler(500, failures);
-    return new Wired(router, auth, buckets, workers, quality);
+    return new Wired(router, auth, buckets, workers, quality, blobs, sweeper);
   }
 
   /**
@@ -371,6 +392,16 @@ public final class App implements AutoCloseable {
     return chainWorkers;
   }
 
+  /** The sweeper of unsigned uploads (also run by its timer): tests and tools run a round on demand. */
+  public BlobSweeper sweeper() {
+    return sweeper;
+  }
+
+  /** The blob store of contributed files. */
+  public BlobStore blobs() {
+    return blobs;
+  }
+
   /** The aggregation worker (also run by its timer): tests and tools run a round on demand. */
   public QualityWorker quality() {
     return quality;
@@ -394,6 +425,7 @@ public final class App implements AutoCloseable {
     } finally {
       await(vertx.close().recover(err -> Future.succeededFuture()));
       chain.ifPresent(ChainRuntime::close);
+      blobs.close();
       if (embedded != null) {
         embedded.close();
       }
@@ -405,7 +437,7 @@ public final class App implements AutoCloseable {
     housekeeping.forEach(vertx::cancelTimer);
     Future<Void> chainStopped = chainWorkers.map(ChainWorkers::stop).orElse(Future.succeededFuture());
     try {
-      Future.join(quality.stop(), chainStopped).toCompletionStage().toCompletableFuture().get(WORKER_STOP_SECONDS, TimeUnit.SECONDS);
+      Future.join(quality.stop(), chainStopped, sweeper.stop()).toCompletionStage().toCompletableFuture().get(WORKER_STOP_SECONDS, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       LOG.warn("a worker round was still running {} s after the stop; closing the pool under it", WORKER_STOP_SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {

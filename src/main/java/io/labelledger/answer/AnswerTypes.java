@@ -7,6 +7,7 @@ import io.labelledger.answer.pairwise.PairwiseType;
 import io.labelledger.answer.rating.RatingType;
 import io.labelledger.answer.singlechoice.SingleChoiceType;
 import io.labelledger.answer.spans.SpansType;
+import io.labelledger.answer.upload.UploadType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ public final class AnswerTypes {
   public static final String SINGLE_CHOICE = "single_choice";
 
   private static final Map<String, AnswerType> TYPES = index(List.of(new SingleChoiceType(), new MultiChoiceType(),
-      new RatingType(), new FreeTextType(), new PairwiseType(), new SpansType(), new BoxesType()));
+      new RatingType(), new FreeTextType(), new PairwiseType(), new SpansType(), new BoxesType(), new UploadType()));
 
   private AnswerTypes() {}
 

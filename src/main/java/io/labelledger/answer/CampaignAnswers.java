@@ -94,6 +94,15 @@ public interface CampaignAnswers<V, A> {
     return key(answer);
   }
 
+  /**
+   * The contributed file a (checked) answer names, for types whose answers reference an uploaded file;
+   * null for every other type. The service then accepts the answer only if that file is stored and was
+   * uploaded by the signer for this campaign item, with this length and media type.
+   */
+  default ContributedFile file(String answer) {
+    return null;
+  }
+
   /** What a wallet is told the answer is: a JSON Schema of the answer, or of its label. */
   Map<String, Object> answerSchema();
 

@@ -89,14 +89,25 @@ public final class ConfigLoader {
       "LABELLEDGER_QUALITY_FLOOR_MIN_GOLD", "quality.floorMinGold",
       "LABELLEDGER_QUALITY_DEFAULT_ACCURACY", "quality.defaultAccuracy",
       "LABELLEDGER_QUALITY_SMOOTHING", "quality.smoothing",
-      "LABELLEDGER_QUALITY_DIAGONAL_PRIOR", "quality.diagonalPrior");
+      "LABELLEDGER_QUALITY_DIAGONAL_PRIOR", "quality.diagonalPrior",
+      "LABELLEDGER_BLOB_KIND", "blobs.kind",
+      "LABELLEDGER_BLOB_DIR", "blobs.dir",
+      "LABELLEDGER_BLOB_ENDPOINT", "blobs.endpoint",
+      "LABELLEDGER_BLOB_REGION", "blobs.region",
+      "LABELLEDGER_BLOB_BUCKET", "blobs.bucket",
+      "LABELLEDGER_BLOB_ACCESS_KEY", "blobs.accessKey",
+      "LABELLEDGER_BLOB_PATH_STYLE", "blobs.pathStyle",
+      "LABELLEDGER_BLOB_PREFIX", "blobs.prefix",
+      "LABELLEDGER_BLOB_UPLOADS_PER_HOUR", "blobs.uploadsPerHour",
+      "LABELLEDGER_BLOB_SWEEP_INTERVAL_MS", "blobs.sweepIntervalMs");
 
   /** Secrets: dotted key → environment variable (the variable + "_FILE" names a file holding it). */
   static final Map<String, String> SECRET_KEYS = orderedMap(
       "database.password", "LABELLEDGER_DB_PASSWORD",
       "chain.relayerKey", "LABELLEDGER_RELAYER_KEY",
       "anchor.key", "LABELLEDGER_ANCHORER_KEY",
-      "auth.operatorToken", "LABELLEDGER_OPERATOR_TOKEN");
+      "auth.operatorToken", "LABELLEDGER_OPERATOR_TOKEN",
+      "blobs.secretKey", "LABELLEDGER_BLOB_SECRET_KEY");
 
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -290,6 +301,19 @@ public final class ConfigLoader {
       Secret operatorToken = config.auth().operatorToken();
       if (operatorToken != null && operatorToken.length() < 16) {
         problems.add("auth.operatorToken: must be at least 16 characters long");
+      }
+      BlobConfig blobs = config.blobs();
+      if (blobs.s3()) {
+        if (blobs.bucket().isBlank()) {
+          problems.add("blobs.bucket: required with blobs.kind s3 (set LABELLEDGER_BLOB_BUCKET)");
+        }
+        if (blobs.region().isBlank()) {
+          problems.add("blobs.region: required with blobs.kind s3 (set LABELLEDGER_BLOB_REGION)");
+        }
+        if (blobs.accessKey().isBlank() || blobs.secretKey() == null) {
+          problems.add("blobs.secretKey: blobs.kind s3 needs an access key and a secret key (set LABELLEDGER_BLOB_ACCESS_KEY "
+              + "and LABELLEDGER_BLOB_SECRET_KEY or LABELLEDGER_BLOB_SECRET_KEY_FILE)");
+        }
       }
       if (!problems.isEmpty()) {
         problems.sort(null);

@@ -3,6 +3,7 @@ package io.labelledger.contribution;
 import io.labelledger.answer.AnswerTypes;
 import io.labelledger.answer.CampaignAnswers;
 import io.labelledger.answer.CanonicalJson;
+import io.labelledger.answer.ContributedFile;
 import io.labelledger.auth.Principal;
 import io.labelledger.campaign.CampaignTypes;
 import io.labelledger.chain.Eip712;
@@ -39,13 +40,14 @@ public final class ContributionService {
   private final GroupCommit writer;
   private final Clock clock;
   private final long skewSeconds;
+  private final FileCheck files;
 
   /**
    * @param writers how many group-commit statements may run at once (each holds a pool connection
    *     while it runs)
    */
   public ContributionService(Vertx vertx, SignerRecovery recovery, Optional<Eip712.Domain> domain,
-      ContributionQueries queries, CampaignTypes types, Clock clock, long skewSeconds, int writers) {
+      ContributionQueries queries, CampaignTypes types, Clock clock, long skewSeconds, int writers, FileCheck files) {
     this.recovery = recovery;
     this.domain = domain;
     this.queries = queries;
@@ -53,6 +55,7 @@ public final class ContributionService {
     this.writer = new GroupCommit(vertx, queries, clock, writers, MAX_BATCH);
     this.clock = clock;
     this.skewSeconds = skewSeconds;
+    this.files = files;
   }
 
   /** Most submissions written by one statement: bounds its parameters and the time it holds row locks. */
@@ -93,6 +96,8 @@ public final class ContributionService {
    * before. An unknown campaign passes here and is refused by that statement. Only for a type whose
    * answers point into the item (spans of its text, boxes on its image) is the item's data read, one
    * indexed lookup; an item that is not the campaign's is left to that statement (it has no lease).
+   * An answer that names a contributed file ({@link CampaignAnswers#file}) is checked against its upload
+   * and the blob store ({@link FileCheck}).
    */
   private Future<Checked> checkAnswer(Checked c) {
     return types.of(c.campaignId()).compose(bound -> {
@@ -100,6 +105,12 @@ public final class ContributionService {
         return Future.succeededFuture(c);
       }
       CampaignAnswers<?, ?> type = bound.get();
+      ContributedFile file = type.file(c.answer());
+      if (file != null) {
+        // an answer naming a file: those bytes must be stored and be the signer's upload for this item
+        return files.check(c.contributor(), c.campaignId(), c.itemId(), file)
+            .map(v -> c.withAnswerKey(type.key(c.answer())));
+      }
       if (!type.answerNeedsItem()) {
         type.parse(c.answer());
         return Future.succeededFuture(c.withAnswerKey(type.key(c.answer())));

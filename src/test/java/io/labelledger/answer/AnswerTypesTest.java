@@ -43,7 +43,7 @@ class AnswerTypesTest {
   @Test
   void registersEveryTypeOnceByItsWireName() {
     assertThat(AnswerTypes.wireNames())
-        .containsExactly("single_choice", "multi_choice", "rating", "free_text", "pairwise", "spans", "boxes");
+        .containsExactly("single_choice", "multi_choice", "rating", "free_text", "pairwise", "spans", "boxes", "upload");
     AnswerTypes.all().forEach(t -> assertThat(AnswerTypes.of(t.wireName())).isSameAs(t));
   }
 

@@ -127,7 +127,7 @@ class TypedAnswersIT {
     assertThat(task.at("/answerSchema/properties/rating/maximum").asInt()).isEqualTo(7);
     JsonNode eip712 = app.get("/api/eip712").json().get("contributionAnswers");
     assertThat(eip712.fieldNames()).toIterable()
-        .containsExactly("single_choice", "multi_choice", "rating", "free_text", "pairwise", "spans", "boxes");
+        .containsExactly("single_choice", "multi_choice", "rating", "free_text", "pairwise", "spans", "boxes", "upload");
     assertThat(eip712.get("rating").asText()).contains("RFC 8785");
   }
 

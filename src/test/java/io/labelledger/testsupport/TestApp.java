@@ -251,6 +251,21 @@ public final class TestApp implements AutoCloseable {
     await(app.quality().reestimate(campaignId));
   }
 
+  /** The blob store of contributed files. */
+  public io.labelledger.blob.BlobStore blobs() {
+    return app.blobs();
+  }
+
+  /** Where uploads are staged while they arrive and are checked. */
+  public Path blobStaging() {
+    return io.labelledger.blob.BlobStores.stagingDir(config.blobs(), config.dataPath());
+  }
+
+  /** One round of the sweeper of unsigned uploads, awaited. */
+  public io.labelledger.upload.BlobSweeper.Sweep sweepUploads() {
+    return await(app.sweeper().round());
+  }
+
   public io.vertx.sqlclient.Pool pool() {
     return app.pool();
   }
