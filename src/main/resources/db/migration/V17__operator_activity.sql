@@ -3,7 +3,7 @@
 create table operator_activity (
   id bigserial primary key,
   at timestamptz not null default now(),
-  actor text not null check (actor = 'operator-token' or actor ~ '^0x[0-9a-f]{40}$'),
+  actor text not null check (actor = 'operator-token' or (length(actor) = 42 and actor ~ '^0x[0-9a-f]+$')),
   action text not null,
   subject jsonb not null
 );

@@ -273,7 +273,7 @@ class QualityIT {
   @Test
   void qualityViewsAreForTheOperatorAndNameUnknownCampaigns() {
     Contributor c = crowd.get(0);
-    assertThat(app.get("/api/campaigns/1/labels", c.token()).errorCode()).isEqualTo("OPERATOR_TOKEN_INVALID");
+    assertThat(app.get("/api/campaigns/1/labels", c.token()).errorCode()).isEqualTo("NOT_AN_OPERATOR");
     assertThat(app.get("/api/campaigns/1/contributors").errorCode()).isEqualTo("OPERATOR_AUTH_REQUIRED");
     Reply unknown = app.get("/api/campaigns/999999/labels", TestApp.OPERATOR_TOKEN);
     assertThat(unknown.status()).isEqualTo(404);
