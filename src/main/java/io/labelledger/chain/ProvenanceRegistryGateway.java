@@ -203,21 +203,20 @@ public final class ProvenanceRegistryGateway {
   }
 
   /**
-   * Broadcasts a signed transaction. A node that already has it (a re-broadcast after a crash)
-   * is not an error; any other refusal fails with the node's message.
+   * Broadcasts a signed transaction. A node that already has it (a re-broadcast after a crash, or
+   * after an answer lost mid-send, on this endpoint or another) is not an error, whatever words it
+   * uses ("already known", "nonce too low" once it is mined): the node is asked for the hash. Any
+   * other refusal fails with the node's message.
    */
   public Future<Void> broadcast(SignedTx tx) {
     return Future.fromCompletionStage(web3j.ethSendRawTransaction(tx.raw()).sendAsync()).compose(r -> {
-      if (r.hasError()) {
-        String message = String.valueOf(r.getError().getMessage());
-        String lower = message.toLowerCase();
-        if (lower.contains("already known") || lower.contains("already imported") || lower.contains("known transaction")) {
-          return Future.succeededFuture();
-        }
-        return Future.failedFuture(new ChainException("the node refused " + tx.hash() + " (nonce " + tx.nonce()
-            + "): " + message));
+      if (!r.hasError()) {
+        return Future.succeededFuture();
       }
-      return Future.succeededFuture();
+      String message = String.valueOf(r.getError().getMessage());
+      return known(tx.hash()).compose(known -> known ? Future.<Void>succeededFuture()
+          : Future.failedFuture(new ChainException("the node refused " + tx.hash() + " (nonce " + tx.nonce() + "): "
+              + message)));
     });
   }
 

@@ -227,6 +227,11 @@ public final class TestApp implements AutoCloseable {
     return app.chainWorkers().orElseThrow().anchorer();
   }
 
+  /** The anchorer's key (ANCHORER_ROLE). */
+  public Credentials anchorerKey() {
+    return chain.orElseThrow().anchorer();
+  }
+
   /** The key that deployed this app's contracts: their admin, curator and treasury, and the relayer. */
   public Credentials operator() {
     return chain.orElseThrow().operator();
