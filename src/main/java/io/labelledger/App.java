@@ -23,6 +23,8 @@ import io.labelledger.config.ConfigException;
 import io.labelledger.config.ConfigLoader;
 import io.labelledger.chain.ConsentRegistryGateway;
 import io.labelledger.chain.ProvenanceRegistryGateway;
+import io.labelledger.chain.FeeOracle;
+import io.labelledger.chain.Fees;
 import io.labelledger.chain.TxSender;
 import io.labelledger.chain.MarketplaceGateway;
 import io.labelledger.consent.ConsentIndexer;
@@ -265,15 +267,21 @@ public final class App implements AutoCloseable {
 
     // the chain side: EIP-712 domains of the deployment, the ConsentRegistry gateway, the workers
     Optional<SigningDomains> domains = chain.map(c -> SigningDomains.of(c.deployment()));
+    var fees = config.chain().fees();
     Optional<ConsentRegistryGateway> registry = chain.map(c -> new ConsentRegistryGateway(c.web3j(),
-        new TxSender(vertx, c.web3j(), c.operator(), c.chainId()), c.deployment().consentRegistry()));
+        new TxSender(vertx, c.web3j(), c.operator(), c.chainId(), new FeeOracle(c.web3j(), fees, metrics.registry()),
+            fees), c.deployment().consentRegistry()));
     ConsentQueries consents = new ConsentQueries(pool);
     Optional<MarketplaceGateway> market = chain.map(c -> new MarketplaceGateway(c.web3j(),
         registry.get().sender(), c.deployment().marketplace()));
     Optional<Deployment> deployment = chain.map(ChainRuntime::deployment);
     DatasetService datasets = new DatasetService(pool, market, deployment, config.datasets().sampleSize());
+    // the anchorer's own ceiling (anchor.maxGasPriceGwei) applies too, when it is the lower one
+    java.math.BigInteger anchorCeiling = Fees.gwei(fees.maxFeeGwei())
+        .min(Fees.gwei(config.anchor().maxGasPriceGwei()));
     Optional<ProvenanceRegistryGateway> provenance = chain.map(c -> new ProvenanceRegistryGateway(c.web3j(),
-        c.anchorer(), c.chainId(), c.deployment().provenanceRegistry()));
+        c.anchorer(), c.chainId(), c.deployment().provenanceRegistry(),
+        new FeeOracle(c.web3j(), anchorCeiling, fees, metrics.registry())));
     Optional<ChainWorkers> workers = registry.map(r -> new ChainWorkers(
         new ConsentRelayer(vertx, pool, consents, terms, r, work.relayBatchSize(), clock),
         new ChainIndexer(vertx, pool, r::blockNumber, List.of(new ConsentIndexer(consents, r),

@@ -2,13 +2,13 @@ package io.labelledger.audit;
 
 import io.labelledger.chain.Hex;
 import io.labelledger.chain.RevertDecoder;
+import io.labelledger.chain.RpcEndpoints;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.FunctionReturnDecoder;
 import org.web3j.abi.TypeReference;
@@ -97,8 +97,11 @@ final class AuditChain implements AutoCloseable {
   }
 
   private final List<Endpoint> endpoints;
-  /** The endpoint reads go to: the first that answers, until it cannot be reached. */
-  private final AtomicInteger current = new AtomicInteger();
+  /**
+   * Which endpoint reads go to: the first that answers, until it cannot be reached; then the next
+   * ones, an unreachable one backed off (the service's failover transport rotates by the same rules).
+   */
+  private final RpcEndpoints rotation;
   /** The chain the first endpoint to answer serves; every other endpoint must serve the same. */
   private BigInteger servedChainId;
   private volatile DefaultBlockParameter block = DefaultBlockParameterName.LATEST;
@@ -117,6 +120,7 @@ final class AuditChain implements AutoCloseable {
       list.add(new Endpoint(url, Web3j.build(new HttpService(url, client))));
     }
     this.endpoints = List.copyOf(list);
+    this.rotation = new RpcEndpoints(rpcUrls);
   }
 
   static AuditChain connect(String rpcUrl) {
@@ -143,7 +147,7 @@ final class AuditChain implements AutoCloseable {
   long pinLatestBlock() throws ChainUnavailableException {
     EthBlock.Block head = send(w -> w.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send()).getBlock();
     if (head == null || head.getHash() == null) {
-      throw new ChainUnavailableException("the RPC endpoint " + endpoints.get(current.get()).url
+      throw new ChainUnavailableException("the RPC endpoint " + endpoints.get(rotation.current()).url
           + " has no latest block");
     }
     blockNumber = head.getNumber().longValueExact();
@@ -368,9 +372,7 @@ final class AuditChain implements AutoCloseable {
    */
   private <T> T send(Rpc<T> rpc, boolean errorsAllowed) throws ChainUnavailableException {
     List<String> failures = new ArrayList<>(endpoints.size());
-    int first = current.get();
-    for (int i = 0; i < endpoints.size(); i++) {
-      int index = (first + i) % endpoints.size();
+    for (int index : rotation.order()) {
       Endpoint endpoint = endpoints.get(index);
       T result;
       try {
@@ -381,10 +383,11 @@ final class AuditChain implements AutoCloseable {
         }
         result = rpc.run(endpoint.web3j);
       } catch (IOException | RuntimeException unreachable) {
+        rotation.failed(index, String.valueOf(unreachable.getMessage()));
         failures.add(endpoint.url + " cannot be read: " + unreachable.getMessage());
         continue;
       }
-      if (index != first && current.compareAndSet(first, index)) {
+      if (rotation.succeeded(index)) {
         LOG.warn("reading from RPC endpoint {} now: {}", endpoint.url, String.join("; ", failures));
       }
       if (!errorsAllowed && result instanceof Response<?> r && r.hasError() && !(result instanceof EthCall)) {

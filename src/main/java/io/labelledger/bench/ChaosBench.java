@@ -54,6 +54,9 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
  *   <li>kill9: the service is killed with SIGKILL several times while it anchors, and restarted;
  *   <li>ganache_outage: Ganache is stopped for at least 30 s and restarted with its state; the
  *       service must keep acknowledging contributions and report the chain down meanwhile;
+ *   <li>ganache_outage_two_endpoints: the same with the service given two JSON-RPC endpoints of
+ *       which the first never answers (a port nothing listens on): it must fail over to the second
+ *       and report the chain up before the outage, down during it;
  *   <li>two_instances: two service instances on one database and one chain share the load.
  * </ol>
  *
@@ -62,7 +65,8 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
  * recomputed from its contributions' digests, is the root the contract holds under the recorded
  * batch id, with the same leaf count) and that the on-chain batches are exactly the recorded ones.
  * Prints one line per scenario, writes {@code target/bench/chaos.json}, exits 1 when any figure is
- * wrong. Each scenario has its own database and its own contract deployment.
+ * wrong. Each scenario has its own database and its own contract deployment. {@code
+ * -Dchaos.scenarios=a,b} runs only those.
  */
 public final class ChaosBench {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -78,6 +82,8 @@ public final class ChaosBench {
   private EmbeddedDatabase postgres;
   private LocalGanache ganache;
   private int ganachePort;
+  /** A port nothing listens on: the first endpoint of the two-endpoint scenario. */
+  private int deadPort;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private ChaosBench(Path root, Path nodeDir, int contributions, int accounts, PortRange ports) {
@@ -112,11 +118,14 @@ public final class ChaosBench {
     Files.createDirectories(root.resolve("logs"));
     postgres = EmbeddedDatabase.start(root.resolve("postgres"), ports.next());
     ganachePort = ports.next();
+    deadPort = ports.next();
     ganache = LocalGanache.start(nodeDir, ganachePort, root.resolve("chain"));
 
     Map<String, Object> scenarios = new LinkedHashMap<>();
     boolean ok = true;
-    for (String name : List.of("kill9", "ganache_outage", "two_instances")) {
+    List<String> names = List.of(System.getProperty("chaos.scenarios",
+        "kill9,ganache_outage,ganache_outage_two_endpoints,two_instances").split(","));
+    for (String name : names) {
       Map<String, Object> r = scenario(name);
       scenarios.put(name, r);
       boolean passed = Boolean.TRUE.equals(r.get("passed"));
@@ -171,7 +180,7 @@ public final class ChaosBench {
         faults.get(5, TimeUnit.MINUTES);
         r.put("fault", kills.get() + " x kill -9");
       }
-      case "ganache_outage" -> {
+      case "ganache_outage", "ganache_outage_two_endpoints" -> {
         AtomicBoolean chainDownReported = new AtomicBoolean();
         AtomicInteger acknowledgedDuring = new AtomicInteger();
         long[] outageMs = new long[1];
@@ -183,6 +192,13 @@ public final class ChaosBench {
           }
         });
         sleep(5_000);
+        if (name.endsWith("two_endpoints")) {
+          String before = get(services.get(0).base() + "/health/ready");
+          r.put("health_before_outage", before);
+          if (!before.contains("\"chain\":\"up\"") || !before.contains("\"state\":\"down\"")) {
+            problems.add("health did not show the chain up through the second endpoint with the first down: " + before);
+          }
+        }
         long downAt = System.nanoTime();
         int beforeCount = countContributions(db);
         ganache.close();
@@ -432,7 +448,8 @@ public final class ChaosBench {
     env.put("LABELLEDGER_DB_USER", db.user());
     env.put("LABELLEDGER_DB_PASSWORD_FILE", postgres.passwordFile().toString());
     env.put("LABELLEDGER_DB_POOL_SIZE", "8");
-    env.put("LABELLEDGER_RPC_URL", "http://127.0.0.1:" + ganachePort);
+    env.put("LABELLEDGER_RPC_URL", (name.endsWith("two_endpoints") ? "http://127.0.0.1:" + deadPort + "," : "")
+        + "http://127.0.0.1:" + ganachePort);
     env.put("LABELLEDGER_CHAIN_ID", Long.toString(CHAIN_ID));
     env.put("LABELLEDGER_RELAYER_KEY", LocalGanache.DEV_OPERATOR_KEY);
     env.put("LABELLEDGER_ANCHORER_KEY", LocalGanache.DEV_ANCHORER_KEY);

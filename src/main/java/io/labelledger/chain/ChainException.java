@@ -6,7 +6,7 @@ import java.util.Optional;
  * A chain call that did not go through: the node refused or could not be reached, or the contract
  * reverted (then {@link #revert()} names the custom error).
  */
-public final class ChainException extends RuntimeException {
+public class ChainException extends RuntimeException {
   private final RevertDecoder.ContractError revert;
 
   public ChainException(String message, RevertDecoder.ContractError revert) {

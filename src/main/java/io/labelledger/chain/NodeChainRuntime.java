@@ -16,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.FastRawTransactionManager;
 import org.web3j.tx.gas.StaticGasProvider;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
@@ -37,17 +36,19 @@ public final class NodeChainRuntime implements ChainRuntime {
 
   private final LocalGanache ganache;
   private final Web3j web3j;
+  private final FailoverWeb3jService transport;
   private final String rpcUrl;
   private final long chainId;
   private final Credentials operator;
   private final Credentials anchorer;
   private final Deployment deployment;
 
-  private NodeChainRuntime(LocalGanache ganache, Web3j web3j, String rpcUrl, long chainId, Credentials operator,
-      Credentials anchorer, Deployment deployment) {
+  private NodeChainRuntime(LocalGanache ganache, FailoverWeb3jService transport, Web3j web3j, long chainId,
+      Credentials operator, Credentials anchorer, Deployment deployment) {
     this.ganache = ganache;
+    this.transport = transport;
     this.web3j = web3j;
-    this.rpcUrl = rpcUrl;
+    this.rpcUrl = transport.endpoints().url(0);
     this.chainId = chainId;
     this.operator = operator;
     this.anchorer = anchorer;
@@ -72,15 +73,18 @@ public final class NodeChainRuntime implements ChainRuntime {
     LocalGanache ganache = null;
     Web3j web3j = null;
     try {
-      String rpcUrl = config.rpcUrl();
+      List<String> rpcUrls = config.rpcUrl();
       if (config.local()) {
         ganache = LocalGanache.start(nodeDir, config.localPort(), dataDir.resolve("chain"));
-        rpcUrl = ganache.rpcUrl();
+        rpcUrls = List.of(ganache.rpcUrl());
       }
+      String rpcUrl = rpcUrls.size() == 1 ? RpcEndpoints.redact(rpcUrls.get(0))
+          : rpcUrls.size() + " endpoints (" + String.join(", ", rpcUrls.stream().map(RpcEndpoints::redact).toList()) + ")";
       Credentials operator = operatorKey(config);
       Credentials anchorer = anchorerKey != null ? Credentials.create(anchorerKey.reveal())
           : config.local() ? Credentials.create(LocalGanache.DEV_ANCHORER_KEY) : operator;
-      web3j = Web3j.build(new HttpService(rpcUrl));
+      FailoverWeb3jService transport = new FailoverWeb3jService(rpcUrls);
+      web3j = Web3j.build(transport);
       Path record = config.deployed() ? Path.of(config.deploymentFile()) : dataDir.resolve("deployment.json");
       long chainId;
       try {
@@ -92,7 +96,7 @@ public final class NodeChainRuntime implements ChainRuntime {
         }
         LOG.warn("the node at {} does not answer ({}): starting with the contracts recorded in {}; contributions "
             + "are accepted and anchoring catches up once the node answers", rpcUrl, unreachable.getMessage(), record);
-        return new NodeChainRuntime(null, web3j, rpcUrl, config.chainId(), operator, anchorer, known);
+        return new NodeChainRuntime(null, transport, web3j, config.chainId(), operator, anchorer, known);
       }
       if (chainId != config.chainId()) {
         throw new ConfigException(List.of("chain.chainId: configured " + config.chainId()
@@ -100,7 +104,7 @@ public final class NodeChainRuntime implements ChainRuntime {
       }
       Deployment deployment = deployment(config, record, web3j, operator, anchorer, chainId);
       grantAnchorerRole(web3j, operator, anchorer, deployment, chainId);
-      return new NodeChainRuntime(ganache, web3j, rpcUrl, chainId, operator, anchorer, deployment);
+      return new NodeChainRuntime(ganache, transport, web3j, chainId, operator, anchorer, deployment);
     } catch (Exception e) {
       if (web3j != null) {
         web3j.shutdown();
@@ -127,14 +131,22 @@ public final class NodeChainRuntime implements ChainRuntime {
   /** As {@link #attach(String, Credentials, Deployment)}, with a separate anchorer key (which must hold ANCHORER_ROLE). */
   public static NodeChainRuntime attach(String rpcUrl, Credentials operator, Credentials anchorer,
       Deployment deployment) {
-    Web3j web3j = Web3j.build(new HttpService(rpcUrl));
+    return attach(List.of(rpcUrl), operator, anchorer, deployment);
+  }
+
+  /** As {@link #attach(String, Credentials, Credentials, Deployment)} on several endpoints of one chain, failing over. */
+  public static NodeChainRuntime attach(List<String> rpcUrls, Credentials operator, Credentials anchorer,
+      Deployment deployment) {
+    FailoverWeb3jService transport = new FailoverWeb3jService(rpcUrls);
+    Web3j web3j = Web3j.build(transport);
+    String rpcUrl = String.join(", ", rpcUrls.stream().map(RpcEndpoints::redact).toList());
     try {
       long chainId = web3j.ethChainId().send().getChainId().longValueExact();
       if (chainId != deployment.chainId()) {
         throw new ConfigException(List.of("the deployment is for chain " + deployment.chainId()
             + " but the node at " + rpcUrl + " is on chain " + chainId));
       }
-      return new NodeChainRuntime(null, web3j, rpcUrl, chainId, operator, anchorer, deployment);
+      return new NodeChainRuntime(null, transport, web3j, chainId, operator, anchorer, deployment);
     } catch (IOException e) {
       web3j.shutdown();
       throw new IllegalStateException("the node at " + rpcUrl + " does not answer: " + e.getMessage(), e);
@@ -237,6 +249,11 @@ public final class NodeChainRuntime implements ChainRuntime {
     return deployment;
   }
 
+  /**
+   * {@code checks.chain}: up when at least one endpoint answers on the configured chain id. Each
+   * check probes every endpoint (which also clears the back-off of one that came back), and the
+   * details list each endpoint's state (scheme, host and port only: a URL may carry an API key).
+   */
   @Override
   public HealthCheck health() {
     return new HealthCheck() {
@@ -247,11 +264,31 @@ public final class NodeChainRuntime implements ChainRuntime {
 
       @Override
       public Future<Void> check() {
-        return Future.fromCompletionStage(web3j.ethChainId().sendAsync())
-            .timeout(3, TimeUnit.SECONDS)
-            .compose(r -> r.hasError() || r.getChainId() == null || r.getChainId().longValueExact() != chainId
-                ? Future.failedFuture(new ChainException("the node is not on chain " + chainId))
-                : Future.<Void>succeededFuture());
+        List<Future<Long>> probes = new java.util.ArrayList<>();
+        for (int i = 0; i < transport.endpoints().size(); i++) {
+          int index = i;
+          probes.add(Future.fromCompletionStage(transport.probe(i)).timeout(3, TimeUnit.SECONDS).andThen(ar -> {
+            if (ar.succeeded() && ar.result() != chainId) {
+              transport.endpoints().failed(index, "serves chain " + ar.result() + ", not chain " + chainId);
+            } else if (ar.failed() && ar.cause() instanceof java.util.concurrent.TimeoutException) {
+              transport.endpoints().failed(index, "no answer within 3 s");
+            }
+          }));
+        }
+        return Future.join(probes).transform(ignored -> probes.stream()
+                .anyMatch(p -> p.succeeded() && p.result() == chainId) ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new ChainException("no JSON-RPC endpoint answers on chain " + chainId)));
+      }
+
+      @Override
+      public io.vertx.core.json.JsonObject details() {
+        io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+        for (RpcEndpoints.Status s : transport.endpoints().status()) {
+          list.add(new io.vertx.core.json.JsonObject().put("endpoint", s.endpoint()).put("current", s.current())
+              .put("state", s.state()).put("consecutiveFailures", s.consecutiveFailures()).put("failures", s.failures())
+              .put("lastError", s.lastError()).put("retryInMs", s.retryInMs()));
+        }
+        return new io.vertx.core.json.JsonObject().put("endpoints", list);
       }
     };
   }

@@ -33,8 +33,9 @@ import org.web3j.utils.Numeric;
 
 /**
  * The service's one way to ProvenanceRegistry: reads by {@code eth_call}, anchoring transactions
- * signed by the anchorer key with the nonce and gas price the caller chose (the anchorer records
- * both before broadcasting, so it can replace a stuck transaction with the same nonce), and
+ * signed by the anchorer key with the nonce and fees the caller chose (the anchorer records both
+ * before broadcasting, so it can replace a stuck transaction with the same nonce), fees from its
+ * {@link FeeOracle} (EIP-1559, under the anchorer's ceiling), and
  * BatchAnchored logs. Non-blocking throughout: every node call is {@code sendAsync()}.
  */
 public final class ProvenanceRegistryGateway {
@@ -45,12 +46,25 @@ public final class ProvenanceRegistryGateway {
   private final Credentials anchorer;
   private final long chainId;
   private final String address;
+  private final FeeOracle fees;
 
+  /** For reads (and sends at the default fees). */
   public ProvenanceRegistryGateway(Web3j web3j, Credentials anchorer, long chainId, String address) {
+    this(web3j, anchorer, chainId, address, new FeeOracle(web3j, io.labelledger.config.FeeConfig.defaults(),
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+  }
+
+  public ProvenanceRegistryGateway(Web3j web3j, Credentials anchorer, long chainId, String address, FeeOracle fees) {
     this.web3j = web3j;
     this.anchorer = anchorer;
     this.chainId = chainId;
     this.address = address.toLowerCase();
+    this.fees = fees;
+  }
+
+  /** Where the anchorer's fees come from. */
+  public FeeOracle fees() {
+    return fees;
   }
 
   public String address() {
@@ -66,7 +80,7 @@ public final class ProvenanceRegistryGateway {
       long blockNumber, String blockHash, int logIndex) {}
 
   /** A signed anchoring transaction, not yet broadcast. */
-  public record SignedTx(String hash, String raw, BigInteger nonce, BigInteger gasPrice, BigInteger gasLimit) {}
+  public record SignedTx(String hash, String raw, BigInteger nonce, Fees fees, BigInteger gasLimit) {}
 
   public Future<Long> blockNumber() {
     return Future.fromCompletionStage(web3j.ethBlockNumber().sendAsync())
@@ -153,12 +167,6 @@ public final class ProvenanceRegistryGateway {
             + r.getError().getMessage())) : Future.succeededFuture(r.getTransactionCount()));
   }
 
-  public Future<BigInteger> gasPrice() {
-    return Future.fromCompletionStage(web3j.ethGasPrice().sendAsync())
-        .compose(r -> r.hasError() ? Future.failedFuture(new ChainException("eth_gasPrice: " + r.getError().getMessage()))
-            : Future.succeededFuture(r.getGasPrice()));
-  }
-
   /**
    * Gas for anchoring {@code data} with a margin. Fails with a {@link ChainException} carrying the
    * decoded custom error when the call would revert (e.g. the root is already anchored).
@@ -178,39 +186,37 @@ public final class ProvenanceRegistryGateway {
   }
 
   /** Signs an anchoring transaction; deterministic (RFC 6979), so the same inputs give the same hash. */
-  public SignedTx sign(String data, BigInteger nonce, BigInteger gasPrice, BigInteger gasLimit) {
-    RawTransaction tx = RawTransaction.createTransaction(nonce, gasPrice, gasLimit, address, data);
+  public SignedTx sign(String data, BigInteger nonce, Fees offer, BigInteger gasLimit) {
+    RawTransaction tx = offer.transaction(chainId, nonce, gasLimit, address, data);
     String raw = Numeric.toHexString(TransactionEncoder.signMessage(tx, chainId, anchorer));
-    return new SignedTx(Hash.sha3(raw), raw, nonce, gasPrice, gasLimit);
+    return new SignedTx(Hash.sha3(raw), raw, nonce, offer, gasLimit);
   }
 
   /**
    * Signs a zero-value transfer from the anchorer to itself: a transaction that does nothing but
    * make a chain that mines only on demand (Ganache) produce a block, so its clock moves.
    */
-  public SignedTx signClockTick(BigInteger nonce, BigInteger gasPrice) {
-    RawTransaction tx = RawTransaction.createEtherTransaction(nonce, gasPrice, BigInteger.valueOf(21_000),
-        anchorer.getAddress(), BigInteger.ZERO);
+  public SignedTx signClockTick(BigInteger nonce, Fees offer) {
+    RawTransaction tx = offer.transaction(chainId, nonce, BigInteger.valueOf(21_000), anchorer.getAddress(), "0x");
     String raw = Numeric.toHexString(TransactionEncoder.signMessage(tx, chainId, anchorer));
-    return new SignedTx(Hash.sha3(raw), raw, nonce, gasPrice, BigInteger.valueOf(21_000));
+    return new SignedTx(Hash.sha3(raw), raw, nonce, offer, BigInteger.valueOf(21_000));
   }
 
   /**
-   * Broadcasts a signed transaction. A node that already has it (a re-broadcast after a crash)
-   * is not an error; any other refusal fails with the node's message.
+   * Broadcasts a signed transaction. A node that already has it (a re-broadcast after a crash, or
+   * after an answer lost mid-send, on this endpoint or another) is not an error, whatever words it
+   * uses ("already known", "nonce too low" once it is mined): the node is asked for the hash. Any
+   * other refusal fails with the node's message.
    */
   public Future<Void> broadcast(SignedTx tx) {
     return Future.fromCompletionStage(web3j.ethSendRawTransaction(tx.raw()).sendAsync()).compose(r -> {
-      if (r.hasError()) {
-        String message = String.valueOf(r.getError().getMessage());
-        String lower = message.toLowerCase();
-        if (lower.contains("already known") || lower.contains("already imported") || lower.contains("known transaction")) {
-          return Future.succeededFuture();
-        }
-        return Future.failedFuture(new ChainException("the node refused " + tx.hash() + " (nonce " + tx.nonce()
-            + "): " + message));
+      if (!r.hasError()) {
+        return Future.succeededFuture();
       }
-      return Future.succeededFuture();
+      String message = String.valueOf(r.getError().getMessage());
+      return known(tx.hash()).compose(known -> known ? Future.<Void>succeededFuture()
+          : Future.failedFuture(new ChainException("the node refused " + tx.hash() + " (nonce " + tx.nonce() + "): "
+              + message)));
     });
   }
 

@@ -1,11 +1,18 @@
 package io.labelledger.config;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * @param rpcUrl JSON-RPC endpoint; empty: a local Ganache is started with its state under
+ * @param rpcUrl JSON-RPC endpoints of one chain, in order of preference (YAML: a list or one string;
+ *     {@code LABELLEDGER_RPC_URL}: comma-separated). Reads and sends go to one endpoint and move to
+ *     the next when it cannot be reached; empty: a local Ganache is started with its state under
  *     {@code dataDir/chain} and the contracts are deployed on first start
  * @param chainId the chain id SIWE messages and EIP-712 domains must name
  * @param localPort the port of the local Ganache (used only when rpcUrl is empty)
@@ -19,9 +26,11 @@ import jakarta.validation.constraints.Pattern;
  * @param deploymentFile a {@code deployment.json} written by {@code labelledger deploy}; with an
  *     {@code rpcUrl}, the service uses exactly those contracts (on the chain the file names) and
  *     never deploys; empty: {@code dataDir/deployment.json}, deployed on first start if absent
+ * @param fees what transactions offer for gas, and the ceiling
  */
 public record ChainConfig(
-    @Pattern(regexp = "(https?://.+)?", message = "must be empty or an http(s) URL") String rpcUrl,
+    @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+    List<@Pattern(regexp = "https?://\\S+", message = "must be an http(s) URL") String> rpcUrl,
     @Min(1) long chainId,
     @Min(1) @Max(65535) int localPort,
     @Min(0) @Max(2000) int feeBps,
@@ -29,10 +38,24 @@ public record ChainConfig(
     @Pattern(regexp = "(https?://[A-Za-z0-9.\\-]+(:[0-9]{1,5})?(/[^\\s;,'\"]*)?)?",
         message = "must be empty or an http(s) URL without credentials")
     String publicRpcUrl,
-    String deploymentFile) {
+    String deploymentFile,
+    @NotNull @Valid FeeConfig fees) {
+
+  /** Splits comma-separated entries (the environment variable's form) and drops blank ones. */
+  public ChainConfig {
+    List<String> urls = new ArrayList<>();
+    for (String entry : rpcUrl == null ? List.<String>of() : rpcUrl) {
+      for (String url : entry == null ? new String[0] : entry.split(",")) {
+        if (!url.isBlank()) {
+          urls.add(url.strip());
+        }
+      }
+    }
+    rpcUrl = List.copyOf(urls);
+  }
 
   public boolean local() {
-    return rpcUrl == null || rpcUrl.isBlank();
+    return rpcUrl.isEmpty();
   }
 
   /** Whether the contracts come from a deployment file rather than from the service itself. */

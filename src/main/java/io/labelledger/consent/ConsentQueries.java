@@ -16,7 +16,8 @@ import java.util.Optional;
 /** SQL of consent requests and of the consent state followed from the chain. */
 public final class ConsentQueries {
   private static final String REQUEST_COLUMNS =
-      "id, kind, contributor, terms_hash, expires_at, nonce, deadline, signature, status, tx_hash, failure, created_at, updated_at";
+      "id, kind, contributor, terms_hash, expires_at, nonce, deadline, signature, status, tx_hash, failure, created_at, updated_at, "
+      + "earlier_tx_hashes";
 
   private final Pool pool;
 
@@ -27,7 +28,20 @@ public final class ConsentQueries {
   /** A stored request. {@code expiresAt} is null for revocations. */
   public record Request(long id, String kind, String contributor, String termsHash, Long expiresAt, long nonce,
       long deadline, byte[] signature, String status, String txHash, String failure, Instant createdAt,
-      Instant updatedAt) {}
+      Instant updatedAt, List<String> earlierTxHashes) {
+
+    /** Every transaction hash under which this request was sent (replacements: any one may mine), latest first. */
+    public List<String> txHashes() {
+      List<String> all = new ArrayList<>();
+      if (txHash != null) {
+        all.add(txHash);
+      }
+      for (int i = earlierTxHashes.size() - 1; i >= 0; i--) {
+        all.add(earlierTxHashes.get(i));
+      }
+      return all;
+    }
+  }
 
   /** The consent of one pair as the chain's events say. */
   public record State(String contributor, String termsHash, Instant grantedAt, Instant expiresAt, Instant revokedAt) {
@@ -97,19 +111,34 @@ public final class ConsentQueries {
         .execute(Tuple.of(ids.toArray(Long[]::new), txHash)).mapEmpty();
   }
 
+  /**
+   * Records a replacement of the batch's transaction before it is broadcast: {@code txHash} becomes
+   * the latest attempt, the one it replaces joins the earlier ones (any of them may mine).
+   */
+  public Future<Void> markReplaced(List<Long> ids, String txHash) {
+    return pool.preparedQuery("update consent_requests set tx_hash = $2, "
+            + "earlier_tx_hashes = earlier_tx_hashes || tx_hash, updated_at = now() "
+            + "where id = any($1) and status = 'submitted' and tx_hash <> $2")
+        .execute(Tuple.of(ids.toArray(Long[]::new), txHash)).mapEmpty();
+  }
+
   /** Puts in-flight requests back in the queue (nothing of theirs is or will be on the chain). */
   public Future<Void> release(List<Long> ids) {
-    return pool.preparedQuery("update consent_requests set status = 'pending', tx_hash = null, updated_at = now() "
+    return pool.preparedQuery("update consent_requests set status = 'pending', tx_hash = null, "
+            + "earlier_tx_hashes = '{}', updated_at = now() "
             + "where id = any($1) and status in ('submitting', 'submitted')")
         .execute(Tuple.of((Object) ids.toArray(Long[]::new))).mapEmpty();
   }
 
-  /** Marks requests of a mined transaction: failure null = confirmed. Only rows still on that tx change. */
+  /**
+   * Marks requests of a mined transaction: failure null = confirmed. Only rows still on that
+   * transaction change (its latest attempt or an earlier one).
+   */
   public Future<Void> settle(String txHash, List<Long> ids, List<String> failures) {
     String[] statuses = failures.stream().map(f -> f == null ? "confirmed" : "failed").toArray(String[]::new);
     return pool.preparedQuery("update consent_requests r set status = t.status, failure = t.failure, updated_at = now() "
             + "from unnest($1::bigint[], $2::text[], $3::text[]) as t(id, status, failure) "
-            + "where r.id = t.id and r.tx_hash = $4 and r.status = 'submitted'")
+            + "where r.id = t.id and (r.tx_hash = $4 or $4 = any(r.earlier_tx_hashes)) and r.status = 'submitted'")
         .execute(Tuple.of(ids.toArray(Long[]::new), statuses, failures.toArray(String[]::new), txHash)).mapEmpty();
   }
 
@@ -161,7 +190,8 @@ public final class ConsentQueries {
     return new Request(row.getLong("id"), row.getString("kind"), row.getString("contributor"),
         row.getString("terms_hash"), row.getLong("expires_at"), row.getLong("nonce"), row.getLong("deadline"),
         row.getBuffer("signature").getBytes(), row.getString("status"), row.getString("tx_hash"),
-        row.getString("failure"), instant(row, "created_at"), instant(row, "updated_at"));
+        row.getString("failure"), instant(row, "created_at"), instant(row, "updated_at"),
+        row.getArrayOfStrings("earlier_tx_hashes") == null ? List.of() : List.of(row.getArrayOfStrings("earlier_tx_hashes")));
   }
 
   private static Instant instant(Row row, String column) {

@@ -108,7 +108,10 @@ public final class ConsentRelayer {
     });
   }
 
-  /** Requests in flight for too long: settle them from their receipt, or put them back in the queue. */
+  /**
+   * Requests in flight for too long: settle them from the receipt of whichever of their
+   * transaction's attempts mined, or put them back in the queue when the node knows none of them.
+   */
   private Future<Void> recover() {
     return queries.inFlight(clock.instant().minus(STUCK_AFTER), 1000).compose(stuck -> {
       Map<String, List<ConsentQueries.Request>> byTx = new LinkedHashMap<>();
@@ -122,13 +125,29 @@ public final class ConsentRelayer {
       }
       Future<Void> chain = unsent.isEmpty() ? Future.succeededFuture() : queries.release(unsent);
       for (Map.Entry<String, List<ConsentQueries.Request>> e : byTx.entrySet()) {
-        chain = chain.compose(v -> sender.receipt(e.getKey()).compose(receipt -> receipt.isPresent()
+        List<String> hashes = e.getValue().get(0).txHashes();
+        chain = chain.compose(v -> minedAttempt(hashes, 0).compose(receipt -> receipt.isPresent()
             ? settle(e.getValue(), receipt.get())
-            : sender.known(e.getKey()).compose(known -> known ? Future.succeededFuture()
+            : anyKnown(hashes, 0).compose(known -> known ? Future.succeededFuture()
                 : queries.release(e.getValue().stream().map(ConsentQueries.Request::id).toList()))));
       }
       return chain;
     });
+  }
+
+  private Future<java.util.Optional<TransactionReceipt>> minedAttempt(List<String> hashes, int from) {
+    if (from == hashes.size()) {
+      return Future.succeededFuture(java.util.Optional.empty());
+    }
+    return sender.receipt(hashes.get(from)).compose(r -> r.isPresent() ? Future.succeededFuture(r)
+        : minedAttempt(hashes, from + 1));
+  }
+
+  private Future<Boolean> anyKnown(List<String> hashes, int from) {
+    if (from == hashes.size()) {
+      return Future.succeededFuture(false);
+    }
+    return sender.known(hashes.get(from)).compose(k -> k ? Future.succeededFuture(true) : anyKnown(hashes, from + 1));
   }
 
   private Future<Void> relay(String kind) {
@@ -142,7 +161,10 @@ public final class ConsentRelayer {
               .toList())
           : registry.revokeBatchData(batch.stream().map(r -> new SignedRevocation(r.contributor(), r.termsHash(),
               BigInteger.valueOf(r.nonce()), r.deadline(), r.signature())).toList());
-      return sender.submit(registry.address(), data, txHash -> queries.markSubmitted(ids, txHash))
+      // the first attempt moves the requests to 'submitted'; a replacement (same nonce, higher fees) adds its hash
+      java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+      return sender.submit(registry.address(), data, txHash -> first.getAndSet(false)
+              ? queries.markSubmitted(ids, txHash) : queries.markReplaced(ids, txHash))
           .recover(err -> queries.release(ids).compose(v -> Future.failedFuture(err)))
           .compose(txHash -> {
             LOG.info("relaying {} {} request(s) in {}", batch.size(), kind, txHash);

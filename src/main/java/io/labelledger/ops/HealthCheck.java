@@ -1,6 +1,7 @@
 package io.labelledger.ops;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 
 /** One dependency readiness depends on ({@code db}, later {@code chain}). */
 public interface HealthCheck {
@@ -9,4 +10,12 @@ public interface HealthCheck {
 
   /** Succeeds when the dependency answers; fails (or times out) otherwise. */
   Future<Void> check();
+
+  /**
+   * What {@code /health/ready} shows under {@code details.<name>} once {@link #check()} ended (the
+   * chain: each JSON-RPC endpoint's state), or null for nothing. Must not reveal secrets.
+   */
+  default JsonObject details() {
+    return null;
+  }
 }

@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
  * affect readiness (the chain, until a chain runtime provides its check). A failing check named in
  * {@code degradingChecks} is reported "down" but only degrades readiness: status "degraded", still
  * 200, because the instance still does its main work (the chain: contributions are accepted while
- * it is unreachable, and anchored once it is back).
+ * it is unreachable, and anchored once it is back). A check with {@link HealthCheck#details()} adds
+ * them under {@code details.<name>}: the chain lists each JSON-RPC endpoint, e.g.
+ * {@code {"endpoint":"http://node-a:8545","current":false,"state":"down","consecutiveFailures":3,
+ * "failures":7,"lastError":"Failed to connect ...","retryInMs":3500}}.
  */
 public final class HealthRoutes {
   private static final long TIMEOUT_MS = 2000;
@@ -47,11 +50,16 @@ public final class HealthRoutes {
       }
       Future.join(results).onComplete(ignored -> {
         JsonObject states = new JsonObject();
+        JsonObject details = new JsonObject();
         boolean up = true;
         boolean degraded = false;
         for (int i = 0; i < checks.size(); i++) {
           String state = results.get(i).result();
           states.put(checks.get(i).name(), state);
+          JsonObject more = checks.get(i).details();
+          if (more != null) {
+            details.put(checks.get(i).name(), more);
+          }
           if (!"up".equals(state)) {
             if (degradingChecks.contains(checks.get(i).name())) {
               degraded = true;
@@ -64,7 +72,8 @@ public final class HealthRoutes {
         String status = !up ? "down" : degraded ? "degraded" : "up";
         ctx.response().setStatusCode(up ? 200 : 503)
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .end(new JsonObject().put("status", status).put("checks", states).toBuffer());
+            .end((details.isEmpty() ? new JsonObject().put("status", status).put("checks", states)
+                : new JsonObject().put("status", status).put("checks", states).put("details", details)).toBuffer());
       });
     });
   }

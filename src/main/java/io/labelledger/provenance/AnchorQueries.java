@@ -1,5 +1,6 @@
 package io.labelledger.provenance;
 
+import io.labelledger.chain.Fees;
 import io.labelledger.chain.ProvenanceRegistryGateway.Anchored;
 import io.labelledger.chain.ProvenanceRegistryGateway.SignedTx;
 import io.vertx.core.Future;
@@ -21,7 +22,7 @@ import java.util.Optional;
  * second anchorer that somehow raced this one (a lost advisory lock) changes nothing it did not see.
  */
 public final class AnchorQueries {
-  private static final String BATCH_COLUMNS = "id, root, leaf_count, state, tx_hash, nonce, gas_price, attempts, "
+  private static final String BATCH_COLUMNS = "id, root, leaf_count, state, tx_hash, nonce, gas_price, priority_fee, attempts, "
       + "(extract(epoch from now() - sent_at) * 1000)::bigint as sent_ago_ms, search_from_block, chain_batch_id, "
       + "block_number";
 
@@ -35,8 +36,9 @@ public final class AnchorQueries {
   public record Unbatched(long id, String txid, byte[] digest, long ageMs, long submittedAt) {}
 
   /** A batch as the anchorer works on it. Fields of the chain are null until they are known. */
+  /** @param fees what the latest attempt offered (null before the first) */
   public record Batch(long id, byte[] root, int leafCount, String state, String txHash, BigInteger nonce,
-      BigInteger gasPrice, int attempts, Long sentAgoMs, Long searchFromBlock, Long chainBatchId, Long blockNumber) {}
+      Fees fees, int attempts, Long sentAgoMs, Long searchFromBlock, Long chainBatchId, Long blockNumber) {}
 
   /**
    * What the anchorer may put in its next batch. {@code eligible}: at most the limit, all signed at
@@ -182,10 +184,12 @@ public final class AnchorQueries {
    */
   public Future<Boolean> recordAttempt(long id, int seenAttempts, SignedTx tx, long headBlock) {
     return pool.preparedQuery("update anchor_batches set state = 'sent', tx_hash = $3, nonce = $4, gas_price = $5, "
-            + "attempts = attempts + 1, sent_at = now(), search_from_block = coalesce(search_from_block, $6) "
+            + "priority_fee = $7, attempts = attempts + 1, sent_at = now(), "
+            + "search_from_block = coalesce(search_from_block, $6) "
             + "where id = $1 and attempts = $2 and state in ('built', 'sent')")
-        .execute(Tuple.of(id, seenAttempts, tx.hash(), tx.nonce().longValueExact(), Numeric.create(tx.gasPrice()),
-            headBlock))
+        .execute(Tuple.from(new Object[] {id, seenAttempts, tx.hash(), tx.nonce().longValueExact(),
+            Numeric.create(tx.fees().maxFeePerGas()), headBlock,
+            tx.fees().isLegacy() ? null : Numeric.create(tx.fees().maxPriorityFeePerGas())}))
         .map(rows -> rows.rowCount() == 1);
   }
 
@@ -218,7 +222,7 @@ public final class AnchorQueries {
    */
   public Future<Boolean> resetToBuilt(long id, String expectedState) {
     return pool.preparedQuery("update anchor_batches set state = 'built', chain_batch_id = null, tx_hash = null, "
-            + "nonce = null, gas_price = null, sent_at = null, block_number = null, block_hash = null, "
+            + "nonce = null, gas_price = null, priority_fee = null, sent_at = null, block_number = null, block_hash = null, "
             + "block_time = null, gas_used = null where id = $1 and state = $2 "
             + "and not exists (select 1 from anchor_batches o where o.state in ('built', 'sent') and o.id <> $1)")
         .execute(Tuple.of(id, expectedState)).map(rows -> rows.rowCount() == 1);
@@ -244,10 +248,13 @@ public final class AnchorQueries {
 
   private static Batch toBatch(Row r) {
     Numeric price = r.getNumeric("gas_price");
+    Numeric priority = r.getNumeric("priority_fee");
+    Fees fees = price == null ? null : priority == null ? Fees.legacy(price.bigIntegerValue())
+        : Fees.eip1559(price.bigIntegerValue(), priority.bigIntegerValue());
     Long nonce = r.getLong("nonce");
     return new Batch(r.getLong("id"), r.getBuffer("root").getBytes(), r.getInteger("leaf_count"), r.getString("state"),
         r.getString("tx_hash"), nonce == null ? null : BigInteger.valueOf(nonce),
-        price == null ? null : price.bigIntegerValue(), r.getInteger("attempts"), r.getLong("sent_ago_ms"),
+        fees, r.getInteger("attempts"), r.getLong("sent_ago_ms"),
         r.getLong("search_from_block"), r.getLong("chain_batch_id"), r.getLong("block_number"));
   }
 }

@@ -1,6 +1,8 @@
 package io.labelledger.provenance;
 
 import io.labelledger.chain.ChainException;
+import io.labelledger.chain.FeeCeilingException;
+import io.labelledger.chain.Fees;
 import io.labelledger.chain.Hex;
 import io.labelledger.chain.ProvenanceRegistryGateway;
 import io.labelledger.chain.ProvenanceRegistryGateway.SignedTx;
@@ -32,9 +34,11 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * contribution is in one batch. The contract anchors a root at most once, and before every (re)send
  * the anchorer asks {@code batchOfRoot}: an anchor that already landed (a crash after the broadcast,
  * a replaced transaction whose earlier attempt mined) is recognised and recorded, never sent again.
- * Nonce and gas price of each attempt are recorded before the broadcast; an attempt without a
- * receipt after {@code replaceAfterMs} is replaced with the same nonce at a higher price (only one
- * of them can ever mine), an attempt the node lost is re-sent, and a nonce spent without the root
+ * Nonce and fees (EIP-1559 from the registry's {@link io.labelledger.chain.FeeOracle}) of each
+ * attempt are recorded before the broadcast; an attempt without a receipt after {@code replaceAfterMs}
+ * is replaced with the same nonce and both fees raised by {@code gasBumpPercent} (only one of them can
+ * ever mine; a replacement that would go above the fee ceiling is not sent, and the attempt is left to
+ * mine as it is), an attempt the node lost is re-sent as it was, and a nonce spent without the root
  * being anchored sends the batch afresh.
  *
  * <p><b>Several instances.</b> A round runs only while holding a PostgreSQL advisory lock (session
@@ -100,7 +104,6 @@ public final class Anchorer {
   private final int confirmations;
   private final SerialRounds rounds;
   private final Clock clock;
-  private final BigInteger maxGasPrice;
   private final AtomicLong unbatched = new AtomicLong();
   private final AtomicLong anchoredBatches = new AtomicLong();
   private final AtomicLong anchoredLeaves = new AtomicLong();
@@ -119,7 +122,6 @@ public final class Anchorer {
     this.registry = registry;
     this.config = config;
     this.confirmations = confirmations;
-    this.maxGasPrice = BigInteger.valueOf(config.maxGasPriceGwei()).multiply(BigInteger.TEN.pow(9));
     this.rounds = new SerialRounds(vertx, "anchoring", this::oneRound);
     meters.gauge("labelledger_anchor_unbatched_contributions", unbatched);
     meters.gauge("labelledger_anchor_batches", anchoredBatches);
@@ -241,8 +243,8 @@ public final class Anchorer {
       return Future.succeededFuture(false);
     }
     tickedThisRound = true;
-    return Future.all(registry.pendingNonce(), registry.gasPrice()).compose(all -> {
-      SignedTx tick = registry.signClockTick(all.resultAt(0), capped(all.resultAt(1)));
+    return Future.all(registry.pendingNonce(), registry.fees().current()).compose(all -> {
+      SignedTx tick = registry.signClockTick(all.resultAt(0), all.resultAt(1));
       LOG.info("{} contribution(s) signed after the chain's latest block time {}: sending {} (nonce {}) so the chain"
           + " makes a block", held.size(), chainTime, tick.hash(), tick.nonce());
       Promise<Optional<TransactionReceipt>> mined = Promise.promise();
@@ -307,29 +309,39 @@ public final class Anchorer {
     String data = ProvenanceRegistryGateway.anchorData(b.root(), b.leafCount());
     Future<BigInteger> gas = registry.estimateAnchorGas(data);
     Future<BigInteger> nonce = registry.pendingNonce();
-    Future<BigInteger> price = registry.gasPrice();
+    Future<Fees> offer = registry.fees().current();
     Future<Long> head = registry.blockNumber();
-    return Future.all(gas, nonce, price, head)
-        .compose(all -> attempt(b, registry.sign(data, nonce.result(), capped(price.result()), gas.result()),
-            head.result()))
+    return Future.all(gas, nonce, offer, head)
+        .compose(all -> attempt(b, registry.sign(data, nonce.result(), offer.result(), gas.result()), head.result()))
         .recover(err -> alreadyAnchored(err) ? registry.batchOfRoot(b.root()).compose(id -> landed(b, id))
             : Future.failedFuture(err));
   }
 
-  /** Same nonce, price raised by {@code bumpPercent} (0: the same price, for a transaction the node lost). */
+  /**
+   * Same nonce; the same fees for a transaction the node lost ({@code bumpPercent} 0: the same bytes,
+   * signing is deterministic), else both fees raised by {@code bumpPercent} and to what the chain
+   * wants now. A replacement above the fee ceiling is not sent: the attempt in the node's pool is
+   * awaited as it is.
+   */
   private Future<Boolean> resend(AnchorQueries.Batch b, int bumpPercent, String why) {
     String data = ProvenanceRegistryGateway.anchorData(b.root(), b.leafCount());
     Future<BigInteger> gas = registry.estimateAnchorGas(data);
-    Future<BigInteger> price = registry.gasPrice();
+    Future<Fees> offer = bumpPercent == 0 ? Future.succeededFuture(b.fees())
+        : registry.fees().replacement(b.fees(), bumpPercent);
     Future<Long> head = registry.blockNumber();
-    return Future.all(gas, price, head).compose(all -> {
-      BigInteger bumped = b.gasPrice().multiply(BigInteger.valueOf(100L + bumpPercent)).divide(BigInteger.valueOf(100))
-          .add(bumpPercent > 0 ? BigInteger.ONE : BigInteger.ZERO);
-      BigInteger offer = capped(bumped.max(price.result()));
-      LOG.warn("batch {}: {}; attempt {} with nonce {} at {} wei/gas", b.id(), why, b.attempts() + 1, b.nonce(), offer);
-      return attempt(b, registry.sign(data, b.nonce(), offer, gas.result()), head.result());
-    }).recover(err -> alreadyAnchored(err) ? registry.batchOfRoot(b.root()).compose(id -> landed(b, id))
-        : Future.failedFuture(err));
+    return Future.all(gas, offer, head).compose(all -> {
+      LOG.warn("batch {}: {}; attempt {} with nonce {} ({})", b.id(), why, b.attempts() + 1, b.nonce(), offer.result());
+      return attempt(b, registry.sign(data, b.nonce(), offer.result(), gas.result()), head.result());
+    }).recover(err -> {
+      if (alreadyAnchored(err)) {
+        return registry.batchOfRoot(b.root()).compose(id -> landed(b, id));
+      }
+      if (err instanceof FeeCeilingException) {
+        LOG.warn("batch {}: {}; not replaced: {}", b.id(), why, err.getMessage());
+        return awaitLanding(b, b.txHash(), config.replaceAfterMs());
+      }
+      return Future.failedFuture(err);
+    });
   }
 
   private Future<Boolean> attempt(AnchorQueries.Batch b, SignedTx tx, long head) {
@@ -447,10 +459,6 @@ public final class Anchorer {
   }
 
   // ------------------------------------------------------------------ plumbing
-
-  private BigInteger capped(BigInteger price) {
-    return price.max(BigInteger.ONE).min(maxGasPrice);
-  }
 
   private static boolean alreadyAnchored(Throwable err) {
     return err instanceof ChainException c && c.revert().isPresent()

@@ -165,4 +165,31 @@ class ConfigLoaderTest {
       assertProblem(env("LABELLEDGER_IMAGE_ORIGINS", widening), "http.imageOrigins (from LABELLEDGER_IMAGE_ORIGINS)");
     }
   }
+
+  @Test
+  void rpcUrlTakesACommaSeparatedListFromTheEnvironmentAndAListFromTheFile() throws Exception {
+    String keys = "0x" + "1".repeat(64);
+    assertThat(load(env("LABELLEDGER_RPC_URL", " http://a:8545 , https://b.example/v3/key ,",
+        "LABELLEDGER_RELAYER_KEY", KEY, "LABELLEDGER_ANCHORER_KEY", keys)).chain().rpcUrl())
+        .containsExactly("http://a:8545", "https://b.example/v3/key");
+    Files.writeString(dir.resolve("labelledger.yaml"), "chain:\n  rpcUrl:\n    - http://a:8545\n    - http://b:8545\n");
+    AppConfig fromFile = load(env("LABELLEDGER_RELAYER_KEY", KEY, "LABELLEDGER_ANCHORER_KEY", keys));
+    assertThat(fromFile.chain().rpcUrl()).containsExactly("http://a:8545", "http://b:8545");
+    assertThat(fromFile.chain().local()).isFalse();
+    Files.delete(dir.resolve("labelledger.yaml"));
+    assertThat(load(env()).chain().local()).as("the bundled empty string: a local chain").isTrue();
+    assertProblem(env("LABELLEDGER_RPC_URL", "http://a:8545,ftp://b", "LABELLEDGER_RELAYER_KEY", KEY,
+        "LABELLEDGER_ANCHORER_KEY", keys), "must be an http(s) URL");
+  }
+
+  @Test
+  void feeSettingsComeFromTheEnvironmentAndAreChecked() {
+    FeeConfig fees = load(env("LABELLEDGER_MAX_FEE_GWEI", "42.5", "LABELLEDGER_TX_REPLACE_AFTER_MS", "5000",
+        "LABELLEDGER_TX_BUMP_PERCENT", "12")).chain().fees();
+    assertThat(fees.maxFeeGwei()).isEqualTo(42.5);
+    assertThat(fees.replaceAfterMs()).isEqualTo(5000);
+    assertThat(fees.bumpPercent()).isEqualTo(12);
+    assertThat(load(env()).chain().fees()).isEqualTo(new FeeConfig(500, 200, 50, 0.1, 30_000, 25));
+    assertProblem(env("LABELLEDGER_TX_BUMP_PERCENT", "5"), "chain.fees.bumpPercent (from LABELLEDGER_TX_BUMP_PERCENT)");
+  }
 }

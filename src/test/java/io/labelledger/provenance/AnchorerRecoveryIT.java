@@ -128,6 +128,8 @@ class AnchorerRecoveryIT {
     BigInteger firstPrice = new BigInteger(text(app, "select gas_price::text from anchor_batches "
         + "where id = (select max(id) from anchor_batches)"));
     String firstNonce = text(app, "select nonce::text from anchor_batches where id = (select max(id) from anchor_batches)");
+    BigInteger firstTip = new BigInteger(text(app, "select priority_fee::text from anchor_batches "
+        + "where id = (select max(id) from anchor_batches)"));
 
     app.anchor(); // no receipt after replaceAfterMs: replaced
 
@@ -140,6 +142,16 @@ class AnchorerRecoveryIT {
         .as("same nonce").isEqualTo(firstNonce);
     assertThat(new BigInteger(text(app, "select gas_price::text from anchor_batches "
         + "where id = (select max(id) from anchor_batches)"))).as("bumped price").isGreaterThan(firstPrice);
+    assertThat(new BigInteger(text(app, "select priority_fee::text from anchor_batches "
+        + "where id = (select max(id) from anchor_batches)")).multiply(BigInteger.valueOf(100)))
+        .as("tip raised by gasBumpPercent (25) too").isGreaterThanOrEqualTo(firstTip.multiply(BigInteger.valueOf(125)));
+    String mined = text(app, "select tx_hash from anchor_batches where id = (select max(id) from anchor_batches)");
+    try {
+      assertThat(chain.web3j().ethGetTransactionByHash(mined).send().getTransaction().orElseThrow().getType())
+          .as("EIP-1559").isEqualTo("0x2");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A chain outage on a node of its own (a Ganache process with its state on disk): while the node
  * is down the service accepts contributions and reports the chain down (degraded, not unready), a
  * restart during the outage starts from the recorded deployment, and once the node is back with
- * its state the backlog is anchored, each contribution once.
+ * its state the backlog is anchored, each contribution once. The same with two endpoints configured
+ * of which the first never answers (a dead port): the service fails over to the second throughout,
+ * and the outage of the second is an outage of the chain.
  */
 class ChainOutageIT {
   @TempDir
@@ -32,20 +34,34 @@ class ChainOutageIT {
 
   @Test
   void contributionsAreAcceptedWhileTheChainIsDownAndAnchoredOnceItIsBack() throws Exception {
+    outage(ganacheUrl -> ganacheUrl, "ChainOutageIT");
+  }
+
+  @Test
+  void theSameWithOneOfTwoEndpointsDownThroughout() throws Exception {
+    int dead;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      dead = s.getLocalPort(); // closed again: connections to it are refused
+    }
+    String deadUrl = "http://127.0.0.1:" + dead;
+    outage(ganacheUrl -> deadUrl + "," + ganacheUrl, "ChainOutageIT_two");
+  }
+
+  private void outage(java.util.function.UnaryOperator<String> rpcUrl, String dbHint) throws Exception {
     Path node = ChainExtension.ProjectPaths.root().resolve("node");
     Path chainState = dir.resolve("chain");
     Path data = Files.createDirectories(dir.resolve("data"));
     LocalGanache ganache = LocalGanache.start(node, 0, chainState);
     int port = ganache.port();
     Map<String, String> env = new HashMap<>();
-    env.put("LABELLEDGER_RPC_URL", ganache.rpcUrl());
+    env.put("LABELLEDGER_RPC_URL", rpcUrl.apply(ganache.rpcUrl()));
     env.put("LABELLEDGER_RELAYER_KEY", TestChain.GANACHE_KEYS.get(0));
     env.put("LABELLEDGER_ANCHORER_KEY", TestChain.GANACHE_KEYS.get(1));
     env.put("LABELLEDGER_RELAY_INTERVAL_MS", "3600000");
     env.put("LABELLEDGER_INDEX_INTERVAL_MS", "3600000");
     env.put("LABELLEDGER_ANCHOR_INTERVAL_MS", "3600000");
     env.put("LABELLEDGER_ANCHOR_MAX_BATCH_AGE_MS", "0");
-    DatabaseCoordinates db = TestDatabase.freshDatabase("ChainOutageIT");
+    DatabaseCoordinates db = TestDatabase.freshDatabase(dbHint);
     TestApp app = TestApp.startOnNode(db, env, data); // deploys, records data/deployment.json
     TestChain chain = TestChain.connect(ganache.rpcUrl(), TestChain.GANACHE_KEYS.get(0), "outage");
     try {

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,15 @@ public final class TestApp implements AutoCloseable {
    * with {@link #relay()} and {@link #index()} when they want them.
    */
   public static TestApp start(String databaseHint, Map<String, String> overrides, TestChain testChain) {
+    return start(databaseHint, overrides, testChain, List.of(testChain.rpcUrl()));
+  }
+
+  /**
+   * As {@link #start(String, Map, TestChain)}, the service reaching the chain through
+   * {@code rpcUrls} (endpoints in front of the test chain, e.g. {@link RpcRelay}s), failing over.
+   */
+  public static TestApp start(String databaseHint, Map<String, String> overrides, TestChain testChain,
+      List<String> rpcUrls) {
     Credentials operator = testChain.newAccount(1000);
     Credentials anchorer = testChain.newAccount(1000);
     try {
@@ -81,7 +91,7 @@ public final class TestApp implements AutoCloseable {
       env.put("LABELLEDGER_INDEX_INTERVAL_MS", "3600000");
       env.put("LABELLEDGER_ANCHOR_INTERVAL_MS", "3600000");
       env.putAll(overrides);
-      return start(databaseHint, env, Optional.of(NodeChainRuntime.attach(testChain.rpcUrl(), operator, anchorer,
+      return start(databaseHint, env, Optional.of(NodeChainRuntime.attach(rpcUrls, operator, anchorer,
           deployment)));
     } catch (Exception e) {
       throw new IllegalStateException("cannot deploy the contracts for " + databaseHint, e);
@@ -215,6 +225,11 @@ public final class TestApp implements AutoCloseable {
   /** This instance's anchorer, e.g. to give it test faults. */
   public io.labelledger.provenance.Anchorer anchorer() {
     return app.chainWorkers().orElseThrow().anchorer();
+  }
+
+  /** The anchorer's key (ANCHORER_ROLE). */
+  public Credentials anchorerKey() {
+    return chain.orElseThrow().anchorer();
   }
 
   /** The key that deployed this app's contracts: their admin, curator and treasury, and the relayer. */
