@@ -1,10 +1,11 @@
 package io.labelledger.chain;
 
+import io.labelledger.chain.contracts.ProvenanceRegistry;
 import io.labelledger.config.ChainConfig;
 import io.labelledger.config.ConfigException;
 import io.labelledger.config.Secret;
-import io.labelledger.chain.contracts.ProvenanceRegistry;
 import io.labelledger.ops.HealthCheck;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -17,6 +18,8 @@ import org.slf4j.LoggerFactory;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.tx.FastRawTransactionManager;
+import org.web3j.tx.gas.ContractGasProvider;
+import org.web3j.tx.gas.StaticEIP1559GasProvider;
 import org.web3j.tx.gas.StaticGasProvider;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
@@ -31,7 +34,6 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
  */
 public final class NodeChainRuntime implements ChainRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(NodeChainRuntime.class);
-  private static final BigInteger GAS_PRICE = BigInteger.valueOf(1_000_000_000L);
   private static final BigInteger DEPLOY_GAS = BigInteger.valueOf(8_000_000L);
 
   private final LocalGanache ganache;
@@ -103,7 +105,7 @@ public final class NodeChainRuntime implements ChainRuntime {
             + " but the node at " + rpcUrl + " is on chain " + chainId));
       }
       Deployment deployment = deployment(config, record, web3j, operator, anchorer, chainId);
-      grantAnchorerRole(web3j, operator, anchorer, deployment, chainId);
+      grantAnchorerRole(web3j, config, operator, anchorer, deployment, chainId);
       return new NodeChainRuntime(ganache, transport, web3j, chainId, operator, anchorer, deployment);
     } catch (Exception e) {
       if (web3j != null) {
@@ -167,7 +169,7 @@ public final class NodeChainRuntime implements ChainRuntime {
   private static Deployment deployment(ChainConfig config, Path record, Web3j web3j, Credentials operator,
       Credentials anchorer, long chainId) throws Exception {
     ContractDeployer deployer = new ContractDeployer(web3j, new FastRawTransactionManager(web3j, operator, chainId,
-        new PollingTransactionReceiptProcessor(web3j, 100, 600)), new StaticGasProvider(GAS_PRICE, DEPLOY_GAS));
+        new PollingTransactionReceiptProcessor(web3j, 100, 600)), startupGas(web3j, config, chainId, DEPLOY_GAS));
     if (config.deployed()) { // labelledger deploy's record: exactly those contracts, never a deployment of our own
       Deployment given = Deployment.read(record);
       if (given.chainId() != chainId) {
@@ -195,17 +197,30 @@ public final class NodeChainRuntime implements ChainRuntime {
   }
 
   /**
+   * What start-up transactions (a first deployment, a role grant) offer for gas: the fees every
+   * other transaction of the service offers ({@link FeeOracle}: EIP-1559 from the fee history, legacy
+   * only without a base fee), under the same ceiling. Blocking, at start-up.
+   */
+  static ContractGasProvider startupGas(Web3j web3j, ChainConfig config, long chainId, BigInteger gasLimit)
+      throws Exception {
+    Fees fees = new FeeOracle(web3j, config.fees(), new SimpleMeterRegistry()).current().toCompletionStage()
+        .toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    return fees.isLegacy() ? new StaticGasProvider(fees.maxFeePerGas(), gasLimit)
+        : new StaticEIP1559GasProvider(chainId, fees.maxFeePerGas(), fees.maxPriorityFeePerGas(), gasLimit);
+  }
+
+  /**
    * Contracts deployed before the anchorer had its own key have ANCHORER_ROLE on the operator only:
    * the operator (their admin) grants it. Blocking, at start-up.
    */
-  private static void grantAnchorerRole(Web3j web3j, Credentials operator, Credentials anchorer, Deployment deployment,
-      long chainId) throws Exception {
+  private static void grantAnchorerRole(Web3j web3j, ChainConfig config, Credentials operator, Credentials anchorer,
+      Deployment deployment, long chainId) throws Exception {
     if (anchorer.getAddress().equalsIgnoreCase(operator.getAddress())) {
       return;
     }
     var registry = ProvenanceRegistry.load(deployment.provenanceRegistry(), web3j,
         new FastRawTransactionManager(web3j, operator, chainId, new PollingTransactionReceiptProcessor(web3j, 100, 600)),
-        new StaticGasProvider(GAS_PRICE, BigInteger.valueOf(200_000)));
+        startupGas(web3j, config, chainId, BigInteger.valueOf(200_000)));
     byte[] role = registry.ANCHORER_ROLE().send();
     if (registry.hasRole(role, anchorer.getAddress()).send()) {
       return;
