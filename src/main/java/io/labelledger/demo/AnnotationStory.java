@@ -297,15 +297,26 @@ public final class AnnotationStory {
   // ------------------------------------------------------------------ annotation
 
   private void annotate() {
+    takeWhatIsOpen();
+    out.printf("annotation: %d signed answers (%d span lists, %d box lists)%n", sent.size(),
+        sent.stream().filter(s -> sentences.containsKey(s.ref())).count(),
+        sent.stream().filter(s -> images.containsKey(s.ref())).count());
+  }
+
+  /**
+   * Everyone takes tasks in turn until neither campaign has one left for anybody; the number of
+   * answers signed. Run again while quality settles: an item whose answers disagree asks for more
+   * (dynamic overlap) after the first pass, and the crowd comes back for it.
+   */
+  private int takeWhatIsOpen() {
+    int before = sent.size();
     for (long campaign : List.of(spansCampaign, boxesCampaign)) {
       List<Person> busy = new ArrayList<>(people);
       while (!busy.isEmpty()) {
         busy.removeIf(p -> !answerNext(p, campaign));
       }
     }
-    out.printf("annotation: %d signed answers (%d span lists, %d box lists)%n", sent.size(),
-        sent.stream().filter(s -> sentences.containsKey(s.ref())).count(),
-        sent.stream().filter(s -> images.containsKey(s.ref())).count());
+    return sent.size() - before;
   }
 
   /** Takes the next task of {@code campaign} and signs an annotation; false when none is left for {@code p}. */
@@ -411,9 +422,15 @@ public final class AnnotationStory {
    * expects (the careful accepted, the careless rejected) and anchored.
    */
   private void awaitQualityAndAnchoring() {
-    Map<Long, Sent> byId = sent.stream().collect(Collectors.toMap(Sent::id, s -> s));
+    int before = sent.size();
     awaitNothingLeft("quality settles every item on its truth and every contribution is decided and anchored",
-        () -> unsettled(byId));
+        () -> {
+          takeWhatIsOpen();
+          return unsettled(sent.stream().collect(Collectors.toMap(Sent::id, s -> s)));
+        });
+    if (sent.size() > before) {
+      out.printf("annotation: %d more answers to items quality asked more of%n", sent.size() - before);
+    }
     out.printf("quality: every sentence's aggregate holds exactly its entities and every image's its objects"
         + " (IoU ≥ %.1f); %d answers accepted, %d rejected (all the careless one's); all %d anchored on-chain%n",
         MIN_IOU, sent.stream().filter(Sent::accepted).count(), sent.stream().filter(s -> !s.accepted()).count(),
