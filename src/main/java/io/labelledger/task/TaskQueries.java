@@ -1,6 +1,9 @@
 package io.labelledger.task;
 
+import io.labelledger.http.ApiException;
+import io.labelledger.http.ErrorCode;
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -35,6 +38,16 @@ public final class TaskQueries {
       order by i.available_at, i.id limit 1
       for update of i skip locked
       """;
+
+  /**
+   * {@link #CANDIDATE_REGULAR} when it found nothing: the same first eligible item, but waiting for
+   * its lock instead of skipping it. SKIP LOCKED keeps concurrent allocations apart; yet when every
+   * eligible item is locked (the quality worker writing its label, another contributor taking the
+   * item's last slot), skipping answered NO_TASK_AVAILABLE for an item that was still open a moment
+   * later. Waiting is bounded by the transaction's lock_timeout.
+   */
+  private static final String CANDIDATE_REGULAR_WAITING = CANDIDATE_REGULAR.replace("for update of i skip locked",
+      "for update of i");
 
   /** The first gold item (in id order) this contributor has neither answered nor holds; gold is exempt from overlap. */
   private static final String CANDIDATE_GOLD = """
@@ -100,6 +113,12 @@ public final class TaskQueries {
   private Future<Optional<Lease>> lease(SqlClient tx, long campaignId, String contributor, boolean gold,
       Instant now, Instant expiresAt, int attempts) {
     return tx.preparedQuery(gold ? CANDIDATE_GOLD : CANDIDATE_REGULAR).execute(Tuple.of(campaignId, contributor, utc(now)))
+        .compose(rows -> rows.size() > 0 || gold ? Future.succeededFuture(rows)
+            : tx.query("set local lock_timeout = '2s'").execute()
+                .compose(v -> tx.preparedQuery(CANDIDATE_REGULAR_WAITING)
+                    .execute(Tuple.of(campaignId, contributor, utc(now))))
+                .recover(err -> Future.failedFuture(err instanceof PgException pg && "55P03".equals(pg.getSqlState())
+                    ? new ApiException(ErrorCode.NO_TASK_AVAILABLE, campaignId) : err)))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.succeededFuture(Optional.<Lease>empty());
