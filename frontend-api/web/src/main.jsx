@@ -1,5 +1,6 @@
 // The LabelLedger browser app: one page, hash routes, Preact. Contributors sign in, consent and
-// label; buyers browse and buy datasets; auditors verify a dataset's bundle against the chain.
+// label; buyers browse and buy datasets; auditors verify a dataset's bundle against the chain;
+// operators follow the activity log and their campaigns' contributors.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './styles.css';
@@ -11,6 +12,7 @@ import { WorkPage } from './pages/Work.jsx';
 import { AccountPage } from './pages/Account.jsx';
 import { BuyPage } from './pages/Buy.jsx';
 import { AuditPage } from './pages/Audit.jsx';
+import { OperatorPage } from './pages/Operator.jsx';
 
 const NAV = [
   { href: '#/contribute', label: 'Label', match: /^\/(contribute.*)?$/ },
@@ -18,6 +20,8 @@ const NAV = [
   { href: '#/buy', label: 'Datasets', match: /^\/buy/ },
   { href: '#/audit', label: 'Audit', match: /^\/audit/ },
   { href: '#/account', label: 'Account', match: /^\/account/ },
+  // only for accounts the service calls operators; the pages say so to anyone else who finds them
+  { href: '#/operator', label: 'Operator', match: /^\/operator/, operatorOnly: true },
 ];
 
 function currentPath() {
@@ -43,6 +47,7 @@ function Page({ path }) {
   if ((m = path.match(/^\/buy(?:\/(\d+))?$/))) return <BuyPage datasetId={m[1] ? Number(m[1]) : null} />;
   if (path === '/audit' || path.startsWith('/audit?')) return <AuditPage />;
   if (path === '/account') return <AccountPage />;
+  if (/^\/operator(\/(activity|campaigns))?(\?.*)?$/.test(path)) return <OperatorPage path={path} />;
   return (
     <section>
       <h1 tabIndex={-1}>Page not found</h1>
@@ -73,7 +78,7 @@ function Header({ path }) {
       </div>
       <nav aria-label="Main">
         <ul>
-          {NAV.map((item) => (
+          {NAV.filter((item) => !item.operatorOnly || (state.token && state.operator)).map((item) => (
             <li key={item.href}>
               <a href={item.href} aria-current={item.match.test(path) ? 'page' : undefined}>{item.label}</a>
             </li>

@@ -12,6 +12,7 @@ export const session = createStore({
   token: null,
   address: null,     // checksummed
   expiresAt: null,   // ISO time
+  operator: false,   // what GET /api/me says: the account is one of the marketplace's operators
   restoring: true,
   notice: null,      // why the last session ended, shown once
 });
@@ -59,7 +60,17 @@ export async function signIn(signer) {
   }
   setSessionToken(reply.token);
   remember({ token: reply.token, address, expiresAt: reply.expiresAt, kind: signer.kind });
-  session.set({ signer, token: reply.token, address, expiresAt: reply.expiresAt, restoring: false, notice: null });
+  session.set({ signer, token: reply.token, address, expiresAt: reply.expiresAt, operator: await isOperator(),
+    restoring: false, notice: null });
+}
+
+/** Whether the session's account is an operator; false when the service cannot say (the operator pages then say so). */
+async function isOperator() {
+  try {
+    return (await api('GET', '/api/me')).operator === true;
+  } catch {
+    return false;
+  }
 }
 
 export async function signOut(notice = null) {
@@ -69,7 +80,7 @@ export async function signOut(notice = null) {
   }
   setSessionToken(null);
   remember(null);
-  session.set({ signer: null, token: null, address: null, expiresAt: null, notice });
+  session.set({ signer: null, token: null, address: null, expiresAt: null, operator: false, notice });
 }
 
 // a key kept in the browser signs a new sign-in message by itself when the session runs out, so a
@@ -109,7 +120,8 @@ export async function restoreSession() {
     setSessionToken(saved.token);
     const me = await api('GET', '/api/me');
     if (getAddress(me.address) !== saved.address) throw new Error('another account');
-    session.set({ signer, token: saved.token, address: saved.address, expiresAt: me.sessionExpiresAt });
+    session.set({ signer, token: saved.token, address: saved.address, expiresAt: me.sessionExpiresAt,
+      operator: me.operator === true });
   } catch {
     setSessionToken(null);
     remember(null);
