@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.labelledger.testsupport.BrowserChecks;
 import io.labelledger.testsupport.ChainExtension;
 import io.labelledger.testsupport.NodeScript;
 import io.labelledger.testsupport.TestApp;
@@ -188,20 +189,10 @@ class AnnotationLabellerIT {
     assertThat(String.join("\n", texts(checks.get("campaignCards")))).contains(
         "Mark spans of a text as PER, LOC, ORG; up to 50 per item, none overlapping", "which may overlap",
         "Outline objects in an image as car, person; up to 50 boxes per image");
-    result.get("unnamedControls").fields().forEachRemaining(e ->
-        assertThat(e.getValue()).as("controls without an accessible name for " + e.getKey()).isEmpty());
+    BrowserChecks.everyControlNamed(result);
 
     // screenshots at both widths, and nothing wider than a 375 px screen
-    assertThat(result.get("screenshots")).hasSize(3);
-    for (JsonNode shot : result.get("screenshots")) {
-      assertThat(shot.get("overflowAt375").asInt()).as(shot.get("name") + " overflows at 375 px")
-          .isLessThanOrEqualTo(0);
-      for (String width : List.of("desktop", "phone")) {
-        byte[] png = Files.readAllBytes(Path.of(shot.get(width).asText()));
-        assertThat(png.length).isGreaterThan(2000);
-        assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
-      }
-    }
+    BrowserChecks.screenshotsFitAt375(result, 3);
   }
 
   /** The span of the first {@code text} in TEXT, in code points, as the answer spells it. */

@@ -3,6 +3,7 @@ package io.labelledger.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.labelledger.testsupport.BrowserChecks;
 import io.labelledger.testsupport.ChainExtension;
 import io.labelledger.testsupport.NodeScript;
 import io.labelledger.testsupport.TestApp;
@@ -147,20 +148,10 @@ class TypedLabellerIT {
     assertThat(String.join("|", texts(checks.get("noTieButtons")))).contains("A is better", "B is better")
         .doesNotContain("Tie");
     assertThat(checks.get("noTieIgnoredT").asBoolean()).as("T answers nothing without ties").isTrue();
-    result.get("unnamedControls").fields().forEachRemaining(e ->
-        assertThat(e.getValue()).as("controls without an accessible name for " + e.getKey()).isEmpty());
+    BrowserChecks.everyControlNamed(result);
 
     // screenshots at both widths, and nothing wider than a 375 px screen
-    assertThat(result.get("screenshots")).hasSize(7);
-    for (JsonNode shot : result.get("screenshots")) {
-      assertThat(shot.get("overflowAt375").asInt()).as(shot.get("name") + " overflows at 375 px")
-          .isLessThanOrEqualTo(0);
-      for (String width : List.of("desktop", "phone")) {
-        byte[] png = Files.readAllBytes(Path.of(shot.get(width).asText()));
-        assertThat(png.length).isGreaterThan(2000);
-        assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
-      }
-    }
+    BrowserChecks.screenshotsFitAt375(result, 7);
   }
 
   private static List<Map<String, Object>> texts(String format, int n) {
