@@ -3,6 +3,7 @@ package io.labelledger.dataset;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.labelledger.answer.CampaignAnswers;
 import io.labelledger.answer.CanonicalJson;
+import io.labelledger.answer.boxes.BoxesType;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -168,7 +169,9 @@ public final class DatasetExporter {
         .compose(count -> {
           response.write(coco.between());
           RowStream<Row> boxes = ps.createStream(FETCH, Tuple.of(datasetId));
-          return pump(boxes, (text, row) -> coco.annotations(text, toExportRow(row, type)), response)
+          BoxesType.Bound boxesType = (BoxesType.Bound) type; // the route lets COCO through for boxes only
+          return pump(boxes, (text, row) -> coco.annotations(text, row.getLong(0),
+              boxesType.parseAggregate(row.getString(3))), response)
               .compose(n -> response.end(coco.tail()).map(count));
         })
         .onFailure(err -> abortQuietly(response));

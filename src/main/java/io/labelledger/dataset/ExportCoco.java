@@ -3,7 +3,8 @@ package io.labelledger.dataset;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.labelledger.answer.CanonicalJson;
-import io.labelledger.answer.ExportColumn;
+import io.labelledger.answer.boxes.Box;
+import io.labelledger.answer.boxes.ScoredBox;
 import io.labelledger.chain.Hex;
 import java.net.URI;
 import java.util.List;
@@ -76,18 +77,17 @@ final class ExportCoco {
     return true;
   }
 
-  /** Appends the item's aggregated boxes as annotations. */
-  boolean annotations(StringBuilder out, ExportRow row) {
-    JsonNode boxes = CanonicalJson.read(((ExportColumn.JsonText) row.typed().get("boxes")).json());
-    for (JsonNode b : boxes) {
-      long w = b.get("w").asLong();
-      long h = b.get("h").asLong();
+  /** Appends the item's aggregated boxes (its label, parsed) as annotations. */
+  boolean annotations(StringBuilder out, long itemId, List<ScoredBox> boxes) {
+    for (ScoredBox scored : boxes) {
+      Box b = scored.box();
       out.append(annotations++ == 0 ? "" : ",").append("{\"id\":").append(annotations)
-          .append(",\"image_id\":").append(row.itemId())
-          .append(",\"category_id\":").append(labels.indexOf(b.get("label").asText()) + 1)
-          .append(",\"bbox\":[").append(b.get("x").asLong()).append(',').append(b.get("y").asLong()).append(',')
-          .append(w).append(',').append(h).append("],\"area\":").append(w * h)
-          .append(",\"iscrowd\":0,\"score\":").append(b.get("confidence").asDouble()).append('}');
+          .append(",\"image_id\":").append(itemId)
+          .append(",\"category_id\":").append(labels.indexOf(b.label()) + 1)
+          .append(",\"bbox\":[").append(b.x()).append(',').append(b.y()).append(',')
+          .append(b.w()).append(',').append(b.h()).append("],\"area\":").append((long) b.w() * b.h())
+          .append(",\"iscrowd\":0,\"score\":").append(Math.round(scored.confidence() * 10_000) / 10_000.0)
+          .append('}');
     }
     return true;
   }

@@ -352,8 +352,8 @@ public final class PairwiseStory {
    * where it converges; a difference still there after the wait fails the story, naming it.
    */
   private void awaitQualityAndAnchoring() {
-    // the regulars come back for pairs still open: a task query skips items the quality worker holds
-    // locked, so the first pass can end with a pair one answer short of its overlap
+    // the regulars come back for pairs still open: quality may ask a pair for another answer (dynamic
+    // overlap) after the first pass ended
     List<Person> regulars = people.stream().filter(p -> p.role() == Role.HONEST).toList();
     awaitNothingLeft("quality settles every pair on its truth and every contribution is decided and anchored",
         () -> {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labelledger.answer.ExportColumn;
+import io.labelledger.answer.boxes.Box;
+import io.labelledger.answer.boxes.ScoredBox;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,13 @@ class ExportCocoTest {
     StringBuilder out = new StringBuilder(coco.head("dataset-3-v1"));
     rows.forEach(r -> coco.image(out, r));
     out.append(coco.between());
-    rows.forEach(r -> coco.annotations(out, r));
+    List<List<ScoredBox>> boxes = List.of(
+        List.of(new ScoredBox(new Box(1, 2, 10, 20, "dog \"big\""), 0.8), new ScoredBox(new Box(30, 40, 5, 5, "car"), 1)),
+        List.of(),
+        List.of(new ScoredBox(new Box(0, 0, 100, 50, "car"), 0.5)));
+    for (int i = 0; i < rows.size(); i++) {
+      coco.annotations(out, rows.get(i).itemId(), boxes.get(i));
+    }
     out.append(coco.tail());
 
     JsonNode doc = JSON.readTree(out.toString());
