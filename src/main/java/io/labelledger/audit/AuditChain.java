@@ -197,8 +197,7 @@ final class AuditChain implements AutoCloseable {
   Optional<Dataset> dataset(String marketplace, BigInteger datasetId) throws ChainUnavailableException {
     EthCall call = call(marketplace, encode("dataset", new Uint256(datasetId)));
     if (call.hasError() || call.isReverted()) {
-      String data = call.hasError() && call.getError().getData() != null
-          ? String.valueOf(call.getError().getData()).replace("\"", "") : null;
+      String data = call.hasError() ? RevertDecoder.revertData(call.getError()) : null;
       var error = RevertDecoder.instance().decode(data);
       if (error.isPresent() && error.get().name().equals("DataMarketplaceUnknownDataset")) {
         return Optional.empty();

@@ -2,30 +2,20 @@ package io.labelledger.chain;
 
 import static io.labelledger.ops.LocalFiles.freePort;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A Ganache node run as a child process from {@code node/ganache.js}: deterministic accounts,
  * chain id 1337, shanghai hardfork, instant mining. With a database directory the chain state
  * survives restarts; without one it lives in memory and is gone when the process stops.
  *
- * <p>The child is tied to this JVM: it is stopped by {@link #close()}, by a shutdown hook, and
- * (through {@code --exit-with-stdin}) when this JVM dies without running hooks.
+ * <p>The child is tied to this JVM (see {@link LocalChainProcess}).
  */
 public final class LocalGanache implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(LocalGanache.class);
   public static final long CHAIN_ID = 1337;
   /**
    * The key of Ganache's first deterministic account (the public test mnemonic): the operator of
@@ -38,15 +28,10 @@ public final class LocalGanache implements AutoCloseable {
   public static final String DEV_ANCHORER_KEY =
       "0x6cbed15c793ce57650b9877cf6fa156fbef513c4e6134f022a85b1ffdd59b2a1";
 
-  private final Process process;
-  private final int port;
-  private final Thread shutdownHook;
+  private final LocalChainProcess process;
 
-  private LocalGanache(Process process, int port) {
+  private LocalGanache(LocalChainProcess process) {
     this.process = process;
-    this.port = port;
-    this.shutdownHook = new Thread(this::stopProcess, "ganache-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /**
@@ -78,59 +63,15 @@ public final class LocalGanache implements AutoCloseable {
       cmd.add("--db");
       cmd.add(dbDir.toString());
     }
-    Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    LocalGanache ganache = new LocalGanache(process, chosen);
-    try {
-      ganache.awaitReady(60);
-    } catch (IOException | RuntimeException e) {
-      ganache.close();
-      throw e;
-    }
-    return ganache;
-  }
-
-  private void awaitReady(int seconds) throws IOException {
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    StringBuilder early = new StringBuilder();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader out = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = out.readLine()) != null) {
-          if (line.startsWith("ganache ready")) {
-            ready.complete(null);
-          } else if (!ready.isDone()) {
-            early.append(line).append('\n');
-          } else {
-            LOG.debug("ganache: {}", line);
-          }
-        }
-      } catch (IOException e) {
-        ready.completeExceptionally(e);
-      }
-      ready.completeExceptionally(new IOException("Ganache exited before it was ready:\n" + early));
-    }, "ganache-output");
-    reader.setDaemon(true);
-    reader.start();
-    try {
-      ready.get(seconds, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new IOException("Ganache did not start within " + seconds + " s:\n" + early, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while starting Ganache", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-    }
-    LOG.info("Ganache ready on port {} (pid {})", port, process.pid());
+    return new LocalGanache(LocalChainProcess.start("ganache", cmd, chosen, 60));
   }
 
   public String rpcUrl() {
-    return "http://127.0.0.1:" + port;
+    return process.rpcUrl();
   }
 
   public int port() {
-    return port;
+    return process.port();
   }
 
   public boolean isAlive() {
@@ -139,36 +80,11 @@ public final class LocalGanache implements AutoCloseable {
 
   /** Stops the node hard (as a crash would); chain state written so far stays in its database. */
   public void kill() {
-    process.destroyForcibly();
-    waitFor();
+    process.kill();
   }
 
   @Override
   public void close() {
-    stopProcess();
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook is running or has run
-    }
+    process.close();
   }
-
-  private void stopProcess() {
-    if (process.isAlive()) {
-      process.destroy(); // SIGTERM: ganache.js closes its database cleanly
-      waitFor();
-    }
-  }
-
-  private void waitFor() {
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
 }

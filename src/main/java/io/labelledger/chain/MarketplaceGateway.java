@@ -213,7 +213,7 @@ public final class MarketplaceGateway {
             Transaction.createEthCallTransaction(sender.address(), to, FunctionEncoder.encode(fn)), at).sendAsync())
         .compose(r -> {
           if (r.hasError() || r.isReverted()) {
-            String data = r.hasError() ? TxSender.revertData(r.getError()) : r.getValue();
+            String data = r.hasError() ? RevertDecoder.revertData(r.getError()) : r.getValue();
             var revert = RevertDecoder.instance().decode(data);
             return Future.failedFuture(new ChainException(name + " failed: "
                 + revert.map(Object::toString).orElse(r.hasError() ? r.getError().getMessage() : "reverted"),

@@ -176,7 +176,7 @@ public final class ProvenanceRegistryGateway {
             Transaction.createEthCallTransaction(anchorer.getAddress(), address, data)).sendAsync())
         .compose(r -> {
           if (r.hasError()) {
-            Optional<RevertDecoder.ContractError> revert = RevertDecoder.instance().decode(TxSender.revertData(r.getError()));
+            Optional<RevertDecoder.ContractError> revert = RevertDecoder.instance().decode(RevertDecoder.revertData(r.getError()));
             return Future.failedFuture(new ChainException("anchoring would revert: "
                 + revert.map(Object::toString).orElse(r.getError().getMessage()), revert.orElse(null)));
           }
@@ -229,9 +229,14 @@ public final class ProvenanceRegistryGateway {
 
   /** Whether the node knows the transaction at all (mined or waiting in its pool). */
   public Future<Boolean> known(String txHash) {
+    return gasLimitOf(txHash).map(Optional::isPresent);
+  }
+
+  /** The gas limit of a transaction the node knows (pooled or mined), or empty. */
+  public Future<Optional<BigInteger>> gasLimitOf(String txHash) {
     return Future.fromCompletionStage(web3j.ethGetTransactionByHash(txHash).sendAsync())
         .compose(r -> r.hasError() ? Future.failedFuture(new ChainException("eth_getTransactionByHash: "
-            + r.getError().getMessage())) : Future.succeededFuture(r.getTransaction().isPresent()));
+            + r.getError().getMessage())) : Future.succeededFuture(r.getTransaction().map(tx -> tx.getGas())));
   }
 
   /** The BatchAnchored log of this registry in a receipt, if any. */

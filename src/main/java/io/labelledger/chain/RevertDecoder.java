@@ -37,6 +37,8 @@ public final class RevertDecoder {
   };
   private static final RevertDecoder INSTANCE = new RevertDecoder(loadAll());
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final Map<String, ErrorDef> bySelector;
 
   private RevertDecoder(Map<String, ErrorDef> bySelector) {
@@ -61,6 +63,41 @@ public final class RevertDecoder {
   public Optional<String> errorName(String selector) {
     ErrorDef def = selector == null ? null : bySelector.get(selector.toLowerCase());
     return Optional.ofNullable(def).map(ErrorDef::name);
+  }
+
+  /**
+   * The revert bytes a node put in a JSON-RPC error reply, or null when it holds none. Nodes differ:
+   * a plain hex string (geth, Anvil, Ganache for calls), an object with the bytes under
+   * {@code result} (Ganache for some transactions) or under {@code data} (Hardhat, whose
+   * {@code message} repeats them inside prose).
+   */
+  public static String revertData(org.web3j.protocol.core.Response.Error error) {
+    return error == null ? null : revertBytes(error.getData());
+  }
+
+  private static String revertBytes(Object data) {
+    if (data == null) {
+      return null;
+    }
+    if (data instanceof Map<?, ?> object) {
+      for (String key : List.of("data", "result")) {
+        String found = revertBytes(object.get(key));
+        if (found != null) {
+          return found;
+        }
+      }
+      return null;
+    }
+    String text = data.toString().trim();
+    if (text.startsWith("{")) { // web3j keeps an object as its JSON text (then each member is parsed)
+      try {
+        return revertBytes(JSON.readValue(text, Map.class));
+      } catch (IOException notJson) {
+        return null;
+      }
+    }
+    text = text.replace("\"", "");
+    return text.matches("0x[0-9a-fA-F]*") ? text : null;
   }
 
   /**

@@ -145,7 +145,7 @@ public final class TxSender {
             web3j.ethEstimateGas(Transaction.createEthCallTransaction(sender, to, data)).sendAsync())
         .compose(r -> {
           if (r.hasError()) {
-            Optional<RevertDecoder.ContractError> revert = RevertDecoder.instance().decode(revertData(r.getError()));
+            Optional<RevertDecoder.ContractError> revert = RevertDecoder.instance().decode(RevertDecoder.revertData(r.getError()));
             return Future.failedFuture(new ChainException("the call would revert: "
                 + revert.map(Object::toString).orElse(r.getError().getMessage()), revert.orElse(null)));
           }
@@ -315,17 +315,5 @@ public final class TxSender {
     if (p != null) {
       p.attempts().forEach(a -> pending.remove(a.hash()));
     }
-  }
-
-  /** The revert bytes a node put in an error reply (Ganache: under data or data.result), or null. */
-  public static String revertData(org.web3j.protocol.core.Response.Error error) {
-    Object data = error.getData();
-    if (data == null) {
-      return null;
-    }
-    String text = data.toString().replace("\"", "");
-    // Ganache puts the bytes under data.result or as a plain string; other nodes as a plain string
-    int at = text.indexOf("0x");
-    return at < 0 ? null : text.substring(at).split("[^0-9a-fA-Fx]")[0];
   }
 }

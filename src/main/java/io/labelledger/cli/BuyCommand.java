@@ -4,7 +4,6 @@ import io.labelledger.chain.Deployment;
 import io.labelledger.chain.Eip712;
 import io.labelledger.chain.Hex;
 import io.labelledger.chain.RevertDecoder;
-import io.labelledger.chain.TxSender;
 import io.labelledger.chain.contracts.DataMarketplace;
 import io.labelledger.market.PermitMessage;
 import io.labelledger.market.TokenAmount;
@@ -304,7 +303,7 @@ final class BuyCommand implements Callable<Integer> {
 
   private static Optional<RevertDecoder.ContractError> revert(EthCall call) {
     if (call.hasError()) {
-      return RevertDecoder.instance().decode(TxSender.revertData(call.getError()));
+      return RevertDecoder.instance().decode(RevertDecoder.revertData(call.getError()));
     }
     if (call.isReverted() && call.getValue() != null) {
       return RevertDecoder.instance().decode(call.getValue());
@@ -313,7 +312,7 @@ final class BuyCommand implements Callable<Integer> {
   }
 
   private static String reason(org.web3j.protocol.core.Response.Error error) {
-    return RevertDecoder.instance().decode(TxSender.revertData(error)).map(Object::toString)
+    return RevertDecoder.instance().decode(RevertDecoder.revertData(error)).map(Object::toString)
         .orElse(error.getMessage());
   }
 }

@@ -10,6 +10,10 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.Sign;
@@ -93,9 +97,17 @@ final class StoryChain implements AutoCloseable {
         .send());
   }
 
-  /** Mints {@code amount} test tokens to {@code to} (TestToken's faucet, local chains only). */
-  void faucet(String to, BigInteger amount) {
-    call("faucet", () -> TestToken.load(token, web3j, txManager(funder), gas()).faucet(to, amount).send());
+  /**
+   * Gives {@code to} {@code amount} payment tokens: an ERC-20 transfer from the funder when it holds
+   * them (any token, e.g. a stablecoin on a real network), else TestToken's faucet (local chains).
+   */
+  void fundTokens(String to, BigInteger amount) {
+    if (tokenBalance(funder.getAddress()).compareTo(amount) >= 0) {
+      send(funder, token, FunctionEncoder.encode(new Function("transfer",
+          List.of(new Address(to), new Uint256(amount)), List.of())), "transfer tokens to " + to);
+    } else {
+      call("faucet", () -> TestToken.load(token, web3j, txManager(funder), gas()).faucet(to, amount).send());
+    }
   }
 
   BigInteger tokenBalance(String account) {

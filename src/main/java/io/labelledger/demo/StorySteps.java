@@ -249,7 +249,7 @@ final class StorySteps implements AutoCloseable {
   Buyer newBuyer(String name, BigInteger tokens) {
     Credentials key = newKey();
     chain.fundGas(key.getAddress());
-    chain.faucet(key.getAddress(), tokens);
+    chain.fundTokens(key.getAddress(), tokens);
     return new Buyer(name, key, signIn(key));
   }
 

@@ -325,7 +325,10 @@ public final class Anchorer {
    */
   private Future<Boolean> resend(AnchorQueries.Batch b, int bumpPercent, String why) {
     String data = ProvenanceRegistryGateway.anchorData(b.root(), b.leafCount());
-    Future<BigInteger> gas = registry.estimateAnchorGas(data);
+    // the gas limit of the attempt it replaces: a node that estimates on its pending state (geth,
+    // Hardhat) sees the root already anchored by that very attempt, and the estimate reverts
+    Future<BigInteger> gas = registry.gasLimitOf(b.txHash())
+        .compose(known -> known.map(Future::succeededFuture).orElseGet(() -> registry.estimateAnchorGas(data)));
     Future<Fees> offer = bumpPercent == 0 ? Future.succeededFuture(b.fees())
         : registry.fees().replacement(b.fees(), bumpPercent);
     Future<Long> head = registry.blockNumber();

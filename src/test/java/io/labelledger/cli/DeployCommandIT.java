@@ -9,19 +9,18 @@ import io.labelledger.chain.contracts.DataMarketplace;
 import io.labelledger.chain.contracts.ProvenanceRegistry;
 import io.labelledger.chain.contracts.TestToken;
 import io.labelledger.testsupport.ChainExtension;
+import io.labelledger.testsupport.SolcJs;
 import io.labelledger.testsupport.TestApp;
 import io.labelledger.testsupport.TestChain;
 import io.labelledger.testsupport.TestDatabase;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -130,7 +129,7 @@ class DeployCommandIT {
     JsonNode verify = JSON.readTree(out.resolve("verify/DataMarketplace.json").toFile());
     assertThat(verify.get("contractName").asText()).isEqualTo("contracts/DataMarketplace.sol:DataMarketplace");
     assertThat(verify.get("compilerVersion").asText()).matches("v0\\.8\\.\\d+\\+commit\\.[0-9a-f]{8}");
-    String bytecode = compile(out.resolve("verify/DataMarketplace.input.json"), "contracts/DataMarketplace.sol",
+    String bytecode = SolcJs.creationBytecode(out.resolve("verify/DataMarketplace.input.json"), "contracts/DataMarketplace.sol",
         "DataMarketplace");
     assertThat(Numeric.cleanHexPrefix(creation.getInput()))
         .isEqualTo(bytecode + verify.get("constructorArguments").asText());
@@ -194,20 +193,5 @@ class DeployCommandIT {
     assertThat(nonce(poor)).isZero();
     assertThat(List.of(wrongChain, noCode, noDecimals, unfunded, otherNetwork, malformed))
         .allSatisfy(r -> assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1));
-  }
-
-  /** solc-js on a standard-JSON input, with no import callback: the contract's creation bytecode (hex). */
-  private static String compile(Path input, String file, String contract) throws Exception {
-    Path root = ChainExtension.ProjectPaths.root();
-    String script = "const solc=require(process.argv[1]);const fs=require('fs');"
-        + "const o=JSON.parse(solc.compile(fs.readFileSync(process.argv[2],'utf8')));"
-        + "const e=(o.errors||[]).filter(x=>x.severity==='error');if(e.length){console.error(e[0].formattedMessage);"
-        + "process.exit(1)}process.stdout.write(o.contracts[process.argv[3]][process.argv[4]].evm.bytecode.object)";
-    Process p = new ProcessBuilder("node", "-e", script, root.resolve("node/node_modules/solc").toString(),
-        input.toString(), file, contract).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String bytecode = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).isZero();
-    return bytecode;
   }
 }

@@ -48,7 +48,7 @@ class TestTokenIT {
   void faucetIsDisabledOffLocalChains() throws Exception {
     try (LocalGanache other = LocalGanache.start(
         ChainExtension.ProjectPaths.root().resolve("node"), 0, null, 8888)) {
-      var foreign = io.labelledger.testsupport.TestChain.connect(other.rpcUrl(), TestChain.GANACHE_KEYS.get(0), "foreign");
+      var foreign = io.labelledger.testsupport.TestChain.connect(other.rpcUrl(), TestChain.DEV_KEYS.get(0), "foreign");
       try (foreign) {
         TestToken there = TestToken.deploy(foreign.web3j(), foreign.txManager(foreign.funder()), foreign.gas()).send();
         var error = foreign.expectRevert(foreign.funder().getAddress(), there.getContractAddress(),

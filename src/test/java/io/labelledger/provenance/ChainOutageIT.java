@@ -55,15 +55,15 @@ class ChainOutageIT {
     int port = ganache.port();
     Map<String, String> env = new HashMap<>();
     env.put("LABELLEDGER_RPC_URL", rpcUrl.apply(ganache.rpcUrl()));
-    env.put("LABELLEDGER_RELAYER_KEY", TestChain.GANACHE_KEYS.get(0));
-    env.put("LABELLEDGER_ANCHORER_KEY", TestChain.GANACHE_KEYS.get(1));
+    env.put("LABELLEDGER_RELAYER_KEY", TestChain.DEV_KEYS.get(0));
+    env.put("LABELLEDGER_ANCHORER_KEY", TestChain.DEV_KEYS.get(1));
     env.put("LABELLEDGER_RELAY_INTERVAL_MS", "3600000");
     env.put("LABELLEDGER_INDEX_INTERVAL_MS", "3600000");
     env.put("LABELLEDGER_ANCHOR_INTERVAL_MS", "3600000");
     env.put("LABELLEDGER_ANCHOR_MAX_BATCH_AGE_MS", "0");
     DatabaseCoordinates db = TestDatabase.freshDatabase(dbHint);
     TestApp app = TestApp.startOnNode(db, env, data); // deploys, records data/deployment.json
-    TestChain chain = TestChain.connect(ganache.rpcUrl(), TestChain.GANACHE_KEYS.get(0), "outage");
+    TestChain chain = TestChain.connect(ganache.rpcUrl(), TestChain.DEV_KEYS.get(0), "outage");
     try {
       String terms = app.publishTerms("Chain outage IT terms");
       Contributor c = WorkFixtures.consenting(app, chain, terms);

@@ -1,6 +1,7 @@
 package io.labelledger.testsupport;
 
 import io.labelledger.chain.LocalGanache;
+import io.labelledger.chain.LocalHardhat;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -18,6 +19,10 @@ import org.testcontainers.DockerClientFactory;
  * <ol>
  *   <li>the node at {@code LABELLEDGER_RPC_URL} when that is set (its funded key in
  *       {@code LABELLEDGER_FUNDER_KEY});
+ *   <li>Hardhat Network as a child process from {@code node/}, when the system property
+ *       {@code labelledger.testChain} (or the variable {@code LABELLEDGER_TEST_CHAIN}) is
+ *       {@code hardhat}: the build's second integration-test run, so that no behaviour depends
+ *       on Ganache's quirks;
  *   <li>Ganache in a container, through Testcontainers, when a Docker engine is reachable;
  *   <li>Ganache as a child process from {@code node/}, on a free port.
  * </ol>
@@ -80,22 +85,38 @@ public final class ChainExtension implements BeforeAllCallback, AfterAllCallback
       LOG.info("tests use the external chain at {}", external);
       return new RunningChain(TestChain.connect(external, key, "external"), null);
     }
+    if ("hardhat".equals(requestedChain())) {
+      try {
+        LocalHardhat hardhat = LocalHardhat.start(ProjectPaths.root().resolve("node"), 0);
+        LOG.info("tests use Hardhat as a process at {}", hardhat.rpcUrl());
+        return new RunningChain(
+            TestChain.connect(hardhat.rpcUrl(), TestChain.DEV_KEYS.get(0), "hardhat-process"), hardhat);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot start a local Hardhat node: " + e.getMessage(), e);
+      }
+    }
     if (dockerAvailable()) {
       GanacheContainer container = new GanacheContainer();
       container.start();
       LOG.info("tests use Ganache in a container at {}", container.rpcUrl());
       return new RunningChain(
-          TestChain.connect(container.rpcUrl(), TestChain.GANACHE_KEYS.get(0), "ganache-container"),
+          TestChain.connect(container.rpcUrl(), TestChain.DEV_KEYS.get(0), "ganache-container"),
           container::stop);
     }
     try {
       LocalGanache ganache = LocalGanache.start(ProjectPaths.root().resolve("node"), 0, null);
       LOG.info("tests use Ganache as a process at {}", ganache.rpcUrl());
       return new RunningChain(
-          TestChain.connect(ganache.rpcUrl(), TestChain.GANACHE_KEYS.get(0), "ganache-process"), ganache);
+          TestChain.connect(ganache.rpcUrl(), TestChain.DEV_KEYS.get(0), "ganache-process"), ganache);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start a local Ganache: " + e.getMessage(), e);
     }
+  }
+
+  /** "hardhat" when this run is on Hardhat, else the default ("ganache"). */
+  public static String requestedChain() {
+    String chosen = System.getProperty("labelledger.testChain", System.getenv("LABELLEDGER_TEST_CHAIN"));
+    return chosen == null || chosen.isBlank() ? "ganache" : chosen.trim().toLowerCase(java.util.Locale.ROOT);
   }
 
   static boolean dockerAvailable() {

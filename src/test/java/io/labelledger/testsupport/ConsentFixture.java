@@ -198,7 +198,7 @@ public final class ConsentFixture {
           DefaultBlockParameterName.LATEST).send();
       assertThat(call.hasError() || call.isReverted())
           .as("%s reverted with %s", function.getName(), call.hasError()
-              ? RevertDecoder.instance().decode(String.valueOf(call.getError().getData()).replace("\"", ""))
+              ? RevertDecoder.instance().decode(RevertDecoder.revertData(call.getError()))
                   .map(Object::toString).orElse(call.getError().getMessage())
               : call.getRevertReason())
           .isFalse();

@@ -21,9 +21,9 @@ class GanacheContainerIT {
 
   @Test
   void containerChainMatchesTheProcessChain() throws Exception {
-    try (TestChain chain = TestChain.connect(GANACHE.rpcUrl(), TestChain.GANACHE_KEYS.get(0), "ganache-container")) {
+    try (TestChain chain = TestChain.connect(GANACHE.rpcUrl(), TestChain.DEV_KEYS.get(0), "ganache-container")) {
       assertThat(chain.chainId()).isEqualTo(1337);
-      String first = Credentials.create(TestChain.GANACHE_KEYS.get(0)).getAddress();
+      String first = Credentials.create(TestChain.DEV_KEYS.get(0)).getAddress();
       BigInteger balance = chain.web3j().ethGetBalance(first, DefaultBlockParameterName.LATEST).send().getBalance();
       assertThat(balance).isPositive();
       assertThat(chain.web3j().ethAccounts().send().getAccounts()).contains(first);

@@ -34,8 +34,11 @@ import org.web3j.utils.Convert;
  * assertions on custom-error reverts.
  */
 public final class TestChain implements AutoCloseable {
-  /** Private keys of Ganache's deterministic accounts 0..9 (the public test mnemonic). */
-  public static final List<String> GANACHE_KEYS = List.of(
+  /**
+   * Private keys of the local chains' deterministic accounts 0..9 (Ganache's public test mnemonic,
+   * which node/hardhat.config.js gives Hardhat too).
+   */
+  public static final List<String> DEV_KEYS = List.of(
       "0x4f3edf983ac636a65a842ce7c78d9aa706d3b113bce9c46f30d7d21715b23b1d",
       "0x6cbed15c793ce57650b9877cf6fa156fbef513c4e6134f022a85b1ffdd59b2a1",
       "0x6370fd033278c143179d81c5526140625662b8daa446c22ee2d73db3707e620c",
@@ -80,7 +83,7 @@ public final class TestChain implements AutoCloseable {
 
   public String rpcUrl() { return rpcUrl; }
 
-  /** "ganache-process", "ganache-container" or "external". */
+  /** "ganache-process", "ganache-container", "hardhat-process" or "external". */
   public String kind() { return kind; }
 
   public Web3j web3j() { return web3j; }
@@ -147,10 +150,7 @@ public final class TestChain implements AutoCloseable {
       EthCall call = web3j.ethCall(Transaction.createFunctionCallTransaction(
           from, null, GAS_PRICE, GAS_LIMIT, to, BigInteger.ZERO, data),
           DefaultBlockParameterName.LATEST).send();
-      String revertData = call.hasError() ? String.valueOf(call.getError().getData()) : null;
-      if (revertData != null && revertData.startsWith("\"")) {
-        revertData = revertData.replace("\"", "");
-      }
+      String revertData = call.hasError() ? RevertDecoder.revertData(call.getError()) : null;
       assertThat(call.hasError() || call.isReverted())
           .as("call expected to revert but returned %s", call.getValue()).isTrue();
       String raw = revertData;
@@ -185,11 +185,33 @@ public final class TestChain implements AutoCloseable {
 
   /** Stops mining: transactions wait in the node's pool (a congested or stalled chain) until {@link #startMining()}. */
   public void stopMining() {
-    rpc("miner_stop", List.of());
+    automine(false);
   }
 
   public void startMining() {
-    rpc("miner_start", List.of());
+    automine(true);
+  }
+
+  /** Ganache's miner_stop/miner_start, or Hardhat's evm_setAutomine (Hardhat has no miner_*). */
+  private void automine(boolean on) {
+    if (isHardhat()) {
+      rpc("evm_setAutomine", List.of(on));
+      if (on) {
+        rpc("evm_mine", List.of()); // what waited in the pool; Ganache's miner_start mines it too
+      }
+    } else {
+      rpc(on ? "miner_start" : "miner_stop", List.of());
+    }
+  }
+
+  /** Whether this chain is Hardhat Network (by its client version). */
+  public boolean isHardhat() {
+    try {
+      return web3j.web3ClientVersion().send().getWeb3ClientVersion().toLowerCase(java.util.Locale.ROOT)
+          .contains("hardhat");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A snapshot id, or null on nodes that have no snapshots. */
