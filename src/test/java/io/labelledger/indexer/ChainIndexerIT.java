@@ -107,8 +107,9 @@ class ChainIndexerIT {
         + payee.getAddress().toLowerCase() + "' and amount > 0")).isEqualTo(1);
 
     long head = chain.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
-    assertThat(count(app, "select count(*) from chain_cursor where next_block = " + (head - DEPTH + 1)))
-        .as("every follower's cursor just past the confirmed head").isEqualTo(3);
+    // (the purchase indexer's own cursor runs on its own timer and is not this indexer's)
+    assertThat(count(app, "select count(*) from chain_cursor where name not like '%:purchases:%' and next_block = "
+        + (head - DEPTH + 1))).as("every follower's cursor just past the confirmed head").isEqualTo(3);
     String before = text(app, SNAPSHOT);
 
     // re-reading everything from the deployment block changes nothing

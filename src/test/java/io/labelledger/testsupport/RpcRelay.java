@@ -24,7 +24,8 @@ public final class RpcRelay implements AutoCloseable {
 
   private final String target;
   private final HttpServer server;
-  private final HttpClient client = HttpClient.newHttpClient();
+  // HTTP/1.1: an h2c upgrade header makes Hardhat's server (which also speaks WebSocket) answer "Bad Request"
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger sends = new AtomicInteger();
   private final AtomicInteger sendAnswersToLose = new AtomicInteger();
