@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Starts a local Ganache: node ganache.js --port N [--db DIR] [--chain-id 1337]
+// Starts a local Ganache: node ganache.js --port N [--db DIR] [--chain-id 1337] [--hardfork shanghai]
 // Deterministic accounts (the well-known test mnemonic), shanghai hardfork, instant mining.
 // Prints one line "ganache ready <url>" once it accepts requests; stops on SIGTERM/SIGINT.
 'use strict';
@@ -14,6 +14,8 @@ const port = Number(arg('port', '8545'));
 const db = arg('db', undefined);
 const chainId = Number(arg('chain-id', '1337'));
 const accounts = Number(arg('accounts', '20'));
+// an older hardfork (e.g. berlin: no base fee) only to test what the service does on such chains
+const hardfork = arg('hardfork', 'shanghai');
 if (!Number.isInteger(port) || port <= 0 || port > 65535) {
   console.error(`ganache: --port must be 1..65535, got ${arg('port')}`);
   process.exit(2);
@@ -21,7 +23,7 @@ if (!Number.isInteger(port) || port <= 0 || port > 65535) {
 
 const options = {
   wallet: { deterministic: true, totalAccounts: accounts, defaultBalance: 1000000 },
-  chain: { chainId, networkId: chainId, hardfork: 'shanghai' },
+  chain: { chainId, networkId: chainId, hardfork },
   miner: { blockGasLimit: 60000000, defaultGasPrice: '0x3B9ACA00' },
   logging: { quiet: true },
 };

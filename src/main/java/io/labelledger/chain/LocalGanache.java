@@ -47,6 +47,15 @@ public final class LocalGanache implements AutoCloseable {
 
   /** As {@link #start(Path, int, Path)}, on another chain id (to test what only local chains allow). */
   public static LocalGanache start(Path nodeDir, int port, Path dbDir, long chainId) throws IOException {
+    return start(nodeDir, port, dbDir, chainId, "shanghai");
+  }
+
+  /**
+   * As {@link #start(Path, int, Path, long)} under another hardfork: {@code berlin} is a chain with
+   * no base fee (legacy gas pricing), for tests of that path. The contracts need shanghai.
+   */
+  public static LocalGanache start(Path nodeDir, int port, Path dbDir, long chainId, String hardfork)
+      throws IOException {
     Path script = nodeDir.resolve("ganache.js");
     if (!Files.isRegularFile(script)) {
       throw new IOException("Ganache launcher not found: " + script);
@@ -57,7 +66,7 @@ public final class LocalGanache implements AutoCloseable {
     int chosen = port == 0 ? freePort() : port;
     List<String> cmd = new ArrayList<>(List.of(
         "node", script.toString(), "--port", Integer.toString(chosen), "--chain-id", Long.toString(chainId),
-        "--exit-with-stdin"));
+        "--hardfork", hardfork, "--exit-with-stdin"));
     if (dbDir != null) {
       Files.createDirectories(dbDir);
       cmd.add("--db");

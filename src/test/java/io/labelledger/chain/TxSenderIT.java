@@ -71,17 +71,6 @@ class TxSenderIT {
     return chain.web3j().ethGetTransactionByHash(hash).send().getTransaction().orElseThrow();
   }
 
-  /** The newest recorded attempt that the node still holds (a newer one may replace it as we ask). */
-  private static Transaction latestPooled(List<String> recorded) throws Exception {
-    for (int tries = 0; tries < 50; tries++) {
-      var found = chain.web3j().ethGetTransactionByHash(recorded.get(recorded.size() - 1)).send().getTransaction();
-      if (found.isPresent()) {
-        return found.get();
-      }
-    }
-    throw new AssertionError("no recorded attempt is in the node's pool: " + recorded);
-  }
-
   private static BigInteger minedNonce(String account) throws Exception {
     return chain.web3j().ethGetTransactionCount(account, DefaultBlockParameterName.LATEST).send().getTransactionCount();
   }
@@ -150,7 +139,7 @@ class TxSenderIT {
       }
       assertThat(recorded).as("replaced twice while mining is paused").hasSizeGreaterThanOrEqualTo(3);
       // the latest attempt: nodes drop a replaced transaction from their pool (Hardhat forgets it at once)
-      Transaction second = latestPooled(recorded);
+      Transaction second = chain.newestKnown(recorded);
       assertThat(second.getNonce()).isEqualTo(first.getNonce());
       assertThat(second.getMaxFeePerGas().multiply(BigInteger.valueOf(100)))
           .isGreaterThanOrEqualTo(first.getMaxFeePerGas().multiply(BigInteger.valueOf(110)));

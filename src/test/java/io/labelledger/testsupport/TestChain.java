@@ -161,6 +161,24 @@ public final class TestChain implements AutoCloseable {
     }
   }
 
+  /**
+   * The newest of a sender's recorded attempts that the node still holds: nodes drop a replaced
+   * transaction from their pool (Hardhat at once), and a newer attempt may replace it as we ask.
+   */
+  public org.web3j.protocol.core.methods.response.Transaction newestKnown(List<String> attempts) {
+    try {
+      for (int tries = 0; tries < 50; tries++) {
+        var found = web3j.ethGetTransactionByHash(attempts.get(attempts.size() - 1)).send().getTransaction();
+        if (found.isPresent()) {
+          return found.get();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    throw new AssertionError("no recorded attempt is known to the node: " + attempts);
+  }
+
   public long latestTimestamp() {
     try {
       return web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send()
