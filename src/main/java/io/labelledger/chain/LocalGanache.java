@@ -13,9 +13,9 @@ import java.util.List;
  * chain id 1337, shanghai hardfork, instant mining. With a database directory the chain state
  * survives restarts; without one it lives in memory and is gone when the process stops.
  *
- * <p>The child is tied to this JVM (see {@link LocalChainProcess}).
+ * <p>The child is tied to this JVM (see {@link LocalChainNode}).
  */
-public final class LocalGanache implements AutoCloseable {
+public final class LocalGanache extends LocalChainNode {
   public static final long CHAIN_ID = 1337;
   /**
    * The key of Ganache's first deterministic account (the public test mnemonic): the operator of
@@ -28,10 +28,8 @@ public final class LocalGanache implements AutoCloseable {
   public static final String DEV_ANCHORER_KEY =
       "0x6cbed15c793ce57650b9877cf6fa156fbef513c4e6134f022a85b1ffdd59b2a1";
 
-  private final LocalChainProcess process;
-
-  private LocalGanache(LocalChainProcess process) {
-    this.process = process;
+  private LocalGanache(List<String> command, int port) throws IOException {
+    super("ganache", command, port, 60);
   }
 
   /**
@@ -72,28 +70,6 @@ public final class LocalGanache implements AutoCloseable {
       cmd.add("--db");
       cmd.add(dbDir.toString());
     }
-    return new LocalGanache(LocalChainProcess.start("ganache", cmd, chosen, 60));
-  }
-
-  public String rpcUrl() {
-    return process.rpcUrl();
-  }
-
-  public int port() {
-    return process.port();
-  }
-
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
-  /** Stops the node hard (as a crash would); chain state written so far stays in its database. */
-  public void kill() {
-    process.kill();
-  }
-
-  @Override
-  public void close() {
-    process.close();
+    return new LocalGanache(cmd, chosen);
   }
 }

@@ -11,15 +11,13 @@ import java.util.List;
  * A Hardhat Network node run as a child process from {@code node/hardhat.js}: chain id 31337,
  * shanghai, automining, in memory, with the same deterministic accounts as {@link LocalGanache}
  * (see {@code node/hardhat.config.js}). The second EVM the tests run on, so that no behaviour
- * depends on one node's quirks. The child is tied to this JVM (see {@link LocalChainProcess}).
+ * depends on one node's quirks. The child is tied to this JVM (see {@link LocalChainNode}).
  */
-public final class LocalHardhat implements AutoCloseable {
+public final class LocalHardhat extends LocalChainNode {
   public static final long CHAIN_ID = 31337;
 
-  private final LocalChainProcess process;
-
-  private LocalHardhat(LocalChainProcess process) {
-    this.process = process;
+  private LocalHardhat(List<String> command, int port) throws IOException {
+    super("hardhat", command, port, 90);
   }
 
   /**
@@ -37,25 +35,7 @@ public final class LocalHardhat implements AutoCloseable {
       throw new IOException("Hardhat is not installed: run 'npm ci' in " + nodeDir);
     }
     int chosen = port == 0 ? freePort() : port;
-    return new LocalHardhat(LocalChainProcess.start("hardhat",
-        List.of("node", script.toString(), "--port", Integer.toString(chosen), "--exit-with-stdin"), chosen, 90));
-  }
-
-  public String rpcUrl() {
-    return process.rpcUrl();
-  }
-
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
-  /** Stops the node hard (as a crash would); an in-memory chain is gone. */
-  public void kill() {
-    process.kill();
-  }
-
-  @Override
-  public void close() {
-    process.close();
+    return new LocalHardhat(
+        List.of("node", script.toString(), "--port", Integer.toString(chosen), "--exit-with-stdin"), chosen);
   }
 }

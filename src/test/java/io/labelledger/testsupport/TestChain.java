@@ -179,6 +179,21 @@ public final class TestChain implements AutoCloseable {
     throw new AssertionError("no recorded attempt is known to the node: " + attempts);
   }
 
+  /** How many of these transactions have a receipt (of attempts at one nonce: at most one may). */
+  public long minedCount(List<String> txHashes) {
+    long mined = 0;
+    try {
+      for (String hash : txHashes) {
+        if (web3j.ethGetTransactionReceipt(hash).send().getTransactionReceipt().isPresent()) {
+          mined++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return mined;
+  }
+
   public long latestTimestamp() {
     try {
       return web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send()

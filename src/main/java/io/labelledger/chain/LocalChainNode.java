@@ -19,33 +19,27 @@ import org.slf4j.LoggerFactory;
  * <p>The child is tied to this JVM: it is stopped by {@link #close()}, by a shutdown hook, and
  * (through the launchers' {@code --exit-with-stdin}) when this JVM dies without running hooks.
  */
-final class LocalChainProcess implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(LocalChainProcess.class);
+public abstract class LocalChainNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalChainNode.class);
 
   private final String name;
   private final Process process;
   private final int port;
   private final Thread shutdownHook;
 
-  private LocalChainProcess(String name, Process process, int port) {
+  /** Starts {@code command} and waits up to {@code seconds} for its "{@code name} ready" line. */
+  protected LocalChainNode(String name, List<String> command, int port, int seconds) throws IOException {
     this.name = name;
-    this.process = process;
     this.port = port;
+    this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
     this.shutdownHook = new Thread(this::stopProcess, name + "-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
-  }
-
-  /** Starts {@code command} and waits up to {@code seconds} for its "{@code name} ready" line. */
-  static LocalChainProcess start(String name, List<String> command, int port, int seconds) throws IOException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    LocalChainProcess node = new LocalChainProcess(name, process, port);
     try {
-      node.awaitReady(seconds);
+      awaitReady(seconds);
     } catch (IOException | RuntimeException e) {
-      node.close();
+      close();
       throw e;
     }
-    return node;
   }
 
   private void awaitReady(int seconds) throws IOException {
@@ -84,20 +78,20 @@ final class LocalChainProcess implements AutoCloseable {
     LOG.info("{} ready on port {} (pid {})", name, port, process.pid());
   }
 
-  String rpcUrl() {
+  public String rpcUrl() {
     return "http://127.0.0.1:" + port;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
-  /** Stops the node hard (as a crash would). */
-  void kill() {
+  /** Stops the node hard (as a crash would); a chain kept in a database keeps what was written. */
+  public void kill() {
     process.destroyForcibly();
     waitFor();
   }
