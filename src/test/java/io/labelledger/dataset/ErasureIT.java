@@ -78,6 +78,10 @@ class ErasureIT {
   static final Map<String, Set<String>> FILES = new HashMap<>();
   static String shared;
   static long v1;
+  /** A second campaign under the same terms, one text file per item: contributor 1's item loses its only file. */
+  static long notes;
+  static long notesVersion;
+  static String lostNote;
   static Credentials buyer;
   static String buyerToken;
 
@@ -124,8 +128,26 @@ class ErasureIT {
         }
       }
     }
+    Reply notesCreated = TypedFixtures.create(app, terms, "upload", null, Map.of("mediaTypes",
+        List.of("text/plain")), 1);
+    assertThat(notesCreated.status()).as(notesCreated.body()).isEqualTo(201);
+    notes = notesCreated.json().get("id").asLong();
+    TypedFixtures.items(app, notes, "note", List.of(Map.of("text", "Write what you saw."),
+        Map.of("text", "Write what you heard.")));
+    for (int k : List.of(1, 3)) {
+      Contributor c = crowd.get(k);
+      JsonNode task = TypedFixtures.next(app, c, notes);
+      byte[] text = MediaSamples.text("Note of contributor " + k + ".");
+      Reply uploaded = UploadFixtures.upload(app, c, notes, task.get("itemId").asLong(), "text/plain", text);
+      assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
+      assertThat(TypedFixtures.submit(app, c, task, uploaded.json().get("answer").asText()).status()).isEqualTo(201);
+      if (k == 1) {
+        lostNote = UploadFixtures.keccak(text);
+      }
+    }
     app.aggregate();
     DatasetPrerequisites.anchorAll(app, campaign);
+    DatasetPrerequisites.anchorAll(app, notes);
   }
 
   @AfterAll
@@ -185,6 +207,19 @@ class ErasureIT {
     assertThat(refused.errorCode()).isEqualTo("INVALID_PARAMETER");
     assertThat(app.get("/api/datasets/" + v1 + "/card").body()).contains("Checking a file",
         "Left out of this version so far: 0 contribution(s)");
+
+    Reply notesBuilt = app.postJson("/api/campaigns/" + notes + "/datasets",
+        Map.of("price", PRICE.toString(), "confidenceBar", 0.5), TestApp.OPERATOR_TOKEN);
+    assertThat(notesBuilt.status()).as(notesBuilt.body()).isEqualTo(201);
+    notesVersion = notesBuilt.json().get("id").asLong();
+    assertThat(notesBuilt.json().get("itemCount").asLong()).isEqualTo(2);
+    assertThat(app.postJson("/api/datasets/" + notesVersion + "/listing", "", TestApp.OPERATOR_TOKEN).status())
+        .isEqualTo(200);
+    buy(notesVersion);
+    assertThat(readTar(download(notesVersion, "webdataset").body())).hasSize(2);
+    Reply audio = app.get("/api/datasets/" + notesVersion + "/export?format=audiofolder", buyerToken);
+    assertThat(audio.status()).as("text files are no audiofolder").isEqualTo(400);
+    assertThat(audio.errorCode()).isEqualTo("INVALID_PARAMETER");
   }
 
   @Test
@@ -204,8 +239,9 @@ class ErasureIT {
     }
 
     ErasureSweeper.Round round = app.eraseWithdrawn();
-    assertThat(round.contributionsErased()).isEqualTo(4);
-    assertThat(round.blobsDeleted()).as("the shared file stays for contributor 2").isEqualTo(3);
+    assertThat(round.contributionsErased()).as("four recordings and a note").isEqualTo(5);
+    assertThat(round.blobsDeleted()).as("the shared file stays for contributor 2").isEqualTo(4);
+    assertThat(app.blobs().exists(new BlobId(lostNote))).isFalse();
     for (int k : List.of(0, 1)) {
       for (String file : filesOf(k)) {
         assertThat(app.blobs().exists(new BlobId(file))).as(file).isEqualTo(file.equals(shared));
@@ -218,7 +254,7 @@ class ErasureIT {
     }
     assertThat(app.eraseWithdrawn().contributionsErased()).as("a second round finds nothing").isZero();
     assertThat(WorkFixtures.queryValue(app, "select count(*) from erasures where erased_at is not null"
-        + " and revoked_at is not null")).isEqualTo(4L);
+        + " and revoked_at is not null")).isEqualTo(5L);
 
     Set<String> kept = new HashSet<>(filesOf(2));
     kept.addAll(filesOf(3));
@@ -252,6 +288,17 @@ class ErasureIT {
     assertThat(parquet.headers().firstValue("LabelLedger-Erased-Contributions")).hasValue("4");
     assertThat(app.get("/api/datasets/" + v1 + "/card").body())
         .contains("Left out of this version so far: 4 contribution(s), 0 item(s)");
+
+    HttpResponse<byte[]> notesRows = download(notesVersion, "jsonl");
+    assertThat(notesRows.headers().firstValue("LabelLedger-Erased-Contributions")).hasValue("1");
+    assertThat(notesRows.headers().firstValue("LabelLedger-Erased-Items")).hasValue("1");
+    String[] rows = new String(notesRows.body(), StandardCharsets.UTF_8).split("\n");
+    assertThat(rows).as("the item whose only file is erased is left out").hasSize(1);
+    assertThat(rows[0]).doesNotContain(lostNote);
+    Map<String, Sample> noteSamples = readTar(download(notesVersion, "webdataset").body());
+    assertThat(noteSamples).hasSize(1);
+    assertThat(noteSamples.values().iterator().next().meta().get("contributor").asText())
+        .isEqualTo(crowd.get(3).address().toLowerCase());
   }
 
   @Test
@@ -341,7 +388,7 @@ class ErasureIT {
         if (name.endsWith(".json")) {
           metas.put(key, JSON.readTree(bytes));
         } else {
-          assertThat(name).isEqualTo(key + ".wav");
+          assertThat(name).isIn(key + ".wav", key + ".txt");
           assertThat(previousKey).as("a sample's files are consecutive").isEqualTo(key);
           out.put(key, new Sample(metas.get(key), bytes));
         }
