@@ -34,7 +34,7 @@ class ExportFilesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Blobs in memory, stored under whatever id the test says (so a test can store wrong bytes). */
-  static final class MemoryStore implements BlobStore {
+  static class MemoryStore implements BlobStore {
     final Map<String, byte[]> blobs = new HashMap<>();
 
     String add(byte[] bytes) {
