@@ -77,6 +77,8 @@ import io.labelledger.task.TaskQueries;
 import io.labelledger.task.TaskRoutes;
 import io.labelledger.task.TaskService;
 import io.labelledger.upload.BlobSweeper;
+import io.labelledger.upload.ErasureQueries;
+import io.labelledger.upload.ErasureSweeper;
 import io.labelledger.upload.UploadQueries;
 import io.labelledger.upload.UploadRoutes;
 import io.labelledger.upload.UploadService;
@@ -128,13 +130,15 @@ public final class App implements AutoCloseable {
   private final List<Long> housekeeping;
   private final BlobStore blobs;
   private final BlobSweeper sweeper;
+  private final ErasureSweeper erasures;
 
   private App(Vertx vertx, Pool pool, HttpServer server, EmbeddedDatabase embedded, Optional<ChainRuntime> chain,
       Optional<ChainWorkers> chainWorkers, QualityWorker quality, List<Long> housekeeping, BlobStore blobs,
-      BlobSweeper sweeper) {
+      BlobSweeper sweeper, ErasureSweeper erasures) {
     this.vertx = vertx;
     this.blobs = blobs;
     this.sweeper = sweeper;
+    this.erasures = erasures;
     this.housekeeping = housekeeping;
     this.pool = pool;
     this.server = server;
@@ -205,6 +209,7 @@ public final class App implements AutoCloseable {
       List<Long> housekeeping = startHousekeeping(vertx, wired);
       wired.quality().start();
       wired.sweeper().start(config.blobs().sweepIntervalMs());
+      wired.erasures().start(config.blobs().erasureIntervalMs());
       wired.chainWorkers().ifPresent(w -> {
         w.relayer().start(config.work().relayIntervalMs());
         w.indexer().start(config.work().indexIntervalMs());
@@ -214,7 +219,7 @@ public final class App implements AutoCloseable {
       LOG.info("LabelLedger listening on http://{}:{}/ (API under /api, health under /health)",
           config.http().host(), server.actualPort());
       return new App(vertx, pool, server, embedded, chain, wired.chainWorkers(), wired.quality(), housekeeping,
-          wired.blobs(), wired.sweeper());
+          wired.blobs(), wired.sweeper(), wired.erasures());
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close();
@@ -228,7 +233,7 @@ public final class App implements AutoCloseable {
 
   /** What {@link #wire} builds: the router, and the parts housekeeping timers and workers need. */
   public record Wired(Router router, AuthService auth, TokenBuckets buckets, Optional<ChainWorkers> chainWorkers,
-      QualityWorker quality, BlobStore blobs, BlobSweeper sweeper) {}
+      QualityWorker quality, BlobStore blobs, BlobSweeper sweeper, ErasureSweeper erasures) {}
 
   /**
    * The periodic chain workers; present only with a chain. The indexer follows consents, anchors
@@ -303,6 +308,7 @@ public final class App implements AutoCloseable {
         BlobStores.stagingDir(config.blobs(), config.dataPath()), clock, Duration.ofSeconds(work.leaseTtlSeconds()),
         config.blobs().uploadsPerHour());
     BlobSweeper sweeper = new BlobSweeper(vertx, uploadQueries, blobs, clock);
+    ErasureSweeper erasures = new ErasureSweeper(vertx, new ErasureQueries(pool), blobs, clock);
 
     List<ApiModule> modules = new ArrayList<>();
     ActivityLog activity = new ActivityLog(pool, json);
@@ -327,7 +333,7 @@ public final class App implements AutoCloseable {
     modules.add(new DatasetRoutes(
         new DatasetBuilder(pool, deployment.map(Deployment::paymentToken).orElse("0x" + "0".repeat(40)), quality,
             campaignTypes),
-        datasets, new DatasetExporter(vertx, pool, config.datasets().exportParallelParquet()), campaignTypes,
+        datasets, new DatasetExporter(vertx, pool, config.datasets().exportParallelParquet(), blobs), campaignTypes,
         market.map(m -> new Earnings(pool, m, config.datasets().claimIntervalSeconds())), json, clock, activity));
     modules.add(new AuditRoutes(vertx, new AuditBundleQueries(pool), deployment));
     modules.add(new ProofRoutes(new ProofQueries(pool), json, chain.map(c -> c.deployment().provenanceRegistry()),
@@ -358,7 +364,7 @@ public final class App implements AutoCloseable {
     router.errorHandler(405, failures);
     router.errorHandler(413, failures);
     router.errorHandler(500, failures);
-    return new Wired(router, auth, buckets, workers, quality, blobs, sweeper);
+    return new Wired(router, auth, buckets, workers, quality, blobs, sweeper, erasures);
   }
 
   /**
@@ -405,6 +411,11 @@ public final class App implements AutoCloseable {
     return sweeper;
   }
 
+  /** The sweeper that erases withdrawn contributors' files (also run by its timer), for rounds on demand. */
+  public ErasureSweeper erasures() {
+    return erasures;
+  }
+
   /** The blob store of contributed files. */
   public BlobStore blobs() {
     return blobs;
@@ -445,7 +456,7 @@ public final class App implements AutoCloseable {
     housekeeping.forEach(vertx::cancelTimer);
     Future<Void> chainStopped = chainWorkers.map(ChainWorkers::stop).orElse(Future.succeededFuture());
     try {
-      Future.join(quality.stop(), chainStopped, sweeper.stop()).toCompletionStage().toCompletableFuture().get(WORKER_STOP_SECONDS, TimeUnit.SECONDS);
+      Future.join(quality.stop(), chainStopped, sweeper.stop(), erasures.stop()).toCompletionStage().toCompletableFuture().get(WORKER_STOP_SECONDS, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       LOG.warn("a worker round was still running {} s after the stop; closing the pool under it", WORKER_STOP_SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {

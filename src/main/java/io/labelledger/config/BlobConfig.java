@@ -20,6 +20,8 @@ import jakarta.validation.constraints.Pattern;
  * @param prefix prepended to every object key (e.g. {@code labelledger/})
  * @param uploadsPerHour files one account may upload in an hour (the next gets 429)
  * @param sweepIntervalMs period of the sweeper that deletes files nobody signed within the lease time
+ * @param erasureIntervalMs period of the sweeper that erases the files of contributors whose consent is
+ *     withdrawn: the bound on the delay between the indexed revocation and the deletion
  */
 public record BlobConfig(
     @NotNull @Pattern(regexp = "fs|s3", message = "must be fs or s3") String kind,
@@ -33,7 +35,8 @@ public record BlobConfig(
     @NotNull @Pattern(regexp = "[A-Za-z0-9/._-]{0,200}", message = "may hold letters, digits and / . _ - only")
     String prefix,
     @Min(1) @Max(1_000_000) int uploadsPerHour,
-    @Min(100) @Max(86_400_000) long sweepIntervalMs) {
+    @Min(100) @Max(86_400_000) long sweepIntervalMs,
+    @Min(100) @Max(86_400_000) long erasureIntervalMs) {
 
   public boolean s3() {
     return "s3".equals(kind);

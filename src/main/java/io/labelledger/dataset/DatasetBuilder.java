@@ -73,6 +73,7 @@ public final class DatasetBuilder {
          and exists (select 1 from consent_state cs
                       where cs.contributor = c.contributor and cs.terms_hash = c.terms_hash
                         and cs.revoked_at is null and cs.expires_at > $3)
+         and not exists (select 1 from erasures e where e.contribution_id = c.id)
          and\s""" + ANCHORED + """
        order by c.id""";
 

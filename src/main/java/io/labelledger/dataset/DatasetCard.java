@@ -5,6 +5,7 @@ import io.labelledger.answer.boxes.BoxesType;
 import io.labelledger.answer.pairwise.PairwiseType;
 import io.labelledger.answer.spans.BioTags;
 import io.labelledger.answer.spans.SpansType;
+import io.labelledger.answer.upload.UploadType;
 import io.labelledger.chain.Deployment;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +19,11 @@ final class DatasetCard {
 
   static String render(DatasetService.DatasetView d, String termsText, List<String> labels,
       Optional<Deployment> deployment) {
+    return render(d, termsText, labels, deployment, DatasetExporter.LeftOut.NONE);
+  }
+
+  static String render(DatasetService.DatasetView d, String termsText, List<String> labels,
+      Optional<Deployment> deployment, DatasetExporter.LeftOut erased) {
     StringBuilder md = new StringBuilder();
     frontMatter(md, d);
     md.append("# ").append(d.name()).append("\n\n");
@@ -52,6 +58,14 @@ final class DatasetCard {
     }
     md.append("A contributor who withdraws consent is left out of later versions; buyers of this version are told")
         .append(" through `GET /api/notices/me`. Data already licensed stays licensed.\n\n");
+    if (d.taskType().equals(UploadType.NAME)) {
+      md.append("Withdrawn consent erases the files: the contributor's files are deleted from the store and every")
+          .append(" export of every version leaves their contributions out (the headers `")
+          .append(DatasetExporter.LEFT_OUT_CONTRIBUTIONS).append("` and `").append(DatasetExporter.LEFT_OUT_ITEMS)
+          .append("` of an export say how many). Left out of this version so far: ")
+          .append(erased.contributions()).append(" contribution(s), ").append(erased.items())
+          .append(" item(s) with no file left.\n\n");
+    }
 
     md.append("## Quality\n\n");
     Map<String, Object> q = d.quality();
@@ -80,6 +94,21 @@ final class DatasetCard {
         .append("/audit-bundle` and run `java -jar labelledger-audit.jar --rpc URL --bundle FILE` (the verifier")
         .append(" jar published with LabelLedger's releases; it needs Java 17 and nothing else),")
         .append(" `scripts/labelledger audit` in a checkout, or the web app's Audit page.\n");
+    if (d.taskType().equals(UploadType.NAME)) {
+      md.append("\n### Checking a file\n\n")
+          .append("The files come with `?format=webdataset` (a tar: `<key>.json` then `<key>.<ext>` per file), or")
+          .append(" `?format=audiofolder` / `?format=imagefolder` (a zip: `metadata.jsonl` beside the files). Each file's")
+          .append(" metadata holds the signed fields of its contribution. For each file:\n\n")
+          .append("1. keccak256 of the file's bytes equals `file`, and its length `bytes`;\n")
+          .append("2. `answer` is the canonical JSON `{\"bytes\":N,\"file\":\"0x…\",\"mediaType\":\"…\"}` of those")
+          .append(" three fields: exactly what the contributor signed;\n")
+          .append("3. the EIP-712 `Contribution(contributor, campaignId, itemId, answer, termsHash, submittedAt)` under")
+          .append(" ProvenanceRegistry's domain (`GET /api/eip712`), with `answer` hashed as keccak256 (EIP-712's rule")
+          .append(" for strings), gives `digest`;\n")
+          .append("4. `digest` is one of the row's `leaves` (so it is under the content root above), and")
+          .append(" `GET /api/proofs/{digest}` gives its leaf's Merkle proof to a root anchored on ProvenanceRegistry")
+          .append(" (`verifyInclusion`).\n");
+    }
     return md.toString();
   }
 

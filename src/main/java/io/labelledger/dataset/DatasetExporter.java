@@ -30,6 +30,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import io.labelledger.answer.upload.UploadType;
+import io.labelledger.blob.BlobStore;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,10 +71,21 @@ public final class DatasetExporter {
     /** Pairwise versions only: TRL's DPO preference rows, {@code prompt, chosen, rejected}; ties left out. */
     DPO("application/x-ndjson", "dpo.jsonl"),
     /** Boxes versions only: one COCO object-detection document ({@link ExportCoco}). */
-    COCO("application/json", "coco.json");
+    COCO("application/json", "coco.json"),
+    /** Upload versions only: the files, as a WebDataset tar ({@link ExportFiles.Tar}). */
+    WEBDATASET("application/x-tar", "tar"),
+    /** Audio upload versions only: Hugging Face {@code audiofolder} in a zip ({@link ExportFiles.Zip}). */
+    AUDIOFOLDER("application/zip", "audiofolder.zip"),
+    /** Image upload versions only: Hugging Face {@code imagefolder} in a zip ({@link ExportFiles.Zip}). */
+    IMAGEFOLDER("application/zip", "imagefolder.zip");
 
     public final String contentType;
     public final String extension;
+
+    /** Whether the export carries the files themselves (upload versions). */
+    public boolean withFiles() {
+      return this == WEBDATASET || this == AUDIOFOLDER || this == IMAGEFOLDER;
+    }
 
     Format(String contentType, String extension) {
       this.contentType = contentType;
@@ -84,15 +99,80 @@ public final class DatasetExporter {
        where di.dataset_id = $1
        order by di.position""";
 
+  /**
+   * An upload version's items with the answers of their contributions in the version that are not erased
+   * (column 6): the files column is rebuilt from those, and an item with none left is left out.
+   */
+  static final String UPLOAD_SQL = """
+      select di.item_id, i.external_id, i.payload::text, di.label, di.confidence, di.leaves,
+             array(select c.answer from dataset_contributions dc join contributions c on c.id = dc.contribution_id
+                    where dc.dataset_id = di.dataset_id and dc.item_id = di.item_id
+                      and not exists (select 1 from erasures e where e.contribution_id = dc.contribution_id))
+        from dataset_items di join items i on i.id = di.item_id
+       where di.dataset_id = $1
+       order by di.position""";
+
+  /** An upload version's contributions that are not erased, with their signed fields: the archive's samples. */
+  static final String SAMPLES_SQL = """
+      select dc.item_id, i.external_id, i.payload::text, c.id, c.campaign_id, c.contributor, c.answer, c.terms_hash,
+             c.submitted_at, c.digest
+        from dataset_contributions dc
+        join contributions c on c.id = dc.contribution_id
+        join items i on i.id = dc.item_id
+       where dc.dataset_id = $1
+         and not exists (select 1 from erasures e where e.contribution_id = dc.contribution_id)
+       order by dc.leaf_index""";
+
+  /**
+   * What erasure took out of a version: its contributions whose contributor withdrew consent (and whose
+   * files were erased), and its items with no contribution left.
+   */
+  static final String LEFT_OUT_SQL = """
+      select (select count(*) from dataset_contributions dc join erasures e on e.contribution_id = dc.contribution_id
+               where dc.dataset_id = $1),
+             (select count(*) from dataset_items di
+               where di.dataset_id = $1
+                 and not exists (select 1 from dataset_contributions dc
+                                  where dc.dataset_id = di.dataset_id and dc.item_id = di.item_id
+                                    and not exists (select 1 from erasures e
+                                                     where e.contribution_id = dc.contribution_id)))""";
+
+  /** Response headers that say how many contributions and items of the version erasure left out. */
+  public static final String LEFT_OUT_CONTRIBUTIONS = "LabelLedger-Erased-Contributions";
+  public static final String LEFT_OUT_ITEMS = "LabelLedger-Erased-Items";
+
+  /** Contributions and items of a version left out of its exports because their contributors withdrew. */
+  public record LeftOut(long contributions, long items) {
+    static final LeftOut NONE = new LeftOut(0, 0);
+  }
+
   private final Vertx vertx;
   private final Pool pool;
   private final WorkerExecutor workers;
+  private final BlobStore blobs;
 
   /** {@code parallelParquet}: how many Parquet exports may hold a worker thread at once. */
   public DatasetExporter(Vertx vertx, Pool pool, int parallelParquet) {
+    this(vertx, pool, parallelParquet, null);
+  }
+
+  /**
+   * {@code parallel}: how many Parquet and file exports may hold a worker thread at once; {@code blobs}: where
+   * the files of upload versions are (null: no file exports).
+   */
+  public DatasetExporter(Vertx vertx, Pool pool, int parallel, BlobStore blobs) {
     this.vertx = vertx;
     this.pool = pool;
-    this.workers = vertx.createSharedWorkerExecutor("labelledger-export", parallelParquet, 24, TimeUnit.HOURS);
+    this.workers = vertx.createSharedWorkerExecutor("labelledger-export", parallel, 24, TimeUnit.HOURS);
+    this.blobs = blobs;
+  }
+
+  /** What erasure left out of version {@code datasetId} (one query; for the dataset card). */
+  public static Future<LeftOut> leftOut(io.vertx.sqlclient.SqlClient client, long datasetId) {
+    return client.preparedQuery(LEFT_OUT_SQL).execute(Tuple.of(datasetId)).map(rows -> {
+      Row row = rows.iterator().next();
+      return new LeftOut(row.getLong(0), row.getLong(1));
+    });
   }
 
   /**
@@ -106,6 +186,9 @@ public final class DatasetExporter {
         .putHeader("Content-Type", format.contentType)
         .putHeader("Content-Disposition", "attachment; filename=\"" + fileName + "." + format.extension + "\"")
         .putHeader("Cache-Control", "no-store");
+    if (type instanceof UploadType.Bound upload) {
+      return withFiles(datasetId, format, upload, metadata, response);
+    }
     if (format == Format.COCO) {
       return pool.getConnection().compose(conn -> conn.begin().compose(tx -> conn.prepare(SQL).compose(ps ->
           coco(ps, datasetId, type, fileName, response).andThen(ar -> {
@@ -115,13 +198,168 @@ public final class DatasetExporter {
     }
     return pool.getConnection().compose(conn -> conn.begin().compose(tx -> conn.prepare(SQL).compose(ps -> {
       RowStream<Row> rows = ps.createStream(FETCH, Tuple.of(datasetId));
-      Future<Long> done = format == Format.PARQUET ? parquet(rows, type, metadata, response)
+      Future<Long> done = format == Format.PARQUET ? parquet(rows, row -> toExportRow(row, type), metadata, type, response)
           : jsonl(rows, format == Format.DPO ? preferences(type) : (text, row) -> {
             ExportJsonl.append(text, toExportRow(row, type));
             return true;
           }, response);
       return done.andThen(ar -> finish(conn, tx, rows, ar.succeeded()));
     })).onFailure(err -> conn.close()));
+  }
+
+  /**
+   * An upload version: in one repeatable-read transaction (so the count and the rows agree), what erasure
+   * left out goes into the headers, then the rows without the erased contributions, or the files.
+   */
+  private Future<Long> withFiles(long datasetId, Format format, UploadType.Bound type, Map<String, String> metadata,
+      HttpServerResponse response) {
+    if (format.withFiles() && blobs == null) {
+      return Future.failedFuture(new IllegalStateException("file exports need the blob store"));
+    }
+    return pool.getConnection().compose(conn -> conn.begin().compose(tx -> conn
+        .query("set transaction isolation level repeatable read, read only").execute()
+        .compose(v -> leftOut(conn, datasetId))
+        .compose(left -> {
+          response.putHeader(LEFT_OUT_CONTRIBUTIONS, Long.toString(left.contributions()))
+              .putHeader(LEFT_OUT_ITEMS, Long.toString(left.items()));
+          return conn.prepare(format.withFiles() ? SAMPLES_SQL : UPLOAD_SQL);
+        })
+        .compose(ps -> {
+          if (format.withFiles()) {
+            return archive(ps, datasetId, format, type, response);
+          }
+          RowStream<Row> rows = ps.createStream(FETCH, Tuple.of(datasetId));
+          Future<Long> done = format == Format.PARQUET
+              ? parquet(rows, row -> keptRow(row, type), metadata, type, response)
+              : jsonl(rows, (text, row) -> {
+                ExportRow r = keptRow(row, type);
+                if (r == null) {
+                  return false;
+                }
+                ExportJsonl.append(text, r);
+                return true;
+              }, response);
+          return done.andThen(ar -> {
+            if (ar.failed()) {
+              rows.close();
+            }
+          });
+        })
+        .andThen(ar -> (ar.succeeded() ? tx.commit() : tx.rollback()).onComplete(v -> conn.close())))
+        .onFailure(err -> conn.close()));
+  }
+
+  /** The row with the files of its contributions that are not erased; null when none is left. */
+  static ExportRow keptRow(Row row, UploadType.Bound type) {
+    String[] kept = row.getArrayOfStrings(6);
+    if (kept.length == 0) {
+      return null;
+    }
+    Buffer[] leaves = row.getArrayOfBuffers(5);
+    List<byte[]> bytes = new ArrayList<>(leaves.length);
+    for (Buffer leaf : leaves) {
+      bytes.add(leaf.getBytes());
+    }
+    String label = type.aggregateOf(Arrays.asList(kept));
+    return new ExportRow(row.getLong(0), row.getString(1), row.getString(2), label, row.getDouble(4),
+        typed(type, label, row.getString(2)), bytes);
+  }
+
+  static ExportFiles.Sample sample(Row row, UploadType.Bound type) {
+    String answer = row.getString(6);
+    return new ExportFiles.Sample(row.getLong(0), row.getString(1), row.getString(2), row.getLong(3), row.getLong(4),
+        row.getString(5), answer, type.parse(answer), row.getString(7), row.getLong(8),
+        row.getBuffer(9).getBytes());
+  }
+
+  /**
+   * The files of an upload version as an archive, written on a worker thread: samples reach it through a
+   * {@link Handoff} from the cursor, bytes leave through a {@link ResponseOutputStream}. WebDataset is one
+   * pass; the folder layouts are two (the metadata, then the files), each its own cursor.
+   */
+  private Future<Long> archive(PreparedStatement ps, long datasetId, Format format, UploadType.Bound type,
+      HttpServerResponse response) {
+    Context context = vertx.getOrCreateContext();
+    ResponseOutputStream out = new ResponseOutputStream(context, response);
+    AtomicReference<Handoff<ExportFiles.Sample>> current = new AtomicReference<>();
+    response.closeHandler(v -> {
+      out.fail(new IOException("the client closed the connection"));
+      Handoff<ExportFiles.Sample> h = current.get();
+      if (h != null) {
+        h.fail(new IOException("the client closed the connection"));
+      }
+    });
+    Future<Long> written;
+    if (format == Format.WEBDATASET) {
+      Handoff<ExportFiles.Sample> samples = samples(ps, datasetId, type, current);
+      written = workers.executeBlocking(() -> {
+        long count = 0;
+        try (ExportFiles.Tar tar = new ExportFiles.Tar(out, blobs)) {
+          for (ExportFiles.Sample s; (s = samples.take()) != null; count++) {
+            tar.write(s);
+          }
+        }
+        out.flushAll();
+        return count;
+      }, false);
+    } else {
+      ExportFiles.Zip zip = new ExportFiles.Zip(out, blobs);
+      Handoff<ExportFiles.Sample> first = samples(ps, datasetId, type, current);
+      written = workers.executeBlocking(() -> {
+        long count = 0;
+        for (ExportFiles.Sample s; (s = first.take()) != null; count++) {
+          zip.metadata(s);
+        }
+        return count;
+      }, false).compose(count -> {
+        Handoff<ExportFiles.Sample> second = samples(ps, datasetId, type, current);
+        return workers.executeBlocking(() -> {
+          for (ExportFiles.Sample s; (s = second.take()) != null; ) {
+            zip.file(s);
+          }
+          zip.close();
+          out.flushAll();
+          return count;
+        }, false);
+      });
+    }
+    Promise<Long> done = Promise.promise();
+    written.onComplete(ar -> {
+      if (ar.failed()) {
+        Handoff<ExportFiles.Sample> h = current.get();
+        if (h != null) {
+          h.fail(ar.cause());
+        }
+        abort(response, done, ar.cause());
+      } else {
+        response.end().onComplete(end -> {
+          if (end.succeeded()) {
+            done.tryComplete(ar.result());
+          } else {
+            done.tryFail(end.cause());
+          }
+        });
+      }
+    });
+    return done.future();
+  }
+
+  /** A cursor over the version's samples into a new handoff (event loop). */
+  private Handoff<ExportFiles.Sample> samples(PreparedStatement ps, long datasetId, UploadType.Bound type,
+      AtomicReference<Handoff<ExportFiles.Sample>> current) {
+    RowStream<Row> rows = ps.createStream(FETCH, Tuple.of(datasetId));
+    Handoff<ExportFiles.Sample> handoff = new Handoff<>(rows);
+    current.set(handoff);
+    rows.exceptionHandler(handoff::fail);
+    rows.endHandler(v -> handoff.end());
+    rows.handler(row -> {
+      try {
+        handoff.offer(sample(row, type));
+      } catch (RuntimeException e) {
+        handoff.fail(e);
+      }
+    });
+    return handoff;
   }
 
   private static void finish(SqlConnection conn, Transaction tx, RowStream<Row> rows, boolean ok) {
@@ -217,10 +455,11 @@ public final class DatasetExporter {
     return done.future();
   }
 
-  private Future<Long> parquet(RowStream<Row> rows, CampaignAnswers<?, ?> type, Map<String, String> metadata,
-      HttpServerResponse response) {
+  /** Parquet of the rows {@code toRow} makes (a null is a row left out). */
+  private Future<Long> parquet(RowStream<Row> rows, Function<Row, ExportRow> toRow, Map<String, String> metadata,
+      CampaignAnswers<?, ?> type, HttpServerResponse response) {
     Context context = vertx.getOrCreateContext();
-    Handoff handoff = new Handoff(rows);
+    Handoff<ExportRow> handoff = new Handoff<>(rows);
     ResponseOutputStream out = new ResponseOutputStream(context, response);
     response.closeHandler(v -> {
       out.fail(new IOException("the client closed the connection"));
@@ -228,7 +467,12 @@ public final class DatasetExporter {
     });
     rows.exceptionHandler(handoff::fail);
     rows.endHandler(v -> handoff.end());
-    rows.handler(row -> handoff.offer(toExportRow(row, type)));
+    rows.handler(row -> {
+      ExportRow r = toRow.apply(row);
+      if (r != null) {
+        handoff.offer(r);
+      }
+    });
     Future<Long> written = workers.executeBlocking(() -> {
       long count = 0;
       try (ParquetWriter<ExportRow> writer = ExportParquet.open(out, metadata, type.exportSchema())) {
@@ -287,10 +531,10 @@ public final class DatasetExporter {
   }
 
   /**
-   * Rows from the cursor (event loop) to the Parquet writer (worker thread). The cursor pauses at
+   * Rows from the cursor (event loop) to a blocking writer (worker thread: Parquet, archives). The cursor pauses at
    * {@link #HANDOFF_HIGH} queued rows and resumes, on its own context, below {@link #HANDOFF_LOW}.
    */
-  static final class Handoff {
+  static final class Handoff<T> {
     private static final Object END = new Object();
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final RowStream<Row> rows;
@@ -304,7 +548,7 @@ public final class DatasetExporter {
     }
 
     /** Event loop. */
-    void offer(ExportRow row) {
+    void offer(T row) {
       queue.add(row);
       if (queue.size() >= HANDOFF_HIGH && paused.compareAndSet(false, true)) {
         rows.pause();
@@ -323,7 +567,8 @@ public final class DatasetExporter {
     }
 
     /** Worker thread: the next row, or null at the end; throws if the cursor or the client failed. */
-    ExportRow take() throws IOException {
+    @SuppressWarnings("unchecked")
+    T take() throws IOException {
       Object next;
       try {
         next = queue.take();
@@ -337,7 +582,7 @@ public final class DatasetExporter {
       if (queue.size() <= HANDOFF_LOW && paused.compareAndSet(true, false)) {
         context.runOnContext(v -> rows.resume());
       }
-      return next == END ? null : (ExportRow) next;
+      return next == END ? null : (T) next;
     }
   }
 

@@ -2,6 +2,7 @@ package io.labelledger.dataset;
 
 import io.labelledger.answer.boxes.BoxesType;
 import io.labelledger.answer.pairwise.PairwiseType;
+import io.labelledger.answer.upload.UploadType;
 import io.labelledger.auth.Guards;
 import io.labelledger.campaign.CampaignTypes;
 import io.labelledger.http.Params;
@@ -131,8 +132,15 @@ public final class DatasetRoutes implements ApiModule {
       format = DatasetExporter.Format.DPO;
     } else if (raw.equals("coco")) {
       format = DatasetExporter.Format.COCO;
+    } else if (raw.equals("webdataset")) {
+      format = DatasetExporter.Format.WEBDATASET;
+    } else if (raw.equals("audiofolder")) {
+      format = DatasetExporter.Format.AUDIOFOLDER;
+    } else if (raw.equals("imagefolder")) {
+      format = DatasetExporter.Format.IMAGEFOLDER;
     } else {
-      throw new ApiException(ErrorCode.INVALID_PARAMETER, "format", "must be jsonl, parquet, dpo or coco");
+      throw new ApiException(ErrorCode.INVALID_PARAMETER, "format",
+          "must be jsonl, parquet, dpo, coco, webdataset, audiofolder or imagefolder");
     }
     String account = Guards.account(ctx).address();
     Future<DatasetService.Licence> licence = datasets.requireLicence(id, account);
@@ -145,6 +153,19 @@ public final class DatasetRoutes implements ApiModule {
           if (format == DatasetExporter.Format.COCO && !d.taskType().equals(BoxesType.NAME)) {
             return Future.failedFuture(new ApiException(ErrorCode.INVALID_PARAMETER, "format",
                 "coco is only for boxes versions; this one is " + d.taskType()));
+          }
+          if (format.withFiles() && !d.taskType().equals(UploadType.NAME)) {
+            return Future.failedFuture(new ApiException(ErrorCode.INVALID_PARAMETER, "format",
+                raw + " is only for upload versions (it carries the contributed files); this one is " + d.taskType()));
+          }
+          if (format == DatasetExporter.Format.AUDIOFOLDER || format == DatasetExporter.Format.IMAGEFOLDER) {
+            String kind = format == DatasetExporter.Format.AUDIOFOLDER ? "audio/" : "image/";
+            List<String> media = ((UploadType.Bound) type.orElseThrow()).mediaTypes();
+            if (!media.stream().allMatch(m -> m.startsWith(kind))) {
+              return Future.failedFuture(new ApiException(ErrorCode.INVALID_PARAMETER, "format",
+                  raw + " needs a campaign of " + kind + "* files only; this one accepts " + media
+                      + " (use webdataset)"));
+            }
           }
           ctx.response().putHeader("Link", "</api/datasets/" + id + "/card>; rel=\"describedby\"");
           return exporter.export(id, format, type.orElseThrow(), meta, "dataset-" + id + "-v" + d.version(),

@@ -1,5 +1,6 @@
 package io.labelledger.dataset;
 
+import io.labelledger.answer.upload.UploadType;
 import io.labelledger.chain.ChainException;
 import io.labelledger.chain.Deployment;
 import io.labelledger.chain.Hex;
@@ -323,9 +324,12 @@ public final class DatasetService {
     return get(id).compose(d -> pool.preparedQuery("select (select text from terms where terms_hash = $1),"
             + " array(select label from campaign_labels where campaign_id = $2 order by position)")
         .execute(Tuple.of(d.termsHash(), d.campaignId()))
-        .map(rows -> {
+        .compose(rows -> {
           Row row = rows.iterator().next();
-          return DatasetCard.render(d, row.getString(0), List.of(row.getArrayOfStrings(1)), deployment);
+          Future<DatasetExporter.LeftOut> left = d.taskType().equals(UploadType.NAME)
+              ? DatasetExporter.leftOut(pool, id) : Future.succeededFuture(DatasetExporter.LeftOut.NONE);
+          return left.map(l -> DatasetCard.render(d, row.getString(0), List.of(row.getArrayOfStrings(1)),
+              deployment, l));
         }));
   }
 }

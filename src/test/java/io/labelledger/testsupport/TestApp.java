@@ -281,6 +281,11 @@ public final class TestApp implements AutoCloseable {
     return await(app.sweeper().round());
   }
 
+  /** One round of the sweeper that erases withdrawn contributors' files, awaited. */
+  public io.labelledger.upload.ErasureSweeper.Round eraseWithdrawn() {
+    return await(app.erasures().round());
+  }
+
   public io.vertx.sqlclient.Pool pool() {
     return app.pool();
   }

@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * worth is decided by peer validation (a linked single-choice campaign), not here.
  */
 final class FileSetModel implements TypedModel<ContributedFile, List<ContributedFile>> {
-  private static final Comparator<ContributedFile> ORDER = Comparator.comparing(ContributedFile::file)
+  static final Comparator<ContributedFile> ORDER = Comparator.comparing(ContributedFile::file)
       .thenComparing(ContributedFile::mediaType).thenComparingLong(ContributedFile::bytes);
 
   @Override

@@ -113,6 +113,16 @@ public final class UploadType implements AnswerType {
       return CanonicalJson.of(answer);
     }
 
+    /**
+     * The aggregate of the files the given answers name, as {@link #aggregateText} writes it: what an export
+     * shows for an item when only some of its contributions are left (the others erased).
+     */
+    public String aggregateOf(List<String> answers) {
+      TreeSet<ContributedFile> files = new TreeSet<>(FileSetModel.ORDER);
+      answers.forEach(a -> files.add(parse(a)));
+      return aggregateText(List.copyOf(files));
+    }
+
     public boolean accepts(String mediaType) {
       return mediaTypes.contains(mediaType);
     }
