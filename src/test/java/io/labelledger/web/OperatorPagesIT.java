@@ -128,7 +128,8 @@ class OperatorPagesIT {
     assertThat(result.get("pollMs").asLong()).as("within one poll of 10 s").isLessThan(15_000);
 
     // campaigns: each links to its page; the expanded one's contributors are the API's
-    assertThat(texts(result.get("campaignLinks"))).contains("#/contribute/" + byOperator, "#/contribute/" + byToken);
+    assertThat(texts(result.get("campaignLinks"))).contains("#/operator/campaigns/" + byOperator,
+        "#/operator/campaigns/" + byToken);
     assertThat(String.join("\n", texts(result.get("campaignMeta")))).contains("6 items (3 gold)");
     assertThat(result.get("expanded").asText()).isEqualTo("true");
     Map<String, String> shown = new LinkedHashMap<>();
