@@ -90,6 +90,29 @@ main(async (req) => {
     const campaignId = Number((await page.evaluate(() => window.location.hash)).split('/').pop());
     await page.locator('[data-testid="dropzone"]').waitFor();
 
+    // a small CSV first: its columns mapped to the item id, the gold answer and the item's data
+    const csvTransfer = await page.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['key,text,answer\nc1,cat on a mat,cat\nc2,dog in a park,\nc3,bird on a wire,bird\n'],
+        'items.csv', { type: 'text/csv' }));
+      return dt;
+    });
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      await page.dispatchEvent('[data-testid="dropzone"]', type, { dataTransfer: csvTransfer });
+    }
+    await page.locator('#map-gold').waitFor();
+    const csvColumns = await page.locator('[data-testid="upload-preview"] thead th').allInnerTexts();
+    await page.locator('#map-gold').selectOption('answer');
+    const csvData = await page.locator('fieldset.mapping input[type="checkbox"]').evaluateAll((boxes) =>
+      boxes.filter((b) => b.checked).map((b) => b.parentElement.textContent.trim()));
+    await shoot(page, req.screenshots, 'c2-csv-mapping', shots);
+    await tabAndPress(page, 'Upload the items');
+    await page.locator('[data-testid="upload-result"]').waitFor();
+    const csv = await page.locator('[data-testid="upload-result"]').evaluate((el) => ({
+      inserted: Number(el.dataset.inserted), rejected: Number(el.dataset.rejected) }));
+    csv.columns = csvColumns;
+    csv.data = csvData;
+
     // 100,000 lines dropped as one file; three of them are objects of the wrong shape
     const bad = new Set([7, 50000, 99999]);
     const dataTransfer = await page.evaluateHandle(({ lines, labels, bad }) => {
@@ -136,6 +159,16 @@ main(async (req) => {
     const belowFloor = await page.locator('[data-testid="below-floor"] [data-contributor]')
       .evaluateAll((els) => els.map((e) => e.dataset.contributor));
     const accuracyChart = await page.locator('[data-chart="accuracy"] figcaption').innerText();
+    // the heat map of a contributor's confusion matrix, and an item drilled down to its answers
+    await page.locator('[data-chart="confusion"] canvas').waitFor({ timeout: 60000 });
+    const confusion = await page.locator('[data-chart="confusion"] canvas').getAttribute('aria-label');
+    await page.locator('table.items button').first().waitFor({ timeout: 60000 });
+    await tabToSelectorAndPress(page, 'table.items button', 'Enter', { max: 200 });
+    await page.locator('[data-testid="item-detail"] li').first().waitFor();
+    const drill = await page.locator('[data-testid="item-detail"]').evaluate((el) => ({
+      itemId: Number(el.dataset.itemId),
+      answers: [...el.querySelectorAll('li')].map((li) => ({ id: Number(li.dataset.contributionId),
+        contributor: li.dataset.contributor, answer: li.dataset.answer, status: li.dataset.status })) }));
     await shoot(page, req.screenshots, 'c4-progress-and-quality', shots);
     await audit('operator-campaign');
 
@@ -189,13 +222,20 @@ main(async (req) => {
       await page.waitForLoadState('networkidle');
       await audit(name);
     }
+    // the rest of the app's pages with data in them
+    for (const [name, hash] of [['contribute-campaign', `#/contribute/${campaignId}`], ['buy-dataset', `#/buy/${datasetId}`]]) {
+      await page.goto(`${req.baseUrl}/${hash}`);
+      await page.locator('main h1').waitFor();
+      await page.waitForLoadState('networkidle');
+      await audit(name);
+    }
     const activity = await page.goto(`${req.baseUrl}/#/operator/activity`).then(() =>
       page.locator('table.activity tbody tr').first().waitFor()).then(() =>
       page.locator('table.activity tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.action)));
     await shoot(page, req.screenshots, 'c8-activity', shots);
 
-    return { campaignId, formErrors, upload, rejected, progressBefore, progressAfter, chartBefore, chartAfter,
-      belowFloor, accuracyChart, previews, preview, datasetId, sales, activity, signInPages, axe, unnamedControls,
+    return { campaignId, formErrors, csv, upload, rejected, progressBefore, progressAfter, chartBefore, chartAfter,
+      belowFloor, accuracyChart, confusion, drill, previews, preview, datasetId, sales, activity, signInPages, axe, unnamedControls,
       problems, screenshots: shots };
   } catch (e) {
     fs.mkdirSync(req.screenshots, { recursive: true });

@@ -2,7 +2,6 @@
 // by drag-and-drop (JSONL as is, CSV mapped to the item's data and gold), follow its progress and
 // quality live, build and list versions with a confidence-bar preview, reprice, delist, and read the
 // sales. Charts are Chart.js, loaded on demand; every chart has its figures in text beside it.
-import Papa from 'papaparse';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, currentSessionToken } from '../api.js';
 import { Busy, ErrorMessage, Note, PageTitle } from '../components.jsx';
@@ -212,11 +211,13 @@ export function CampaignConsole({ id }) {
   const [error, setError] = useState(null);
   const [progress, setProgress] = useState(null);
   const [tick, setTick] = useState(0);
+  const refresh = useRef(() => {});
   useEffect(() => { api('GET', `/api/campaigns/${id}`, { auth: false }).then(setCampaign).catch(setError); }, [id]);
   useEffect(() => {
     let timer = null;
     const load = () => api('GET', `/api/campaigns/${id}/progress?bucketSeconds=10&buckets=30`)
       .then((p) => { setProgress(p); setTick((t) => t + 1); }).catch(setError);
+    refresh.current = load;
     load();
     timer = setInterval(() => { if (!document.hidden) load(); }, PROGRESS_POLL_MS);
     return () => clearInterval(timer);
@@ -236,7 +237,7 @@ export function CampaignConsole({ id }) {
           <li><a href="#versions" onClick={jump('versions')}>Versions and money</a></li>
         </ul>
       </nav>
-      <Upload campaign={campaign} />
+      <Upload campaign={campaign} onUploaded={() => refresh.current()} />
       <Progress progress={progress} />
       <Quality campaign={campaign} progress={progress} tick={tick} />
       <Versions campaign={campaign} tick={tick} />
@@ -256,8 +257,14 @@ function jump(target) {
   };
 }
 
-function csvToItems(file, mapping, onProgress) {
+/** Papa Parse, fetched the first time a CSV is dropped. */
+async function papa() {
+  return (await import('papaparse')).default;
+}
+
+async function csvToItems(file, mapping, onProgress) {
   // streams the CSV through Papa Parse and builds JSONL lines: { id, data: {mapped columns}, gold? }
+  const Papa = await papa();
   return new Promise((resolve, reject) => {
     const parts = [];
     let line = 0;
@@ -301,7 +308,7 @@ function sendItems(campaignId, body, onProgress) {
   });
 }
 
-function Upload({ campaign }) {
+function Upload({ campaign, onUploaded }) {
   const [file, setFile] = useState(null);
   const [preview, setPreview] = useState(null);
   const [mapping, setMapping] = useState(null);
@@ -313,13 +320,14 @@ function Upload({ campaign }) {
 
   async function take(f) {
     setFile(f);
+    setPreview(null);
     setResult(null);
     setError(null);
     setMapping(null);
     const head = await f.slice(0, 256 * 1024).text();
     const csv = /\.csv$/i.test(f.name) || f.type === 'text/csv';
     if (csv) {
-      const parsed = Papa.parse(head, { header: true, preview: PREVIEW_LINES, skipEmptyLines: true });
+      const parsed = (await papa()).parse(head, { header: true, preview: PREVIEW_LINES, skipEmptyLines: true });
       const columns = parsed.meta.fields || [];
       setPreview({ kind: 'csv', columns, rows: parsed.data });
       const pick = (re) => columns.find((c) => re.test(c)) || '';
@@ -344,6 +352,7 @@ function Upload({ campaign }) {
       setStage({ what: 'Uploading', fraction: 0 });
       const reply = await sendItems(campaign.id, body, (x) => setStage({ what: x < 1 ? 'Uploading' : 'Storing', fraction: x }));
       setResult(reply);
+      onUploaded();
     } catch (e) {
       setError(e);
     } finally {
@@ -367,11 +376,12 @@ function Upload({ campaign }) {
           if (f) take(f);
         }}>
         <p>Drop a .jsonl or .csv file here, or</p>
+        {/* the visible button opens it: the input itself is out of the tab order but named for assistive tech */}
         <input ref={fileInput} id="items-file" type="file" accept=".jsonl,.ndjson,.csv,application/x-ndjson,text/csv"
-          class="sr-only" onChange={(e) => e.currentTarget.files[0] && take(e.currentTarget.files[0])} />
+          class="sr-only" tabIndex={-1} aria-label="Items file (.jsonl or .csv)" onChange={(e) => e.currentTarget.files[0] && take(e.currentTarget.files[0])} />
         <button type="button" onClick={() => fileInput.current.click()}>Choose a file…</button>
       </div>
-      {file && preview && (
+      {file && preview && (preview.kind === 'jsonl' || mapping) && (
         <div class="stack" data-testid="upload-preview">
           <p><strong>{file.name}</strong> · {(file.size / 1048576).toFixed(1)} MiB · first {PREVIEW_LINES} rows:</p>
           {preview.kind === 'jsonl' ? (
@@ -389,11 +399,17 @@ function Upload({ campaign }) {
               <fieldset class="mapping">
                 <legend>Map the columns</legend>
                 <label for="map-id">Item id</label>
-                <select id="map-id" value={mapping.id} onChange={(e) => setMapping({ ...mapping, id: e.currentTarget.value })}>
+                <select id="map-id" value={mapping.id} onChange={(e) => {
+                  const id = e.currentTarget.value;
+                  setMapping({ ...mapping, id, data: mapping.data.filter((c) => c !== id) });
+                }}>
                   {preview.columns.map((c) => <option key={c} value={c}>{c}</option>)}
                 </select>
                 <label for="map-gold">Gold answer</label>
-                <select id="map-gold" value={mapping.gold} onChange={(e) => setMapping({ ...mapping, gold: e.currentTarget.value })}>
+                <select id="map-gold" value={mapping.gold} onChange={(e) => {
+                  const gold = e.currentTarget.value;
+                  setMapping({ ...mapping, gold, data: mapping.data.filter((c) => c !== gold) });
+                }}>
                   <option value="">none</option>
                   {preview.columns.map((c) => <option key={c} value={c}>{c}</option>)}
                 </select>
@@ -447,7 +463,7 @@ function Progress({ progress: p }) {
         <div><dt>Answers</dt><dd>{p.answers.toLocaleString('en')}</dd></div>
         <div><dt>Answers per minute</dt><dd>{p.answersPerMinute.toFixed(1)}</dd></div>
         <div><dt>Active contributors</dt><dd>{p.activeContributors}</dd></div>
-        <div><dt>Estimated time to completion</dt><dd>{duration(p.etaSeconds)}</dd></div>
+        <div><dt>Estimated time to completion</dt><dd>{p.items === 0 ? 'no items yet' : duration(p.etaSeconds)}</dd></div>
       </dl>
       <ChartBox id="progress" label={`Answers and decided items per ${p.bucketSeconds} s`}
         summary={`${p.series.reduce((s, b) => s + b.answers, 0)} answers and ${p.series.reduce((s, b) => s + b.decided, 0)}`
@@ -469,7 +485,7 @@ function Quality({ campaign, progress, tick }) {
     if (tick % 3 !== 1) return; // every third progress poll
     api('GET', `/api/campaigns/${campaign.id}/contributors?limit=200`).then((page) => {
       setRows(page.contributors);
-      setInfo({ floor: page.accuracyFloor, minGold: page.floorMinGold });
+      setInfo({ floor: page.accuracyFloor, minGold: page.floorMinGold, labels: page.labels || campaign.labels });
     }).catch(setError);
   }, [campaign.id, tick]);
   const stopped = (rows || []).filter((r) => r.belowFloor);
@@ -501,6 +517,7 @@ function Quality({ campaign, progress, tick }) {
           </div>
         </>
       )}
+      {rows && rows.some((r) => r.confusion) && <Confusion rows={rows.filter((r) => r.confusion)} labels={info.labels} />}
       {labels.length > 0 && (
         <ChartBox id="labels" label="Label distribution of decided items"
           summary={labels.map(([l, n]) => `${l}: ${n}`).join(', ')}
@@ -515,7 +532,97 @@ function Quality({ campaign, progress, tick }) {
             { label: 'Mean confidence', data: series.map((b) => b.meanConfidence), borderColor: '#1f5fbf', spanGaps: true },
           ] }, options: { scales: { y: { min: 0, max: 1 } } } }} />
       )}
+      <ItemsDrillDown campaign={campaign} tick={tick} />
     </section>
+  );
+}
+
+/** One contributor's confusion matrix (the model's P(answer | true label)) as a heat map, picked from a list. */
+function Confusion({ rows, labels }) {
+  const [who, setWho] = useState(rows[0].contributor);
+  const row = rows.find((r) => r.contributor === who) || rows[0];
+  const k = labels.length;
+  const cells = [];
+  row.confusion.forEach((line, t) => line.forEach((v, a) => cells.push({ x: labels[a], y: labels[t], v })));
+  const diagonal = row.confusion.map((line, t) => `${labels[t]} ${percent(line[t])}`).join(', ');
+  return (
+    <div class="stack confusion">
+      <label for="confusion-of">Confusion matrix of</label>
+      <select id="confusion-of" value={row.contributor} onChange={(e) => setWho(e.currentTarget.value)}>
+        {rows.map((r) => <option key={r.contributor} value={r.contributor}>{r.contributor}</option>)}
+      </select>
+      <ChartBox id="confusion" label={`Confusion matrix of ${shortHex(row.contributor, 4)}: rows the true label, columns the answer`}
+        summary={`right answers by true label: ${diagonal}`}
+        config={{ type: 'matrix', data: { datasets: [{
+          label: 'P(answer | true label)', data: cells,
+          backgroundColor: (c) => `rgba(31, 95, 191, ${(c.raw && c.raw.v) || 0})`,
+          borderColor: '#8a94a6', borderWidth: 1,
+          width: ({ chart }) => ((chart.chartArea || {}).width || 0) / k - 2,
+          height: ({ chart }) => ((chart.chartArea || {}).height || 0) / k - 2,
+        }] }, options: { plugins: { legend: { display: false } }, scales: {
+          x: { type: 'category', labels, offset: true, grid: { display: false }, title: { display: true, text: 'answer' } },
+          y: { type: 'category', labels, offset: true, grid: { display: false }, title: { display: true, text: 'true label' } },
+        } } }} />
+    </div>
+  );
+}
+
+/** The first answered items with their aggregate; one opened shows every answer it was made from. */
+function ItemsDrillDown({ campaign, tick }) {
+  const [items, setItems] = useState(null);
+  const [open, setOpen] = useState(null);
+  const [detail, setDetail] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    if (tick % 3 !== 1) return;
+    api('GET', `/api/campaigns/${campaign.id}/labels?limit=40`)
+      .then((page) => setItems(page.items.filter((i) => i.answers > 0).slice(0, 12))).catch(setError);
+  }, [campaign.id, tick]);
+  useEffect(() => {
+    if (open === null) return;
+    setDetail(null);
+    api('GET', `/api/campaigns/${campaign.id}/items/${open}`).then(setDetail).catch(setError);
+  }, [open]);
+  if (!items || items.length === 0) return <ErrorMessage error={error} />;
+  return (
+    <div class="drill">
+      <h3>Items and their answers</h3>
+      <ErrorMessage error={error} />
+      <div class="table-wrap" role="region" aria-label="Answered items" tabIndex={0}>
+        <table class="data items">
+          <thead><tr><th scope="col">Item</th><th scope="col">Label</th><th scope="col">Confidence</th>
+            <th scope="col">Answers</th><th scope="col">Details</th></tr></thead>
+          <tbody>{items.map((i) => (
+            <tr key={i.itemId} data-item-id={i.itemId}>
+              <td>{i.externalId}{i.gold ? ' (gold)' : ''}</td><td>{i.label ?? '—'}</td>
+              <td>{i.confidence === null ? '—' : percent(i.confidence, 1)}</td>
+              <td>{`${i.answers} of ${i.answersWanted}`}</td>
+              <td><button type="button" class="small" aria-expanded={open === i.itemId} aria-controls="item-detail"
+                aria-label={`Answers of item ${i.externalId}`} onClick={() => setOpen(open === i.itemId ? null : i.itemId)}>
+                {open === i.itemId ? 'Hide' : 'Answers'}</button></td>
+            </tr>
+          ))}</tbody>
+        </table>
+      </div>
+      <div id="item-detail" aria-live="polite">
+        {open !== null && !detail && <Busy>Loading the item…</Busy>}
+        {open !== null && detail && (
+          <div class="card" data-testid="item-detail" data-item-id={detail.itemId}>
+            <p><strong>{detail.externalId}</strong>{` · label ${detail.label ?? '—'}`}
+              {detail.confidence !== null ? ` at ${percent(detail.confidence, 1)}` : ''}
+              {detail.gold ? ` · gold answer ${detail.goldAnswer}` : ''}
+              {detail.decidedAt ? ` · decided ${dateTime(detail.decidedAt)}` : ' · not decided yet'}</p>
+            <pre class="preview" tabIndex={0} aria-label="Item data">{JSON.stringify(detail.data)}</pre>
+            <ul class="answers" aria-label={`Answers of item ${detail.externalId}`}>
+              {detail.contributions.map((a) => (
+                <li key={a.id} data-contribution-id={a.id} data-contributor={a.contributor} data-answer={a.answer}
+                  data-status={a.status}>{`${shortHex(a.contributor, 4)} answered ${a.answer} (${a.status})`}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </div>
+    </div>
   );
 }
 

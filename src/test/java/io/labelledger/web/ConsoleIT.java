@@ -119,7 +119,7 @@ class ConsoleIT {
     try {
       // the crowd starts once the page has stored the items
       long campaign = awaitValue(script, () -> WorkFixtures.queryValue(app,
-          "select id from campaigns where name = '" + NAME + "' and item_count >= " + (LINES - 3)));
+          "select id from campaigns where name = '" + NAME + "' and item_count >= " + LINES));
       String terms = app.get("/api/campaigns/" + campaign).json().get("termsHash").asText();
       List<Contributor> crowd = WorkFixtures.consentingMany(app, chain, terms, 3);
       Random random = new Random(7);
@@ -142,12 +142,20 @@ class ConsoleIT {
       market.purchase(BigInteger.valueOf(chainDataset), PRICE).send();
 
       JsonNode result = script.get();
+      System.out.println("axe-core violations by page: " + result.get("axe"));
       assertThat(result.get("ok").asBoolean()).as(result.toString()).isTrue();
       for (String kind : List.of("consoleErrors", "pageErrors", "cspViolations", "failedRequests")) {
         assertThat(result.at("/problems/" + kind)).as(kind + ": " + result.at("/problems/" + kind)).isEmpty();
       }
       assertThat(result.get("campaignId").asLong()).isEqualTo(campaign);
       assertThat(result.get("formErrors")).isNotEmpty();
+      // the CSV: its columns mapped, gold taken from the mapped column
+      assertThat(result.at("/csv/columns")).extracting(JsonNode::asText).containsExactly("key", "text", "answer");
+      assertThat(result.at("/csv/data")).extracting(JsonNode::asText).containsExactly("text");
+      assertThat(result.at("/csv/inserted").asLong()).isEqualTo(3);
+      assertThat(WorkFixtures.queryValue(app, "select string_agg(external_id || '=' || coalesce(gold_answer, '-') || '="
+          + "' || (payload->>'text'), ',' order by id) from items where campaign_id = " + campaign
+          + " and external_id like 'c%'")).isEqualTo("c1=cat=cat on a mat,c2=-=dog in a park,c3=bird=bird on a wire");
       // 100,000 lines: all but the three malformed ones stored, those three listed with why
       assertThat(result.at("/upload/inserted").asLong()).isEqualTo(LINES - 3);
       assertThat(result.at("/upload/rejected").asLong()).isEqualTo(3);
@@ -158,7 +166,7 @@ class ConsoleIT {
       });
       assertThat(rejectedLines).containsExactly(7L, 50_000L, 99_999L);
       assertThat(WorkFixtures.queryValue(app, "select count(*) from items where campaign_id = " + campaign))
-          .isEqualTo((long) LINES - 3);
+          .isEqualTo((long) LINES);
       // the figures moved without a reload
       assertThat(result.at("/progressBefore/answers").asLong()).isLessThan(result.at("/progressAfter/answers").asLong());
       assertThat(result.get("chartAfter").asText()).isNotEqualTo(result.get("chartBefore").asText());
@@ -166,6 +174,13 @@ class ConsoleIT {
       assertThat(result.get("belowFloor")).extracting(JsonNode::asText)
           .containsExactly(crowd.get(2).address().toLowerCase(Locale.ROOT));
       assertThat(result.get("accuracyChart").asText()).contains("smoothed gold accuracy");
+      assertThat(result.get("confusion").asText()).startsWith("Confusion matrix of").contains("right answers by true label: cat");
+      // the item drilled down to: exactly its stored answers, with their statuses
+      long item = result.at("/drill/itemId").asLong();
+      List<String> shownAnswers = new ArrayList<>();
+      result.at("/drill/answers").forEach(a -> shownAnswers.add(a.get("id").asLong() + " "
+          + a.get("contributor").asText() + " " + a.get("answer").asText()));
+      assertThat(shownAnswers).isNotEmpty().containsExactlyElementsOf(storedAnswers(item));
       // the slider's preview counted what the build then held
       long dataset = result.get("datasetId").asLong();
       JsonNode built = app.get("/api/datasets/" + dataset).json();
@@ -186,24 +201,40 @@ class ConsoleIT {
           mine.add(e.get("action").asText());
         }
       });
-      assertThat(mine).containsExactly("version.listed", "version.built", "items.uploaded", "campaign.created",
-          "terms.published");
+      assertThat(mine).containsExactly("version.listed", "version.built", "items.uploaded", "items.uploaded",
+          "campaign.created", "terms.published");
       // operator pages signed out: a sign-in, no data
       result.get("signInPages").fields().forEachRemaining(e -> {
         assertThat(e.getValue().get("signIn").asInt()).as(e.getKey()).isEqualTo(1);
         assertThat(e.getValue().get("data").asInt()).as(e.getKey()).isZero();
       });
       // axe-core: no serious or critical violation on any page
-      assertThat(result.get("axe").size()).isGreaterThanOrEqualTo(11);
+      assertThat(result.get("axe").size()).isGreaterThanOrEqualTo(13);
       result.get("axe").fields().forEachRemaining(e -> e.getValue().forEach(v ->
           assertThat(v.get("impact").asText()).as(e.getKey() + ": " + v).isNotIn("serious", "critical")));
       BrowserChecks.everyControlNamed(result);
-      BrowserChecks.screenshotsFitAt375(result, 8);
+      BrowserChecks.screenshotsFitAt375(result, 9);
     } finally {
       if (!script.isDone()) {
         script.join();
       }
     }
+  }
+
+  /** "id contributor answer" of every stored answer to {@code item}, by id. */
+  private static List<String> storedAnswers(long item) {
+    List<String> out = new ArrayList<>();
+    try (java.sql.Connection c = io.labelledger.testsupport.TestDatabase.connect(app.database());
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("select id, contributor, answer from contributions where item_id = "
+            + item + " order by id")) {
+      while (rs.next()) {
+        out.add(rs.getLong(1) + " " + rs.getString(2) + " " + rs.getString(3));
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return out;
   }
 
   /** Answers the next task: the animal the item's text names, or a random label when {@code random} is given. */

@@ -106,10 +106,10 @@ class OperatorPagesIT {
     assertThat(result.get("navBefore").asInt()).as("no Operator item before signing in").isZero();
 
     // exactly what was done, by whom, newest first; two a page, the rest by "Load older"
-    assertThat(lines(result.get("firstPage"))).containsExactly(
-        "operator-token campaign.created campaign " + byToken + " 'Work test' (single_choice)",
-        me + " campaign.created campaign " + byOperator + " 'Street signs' (single_choice)");
-    assertThat(lines(result.get("activity"))).containsExactly(
+    String uploaded = "operator-token items.uploaded campaign " + byToken + ": 6 items stored of 6 lines, 0 rejected";
+    assertThat(lines(result.get("firstPage"))).containsExactly(uploaded,
+        "operator-token campaign.created campaign " + byToken + " 'Work test' (single_choice)");
+    assertThat(lines(result.get("activity"))).containsExactly(uploaded,
         "operator-token campaign.created campaign " + byToken + " 'Work test' (single_choice)",
         me + " campaign.created campaign " + byOperator + " 'Street signs' (single_choice)",
         me + " terms.published terms " + terms.substring(0, 6) + "\u2026" + terms.substring(terms.length() - 4));
