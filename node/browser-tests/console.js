@@ -214,6 +214,17 @@ main(async (req) => {
     await shoot(page, req.screenshots, 'c7-sales', shots);
     await audit('operator-campaign-sales');
 
+    // reprice, then delist, from the version's controls
+    const version = `ul.versions li[data-dataset-id="${datasetId}"]`;
+    await page.locator(`#price-${datasetId}`).fill(req.newPrice);
+    await tabAndPress(page, 'Reprice ', 'Enter', { max: 150 });
+    await page.waitForFunction(({ sel, price }) => document.querySelector(`${sel} p.meta`).textContent.endsWith(`price ${price}`),
+      { sel: version, price: req.newPrice });
+    await tabAndPress(page, 'Delist ', 'Enter', { max: 150 });
+    await page.locator(`${version}[data-status="delisted"]`).waitFor({ timeout: 60000 });
+    const afterDelisting = await page.locator(`${version} p.meta`).innerText();
+    await shoot(page, req.screenshots, 'c7b-repriced-and-delisted', shots);
+
     // the other operator pages, signed in
     for (const [name, hash] of [['operator-activity-signed-in', '#/operator/activity'],
       ['operator-campaigns-signed-in', '#/operator/campaigns']]) {
@@ -235,7 +246,7 @@ main(async (req) => {
     await shoot(page, req.screenshots, 'c8-activity', shots);
 
     return { campaignId, formErrors, csv, upload, rejected, progressBefore, progressAfter, chartBefore, chartAfter,
-      belowFloor, accuracyChart, confusion, drill, previews, preview, datasetId, sales, activity, signInPages, axe, unnamedControls,
+      belowFloor, accuracyChart, confusion, drill, previews, preview, datasetId, sales, afterDelisting, activity, signInPages, axe, unnamedControls,
       problems, screenshots: shots };
   } catch (e) {
     fs.mkdirSync(req.screenshots, { recursive: true });

@@ -51,6 +51,7 @@ class ConsoleIT {
   private static final int LINES = 100_000;
   private static final String NAME = "Animals in captions";
   private static final BigInteger PRICE = new BigInteger("1000000000000000000");
+  private static final BigInteger NEW_PRICE = new BigInteger("3000000000000000000");
 
   private static TestApp app;
   private static TestChain chain;
@@ -111,6 +112,7 @@ class ConsoleIT {
     request.put("termsText", "Console test terms: my labels may be sold for model training.");
     request.put("labels", LABELS);
     request.put("lines", LINES);
+    request.put("newPrice", NEW_PRICE.toString());
     request.put("screenshots", SCREENSHOTS.toString());
     request.put("timeoutMs", 120_000);
 
@@ -193,6 +195,38 @@ class ConsoleIT {
       assertThat(result.at("/sales/purchases").asLong()).isEqualTo(1);
       assertThat(result.at("/sales/revenue").asText()).isEqualTo(sales.get("revenue").asText());
       assertThat(new BigInteger(sales.get("gross").asText())).isEqualTo(PRICE);
+      // repriced, then delisted, on-chain: out of the catalogue, no more purchase instructions
+      DataMarketplace reader = DataMarketplace.load(app.deployment().marketplace(), chain.web3j(),
+          chain.txManager(chain.funder()), chain.gas());
+      DataMarketplace.DatasetInfo onChain = reader.dataset(BigInteger.valueOf(chainDataset)).send();
+      assertThat(onChain.price).isEqualTo(NEW_PRICE);
+      assertThat(onChain.status).as("DatasetStatus.Delisted").isEqualTo(BigInteger.TWO);
+      assertThat(result.get("afterDelisting").asText()).contains("delisted").contains("price " + NEW_PRICE);
+      assertThat(app.get("/api/datasets/" + dataset + "/sales", TestApp.OPERATOR_TOKEN).json().get("delistedAt")
+          .isTextual()).isTrue();
+      assertThat(app.get("/api/datasets").json().get("datasets").findValuesAsText("id")).doesNotContain(
+          Long.toString(dataset));
+      Reply purchase = app.get("/api/datasets/" + dataset + "/purchase");
+      assertThat(purchase.status()).isEqualTo(409);
+      assertThat(purchase.errorCode()).isEqualTo("DATASET_NOT_LISTED");
+      Reply again = app.postJson("/api/datasets/" + dataset + "/price", Map.of("price", "5"), TestApp.OPERATOR_TOKEN);
+      assertThat(again.status()).as(again.body()).isEqualTo(409);
+      assertThat(again.errorCode()).isEqualTo("DATASET_NOT_LISTED");
+      // the buyer's licence outlives the delisting
+      assertThat(reader.hasLicence(BigInteger.valueOf(chainDataset), buyer.getAddress()).send()).isTrue();
+      // malformed or unknown input to the new routes: 4xx naming the problem
+      Reply badBar = app.get("/api/campaigns/" + campaign + "/versions/preview?minConfidence=1.5", TestApp.OPERATOR_TOKEN);
+      assertThat(badBar.status()).isEqualTo(400);
+      assertThat(badBar.errorCode()).isEqualTo("INVALID_PARAMETER");
+      assertThat(app.get("/api/campaigns/" + campaign + "/versions/preview", TestApp.OPERATOR_TOKEN).status())
+          .isEqualTo(400);
+      Reply noItem = app.get("/api/campaigns/" + campaign + "/items/999999999", TestApp.OPERATOR_TOKEN);
+      assertThat(noItem.status()).isEqualTo(404);
+      assertThat(noItem.errorCode()).isEqualTo("ITEM_NOT_FOUND");
+      Reply badPrice = app.postJson("/api/datasets/" + dataset + "/price", Map.of("price", "-1"), TestApp.OPERATOR_TOKEN);
+      assertThat(badPrice.status()).isEqualTo(400);
+      assertThat(app.get("/api/campaigns/999999/progress", TestApp.OPERATOR_TOKEN).errorCode())
+          .isEqualTo("CAMPAIGN_NOT_FOUND");
       // every change is in the activity log, under the operator's address
       JsonNode entries = app.get("/api/operator/activity", TestApp.OPERATOR_TOKEN).json().get("entries");
       List<String> mine = new ArrayList<>();
@@ -201,7 +235,7 @@ class ConsoleIT {
           mine.add(e.get("action").asText());
         }
       });
-      assertThat(mine).containsExactly("version.listed", "version.built", "items.uploaded", "items.uploaded",
+      assertThat(mine).containsExactly("version.delisted", "version.repriced", "version.listed", "version.built", "items.uploaded", "items.uploaded",
           "campaign.created", "terms.published");
       // operator pages signed out: a sign-in, no data
       result.get("signInPages").fields().forEachRemaining(e -> {
@@ -213,7 +247,7 @@ class ConsoleIT {
       result.get("axe").fields().forEachRemaining(e -> e.getValue().forEach(v ->
           assertThat(v.get("impact").asText()).as(e.getKey() + ": " + v).isNotIn("serious", "critical")));
       BrowserChecks.everyControlNamed(result);
-      BrowserChecks.screenshotsFitAt375(result, 9);
+      BrowserChecks.screenshotsFitAt375(result, 10);
     } finally {
       if (!script.isDone()) {
         script.join();
