@@ -245,8 +245,28 @@ main(async (req) => {
       page.locator('table.activity tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.action)));
     await shoot(page, req.screenshots, 'c8-activity', shots);
 
+    // a contributor's session: every operator page says so instead of showing data
+    await page.goto(`${req.baseUrl}/#/operator/activity`);
+    await tabAndPress(page, 'Sign out', 'Enter', { shift: true });
+    await page.locator('#signin-title').waitFor();
+    await tabAndPress(page, 'Import a key');
+    await page.locator('#import-key-text').focus();
+    await page.keyboard.type(req.contributorKey);
+    await tabAndPress(page, 'Import and sign in');
+    await page.locator('[data-testid="not-operator"]').waitFor();
+    const contributorPages = {};
+    for (const [name, hash] of [['operator-activity', '#/operator/activity'], ['operator-campaigns', '#/operator/campaigns'],
+      ['operator-new', '#/operator/new'], ['operator-campaign', `#/operator/campaigns/${campaignId}`]]) {
+      await page.goto(`${req.baseUrl}/${hash}`);
+      await page.locator('[data-testid="not-operator"]').waitFor();
+      await page.waitForLoadState('networkidle');
+      contributorPages[name] = { notOperator: await page.locator('[data-testid="not-operator"]').count(),
+        data: await page.locator('main table, main canvas, main form.new-campaign, [data-testid="progress-figures"], ul.overview').count() };
+    }
+    await audit('operator-not-an-operator');
+
     return { campaignId, formErrors, csv, upload, rejected, progressBefore, progressAfter, chartBefore, chartAfter,
-      belowFloor, accuracyChart, confusion, drill, previews, preview, datasetId, sales, afterDelisting, activity, signInPages, axe, unnamedControls,
+      belowFloor, accuracyChart, confusion, drill, previews, preview, datasetId, sales, afterDelisting, activity, signInPages, contributorPages, axe, unnamedControls,
       problems, screenshots: shots };
   } catch (e) {
     fs.mkdirSync(req.screenshots, { recursive: true });

@@ -113,6 +113,8 @@ class ConsoleIT {
     request.put("labels", LABELS);
     request.put("lines", LINES);
     request.put("newPrice", NEW_PRICE.toString());
+    request.put("contributorKey", Numeric.toHexStringNoPrefixZeroPadded(chain.newAccount(1).getEcKeyPair()
+        .getPrivateKey(), 64));
     request.put("screenshots", SCREENSHOTS.toString());
     request.put("timeoutMs", 120_000);
 
@@ -242,8 +244,14 @@ class ConsoleIT {
         assertThat(e.getValue().get("signIn").asInt()).as(e.getKey()).isEqualTo(1);
         assertThat(e.getValue().get("data").asInt()).as(e.getKey()).isZero();
       });
+      // a contributor's session: each operator page says they are not an operator, with no data
+      assertThat(result.get("contributorPages").size()).isEqualTo(4);
+      result.get("contributorPages").fields().forEachRemaining(e -> {
+        assertThat(e.getValue().get("notOperator").asInt()).as(e.getKey()).isEqualTo(1);
+        assertThat(e.getValue().get("data").asInt()).as(e.getKey()).isZero();
+      });
       // axe-core: no serious or critical violation on any page
-      assertThat(result.get("axe").size()).isGreaterThanOrEqualTo(13);
+      assertThat(result.get("axe").size()).isGreaterThanOrEqualTo(14);
       result.get("axe").fields().forEachRemaining(e -> e.getValue().forEach(v ->
           assertThat(v.get("impact").asText()).as(e.getKey() + ": " + v).isNotIn("serious", "critical")));
       BrowserChecks.everyControlNamed(result);
