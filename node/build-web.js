@@ -43,13 +43,15 @@ async function main() {
     console.log(`web app up to date in ${path.relative(root, outDir)}`);
     return;
   }
-  let esbuild;
-  try {
-    esbuild = require('esbuild');
-  } catch (e) {
-    console.error('esbuild is not installed in node/node_modules: run `npm ci` in node/ (package-lock.json pins it)');
+  // a node_modules installed before a package was added to package.json: say so instead of esbuild's
+  // "Could not resolve" for one import
+  const missing = Object.keys(require('./package.json').dependencies)
+    .filter((d) => !fs.existsSync(path.join(__dirname, 'node_modules', d, 'package.json')));
+  if (missing.length) {
+    console.error(`${missing.join(', ')} not installed in node/node_modules: run \`npm ci\` in node/ (package-lock.json pins them)`);
     process.exit(1);
   }
+  const esbuild = require('esbuild');
   const started = Date.now();
   // Built next to the output and swapped in at the end, so a running service never serves half a build.
   const tmpDir = `${outDir}.tmp-${process.pid}`;

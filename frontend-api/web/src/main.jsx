@@ -47,7 +47,7 @@ function Page({ path }) {
   if ((m = path.match(/^\/buy(?:\/(\d+))?$/))) return <BuyPage datasetId={m[1] ? Number(m[1]) : null} />;
   if (path === '/audit' || path.startsWith('/audit?')) return <AuditPage />;
   if (path === '/account') return <AccountPage />;
-  if (/^\/operator(\/(activity|campaigns))?(\?.*)?$/.test(path)) return <OperatorPage path={path} />;
+  if (/^\/operator(\/(activity|campaigns(\/\d+)?|new))?(\?.*)?$/.test(path)) return <OperatorPage path={path} />;
   return (
     <section>
       <h1 tabIndex={-1}>Page not found</h1>

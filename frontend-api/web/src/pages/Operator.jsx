@@ -7,6 +7,7 @@ import { Address, Busy, ErrorMessage, Note, PageTitle, SignInPanel } from '../co
 import { dateTime, percent, plural, shortHex } from '../format.js';
 import { session } from '../session.js';
 import { useStore } from '../store.js';
+import { CampaignConsole, NewCampaign } from './Console.jsx';
 
 const POLL_MS = 10_000;
 const DEFAULT_PAGE = 50;
@@ -14,13 +15,15 @@ const DEFAULT_PAGE = 50;
 const SECTIONS = [
   { href: '#/operator/activity', label: 'Activity', key: 'activity' },
   { href: '#/operator/campaigns', label: 'Campaigns', key: 'campaigns' },
+  { href: '#/operator/new', label: 'New campaign', key: 'new' },
 ];
 
 /** `/operator[/activity|/campaigns][?limit=n]`: the operator page it names, behind the operator check. */
 export function OperatorPage({ path }) {
   const [route, query] = path.split('?');
   const params = new URLSearchParams(query || '');
-  const section = route === '/operator/campaigns' ? 'campaigns' : 'activity';
+  const one = route.match(/^\/operator\/campaigns\/(\d+)$/);
+  const section = one || route === '/operator/campaigns' ? 'campaigns' : route === '/operator/new' ? 'new' : 'activity';
   const limit = Math.min(200, Math.max(1, Number(params.get('limit')) || DEFAULT_PAGE));
   return (
     <RequireOperator>
@@ -31,7 +34,8 @@ export function OperatorPage({ path }) {
           ))}
         </ul>
       </nav>
-      {section === 'campaigns' ? <CampaignsOverview /> : <ActivityPage limit={limit} />}
+      {one ? <CampaignConsole id={Number(one[1])} /> : section === 'campaigns' ? <CampaignsOverview />
+        : section === 'new' ? <NewCampaign /> : <ActivityPage limit={limit} />}
     </RequireOperator>
   );
 }
@@ -81,7 +85,13 @@ export function describeSubject(action, s = {}) {
       return `dataset ${s.datasetId} v${s.version}, ${plural(Number(s.items) || 0, 'item')}`
         + (s.campaignId !== undefined ? ` of campaign ${s.campaignId}` : '');
     case 'version.listed':
+    case 'version.delisted':
       return `dataset ${s.datasetId}`;
+    case 'version.repriced':
+      return `dataset ${s.datasetId} at ${s.price}`;
+    case 'items.uploaded':
+      return `campaign ${s.campaignId}: ${plural(Number(s.inserted) || 0, 'item')} stored of ${plural(Number(s.lines) || 0, 'line')}`
+        + `, ${Number(s.rejected) || 0} rejected`;
     default:
       return JSON.stringify(s);
   }
@@ -248,7 +258,7 @@ function CampaignRow({ campaign: c }) {
   const panel = `contributors-${c.id}`;
   return (
     <li class="card" data-campaign-id={c.id}>
-      <h2><a href={`#/contribute/${c.id}`}>{c.name}</a></h2>
+      <h2><a href={`#/operator/campaigns/${c.id}`} aria-label={`${c.name}: console`}>{c.name}</a></h2>
       <p class="meta">{`Campaign ${c.id} · ${c.taskType} · ${plural(c.itemCount, 'item')}`
         + `${c.goldCount ? ` (${c.goldCount.toLocaleString()} gold)` : ''} · overlap ${c.overlap}`
         + ` · accuracy floor ${percent(c.accuracyFloor)}`}</p>
@@ -300,7 +310,7 @@ function Contributors({ campaign }) {
               <thead>
                 <tr>
                   <th scope="col">Contributor</th><th scope="col">Answers</th><th scope="col">Gold correct</th>
-                  <th scope="col">Gold accuracy</th><th scope="col">Estimated accuracy</th><th scope="col">Floor</th>
+                  <th scope="col">Gold accuracy (smoothed)</th><th scope="col">Estimated accuracy</th><th scope="col">Floor</th>
                 </tr>
               </thead>
               <tbody>

@@ -11,6 +11,7 @@ import io.labelledger.auth.SiweVerifier;
 import io.labelledger.blob.BlobStore;
 import io.labelledger.blob.BlobStores;
 import io.labelledger.campaign.CampaignQueries;
+import io.labelledger.campaign.CampaignProgress;
 import io.labelledger.campaign.CampaignRoutes;
 import io.labelledger.campaign.CampaignService;
 import io.labelledger.campaign.CampaignTypes;
@@ -39,6 +40,7 @@ import io.labelledger.contribution.ContributionRoutes;
 import io.labelledger.contribution.ContributionService;
 import io.labelledger.dataset.DatasetBuilder;
 import io.labelledger.dataset.DatasetExporter;
+import io.labelledger.dataset.DatasetMoney;
 import io.labelledger.dataset.DatasetRoutes;
 import io.labelledger.dataset.DatasetService;
 import io.labelledger.dataset.Earnings;
@@ -335,6 +337,8 @@ public final class App implements AutoCloseable {
             campaignTypes),
         datasets, new DatasetExporter(vertx, pool, config.datasets().exportParallelParquet(), blobs), campaignTypes,
         market.map(m -> new Earnings(pool, m, config.datasets().claimIntervalSeconds())), json, clock, activity));
+    modules.add(new DatasetMoney(pool, datasets, market, json, activity));
+    modules.add(new CampaignProgress(campaignService, pool, json));
     modules.add(new AuditRoutes(vertx, new AuditBundleQueries(pool), deployment));
     modules.add(new ProofRoutes(new ProofQueries(pool), json, chain.map(c -> c.deployment().provenanceRegistry()),
         config.chain().chainId()));

@@ -80,7 +80,10 @@ public final class CampaignRoutes implements ApiModule {
     }
     long id = Params.pathId(ctx, "id");
     RequestPausing.pauseUntilConsumed(ctx); // the campaign lookup below is asynchronous
-    json.reply(ctx, 200, campaigns.get(id).compose(campaign -> ItemUpload.run(pool, ctx.request(), items, campaign,
-        types.of(campaign), json.mapper(), limits.batchSize(), limits.maxBytes(), limits.reportedRejections(), limits.maxLineBytes())));
+    json.reply(ctx, 200, activity.after(ctx, "items.uploaded", campaigns.get(id).compose(campaign ->
+        ItemUpload.run(pool, ctx.request(), items, campaign, types.of(campaign), json.mapper(), limits.batchSize(),
+            limits.maxBytes(), limits.reportedRejections(), limits.maxLineBytes())),
+        r -> java.util.Map.of("campaignId", id, "lines", r.lines(), "inserted", r.inserted(),
+            "duplicates", r.duplicates(), "rejected", r.rejectedCount())));
   }
 }

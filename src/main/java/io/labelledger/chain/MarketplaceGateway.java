@@ -103,6 +103,18 @@ public final class MarketplaceGateway {
         List.of(params), List.of()));
   }
 
+  /** The calldata of {@code reprice(datasetId, newPrice)} (curator only; the dataset must be listed). */
+  public static String repriceData(long datasetId, BigInteger newPrice) {
+    return FunctionEncoder.encode(new org.web3j.abi.datatypes.Function("reprice",
+        List.of(new Uint256(datasetId), new org.web3j.abi.datatypes.generated.Uint128(newPrice)), List.of()));
+  }
+
+  /** The calldata of {@code delist(datasetId)} (curator only; the dataset must be listed). */
+  public static String delistData(long datasetId) {
+    return FunctionEncoder.encode(new org.web3j.abi.datatypes.Function("delist",
+        List.of(new Uint256(datasetId)), List.of()));
+  }
+
   /** The calldata of {@code claimMany(claims)}, as a wallet (or the operator) sends it. */
   public static String claimManyData(List<Claim> claims) {
     List<DataMarketplace.ClaimParams> params = new ArrayList<>();

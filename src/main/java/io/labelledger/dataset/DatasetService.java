@@ -95,7 +95,7 @@ public final class DatasetService {
   /** The catalogue: versions by id after {@code afterId}; {@code listedOnly} hides unlisted builds. */
   public Future<List<DatasetView>> catalogue(long afterId, int limit, boolean listedOnly) {
     return pool.preparedQuery("select " + VIEW_COLUMNS + " from datasets d where d.id > $1"
-            + (listedOnly ? " and d.status = 'listed'" : "") + " order by d.id limit $2")
+            + (listedOnly ? " and d.status = 'listed' and d.delisted_at is null" : "") + " order by d.id limit $2")
         .execute(Tuple.of(afterId, limit))
         .map(rows -> {
           List<DatasetView> out = new ArrayList<>();
@@ -214,7 +214,11 @@ public final class DatasetService {
       Map<String, Object> permitTypedData, String cli) {}
 
   public Future<PurchaseInstructions> purchase(long id) {
-    return get(id).map(d -> {
+    return get(id).compose(d -> pool.preparedQuery("select delisted_at is not null from datasets where id = $1")
+        .execute(Tuple.of(id)).map(rows -> rows.iterator().next().getBoolean(0) ? null : d)).map(d -> {
+      if (d == null) {
+        throw new ApiException(ErrorCode.DATASET_NOT_LISTED, id, "delisted");
+      }
       if (!"listed".equals(d.status())) {
         throw new ApiException(ErrorCode.DATASET_NOT_LISTED, id, d.status());
       }

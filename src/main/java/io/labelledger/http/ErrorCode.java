@@ -44,6 +44,7 @@ public enum ErrorCode {
   TERMS_NOT_FOUND(404, "no terms with hash %s"),
   TERMS_UNKNOWN(422, "terms %s are not published; publish them with POST /api/terms first"),
   CAMPAIGN_NOT_FOUND(404, "no campaign with id %s"),
+  ITEM_NOT_FOUND(404, "campaign %s has no item %s"),
   UNSUPPORTED_TASK_TYPE(400, "task type '%s' is not supported; supported: %s"),
   CAMPAIGN_LABELS_INVALID(400, "a %s campaign %s"),
   CAMPAIGN_SETTINGS_INVALID(400, "settings.%s %s"),

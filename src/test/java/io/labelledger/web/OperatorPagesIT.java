@@ -106,10 +106,10 @@ class OperatorPagesIT {
     assertThat(result.get("navBefore").asInt()).as("no Operator item before signing in").isZero();
 
     // exactly what was done, by whom, newest first; two a page, the rest by "Load older"
-    assertThat(lines(result.get("firstPage"))).containsExactly(
-        "operator-token campaign.created campaign " + byToken + " 'Work test' (single_choice)",
-        me + " campaign.created campaign " + byOperator + " 'Street signs' (single_choice)");
-    assertThat(lines(result.get("activity"))).containsExactly(
+    String uploaded = "operator-token items.uploaded campaign " + byToken + ": 6 items stored of 6 lines, 0 rejected";
+    assertThat(lines(result.get("firstPage"))).containsExactly(uploaded,
+        "operator-token campaign.created campaign " + byToken + " 'Work test' (single_choice)");
+    assertThat(lines(result.get("activity"))).containsExactly(uploaded,
         "operator-token campaign.created campaign " + byToken + " 'Work test' (single_choice)",
         me + " campaign.created campaign " + byOperator + " 'Street signs' (single_choice)",
         me + " terms.published terms " + terms.substring(0, 6) + "\u2026" + terms.substring(terms.length() - 4));
@@ -128,7 +128,8 @@ class OperatorPagesIT {
     assertThat(result.get("pollMs").asLong()).as("within one poll of 10 s").isLessThan(15_000);
 
     // campaigns: each links to its page; the expanded one's contributors are the API's
-    assertThat(texts(result.get("campaignLinks"))).contains("#/contribute/" + byOperator, "#/contribute/" + byToken);
+    assertThat(texts(result.get("campaignLinks"))).contains("#/operator/campaigns/" + byOperator,
+        "#/operator/campaigns/" + byToken);
     assertThat(String.join("\n", texts(result.get("campaignMeta")))).contains("6 items (3 gold)");
     assertThat(result.get("expanded").asText()).isEqualTo("true");
     Map<String, String> shown = new LinkedHashMap<>();
