@@ -67,7 +67,10 @@ class PeerValidationIT {
   @BeforeAll
   static void start(TestChain testChain) throws Exception {
     chain = testChain;
+    // the aggregation worker runs only when the test says (app.aggregate), after the votes: the uploads'
+    // items are then decided by it after their validations, and must keep the validations' statuses
     app = TestApp.start("peer_validation", Map.of(
+        "LABELLEDGER_QUALITY_INTERVAL_MS", "3600000",
         "LABELLEDGER_PURCHASE_INDEX_INTERVAL_MS", "300",
         "LABELLEDGER_ANCHOR_MAX_BATCH_SIZE", "4",
         "LABELLEDGER_ANCHOR_MAX_BATCH_AGE_MS", "0"), chain);
@@ -188,6 +191,14 @@ class PeerValidationIT {
     assertThat(unpaid.ok()).isFalse();
     assertThat(unpaid.failures()).extracting(AuditFailure::check).containsOnly(AuditCheck.SHARES_RULE);
     assertThat(unpaid.failures()).anySatisfy(f -> assertThat(f.message()).contains("campaign " + validation));
+
+    // nobody validates their own upload: with only the third upload's item open, its uploader gets no task
+    WorkFixtures.execute(app, "update items set answers_wanted = 3 where validates_contribution = " + uploads.get(2));
+    Reply own = app.postJson("/api/campaigns/" + validation + "/tasks/next", "", uploaders.get(2).token());
+    assertThat(own.status()).as(own.body()).isEqualTo(404);
+    assertThat(own.errorCode()).isEqualTo("NO_TASK_AVAILABLE");
+    JsonNode other = TypedFixtures.next(app, uploaders.get(0), validation);
+    assertThat(other.at("/payload/contribution").asLong()).isEqualTo(uploads.get(2));
   }
 
   private static void vote(Contributor validator, Map<Long, String> votes) {
