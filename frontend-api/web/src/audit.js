@@ -241,7 +241,11 @@ export async function verifyBundle(bundle, rpcUrl, { onProgress = () => {} } = {
     if (seen.has(leaf)) report.fail('duplicate', where, 'the same contribution appears earlier in the bundle');
     seen.add(leaf);
     digests.push(digest);
-    perAccount.set(c.contributor, (perAccount.get(c.contributor) || 0) + 1);
+    // shares under the stated rule: one per contribution, or the weight of its campaign
+    const weighted = bundle.sharesRule.id === 'weighted-by-campaign';
+    const earned = weighted ? BigInt((bundle.sharesRule.weights || {})[String(c.campaignId)] ?? 0) : 1n;
+    if (weighted && earned === 0n) report.fail('shares-rule', where, `campaign ${c.campaignId} has no weight in the rule`);
+    perAccount.set(c.contributor, (perAccount.get(c.contributor) || 0n) + earned);
     if (c.termsHash !== dataset.termsHash) report.fail('terms', where, `signed under terms ${c.termsHash}, the dataset's are ${dataset.termsHash}`);
 
     const b = await batch(c.batchId);
@@ -298,15 +302,15 @@ export async function verifyBundle(bundle, rpcUrl, { onProgress = () => {} } = {
     const total = shares.reduce((sum, s) => sum + BigInt(s.shares), 0n);
     if (total === BigInt(dataset.totalShares)) report.pass('total-shares');
     else report.fail('total-shares', 'bundle', `the shares add up to ${total}, the bundle states ${dataset.totalShares}`);
-    if (bundle.sharesRule.id === 'one-share-per-contribution') {
+    if (bundle.sharesRule.id === 'one-share-per-contribution' || bundle.sharesRule.id === 'weighted-by-campaign') {
       const accounts = new Set();
       for (const s of shares) {
         accounts.add(s.account);
-        const expected = perAccount.get(s.account) || 0;
-        if (BigInt(s.shares) !== BigInt(expected)) report.fail('shares-rule', s.account, `${s.shares} shares for ${expected} contributions`);
+        const expected = perAccount.get(s.account) || 0n;
+        if (BigInt(s.shares) !== expected) report.fail('shares-rule', s.account, `${s.shares} shares, the rule gives ${expected}`);
       }
       for (const [account, n] of perAccount) {
-        if (!accounts.has(account)) report.fail('shares-rule', account, `${n} contributions and no shares`);
+        if (!accounts.has(account) && n > 0n) report.fail('shares-rule', account, `${n} shares earned and none listed`);
       }
       report.pass('shares-rule');
     } else {

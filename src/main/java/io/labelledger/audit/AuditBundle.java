@@ -88,20 +88,77 @@ public final class AuditBundle {
   }
 
   /**
-   * The rule that turned contributions into shares. {@link #ONE_SHARE_PER_CONTRIBUTION} is the rule
-   * the verifier knows; any other id is reported as a rule it cannot check.
+   * The rule that turned contributions into shares: {@link #ONE_SHARE_PER_CONTRIBUTION_ID} (every
+   * contribution one share; every version built before weighted rules existed) or
+   * {@link #WEIGHTED_BY_CAMPAIGN_ID} (a contribution to campaign c earns {@code weights[c]} shares, e.g. an
+   * accepted recording 10 and an accepted validation of one 1). Either way an account's shares are the
+   * sum over its contributions in the bundle, so a verifier recomputes them from the bundle alone. Any
+   * other id is reported as a rule the verifier cannot check.
+   *
+   * @param weights campaign id to shares per contribution, for the weighted rule; empty otherwise
    */
-  public record SharesRule(String id, String description) {
+  public record SharesRule(String id, String description, java.util.SortedMap<BigInteger, Long> weights) {
     public static final String ONE_SHARE_PER_CONTRIBUTION_ID = "one-share-per-contribution";
+    public static final String WEIGHTED_BY_CAMPAIGN_ID = "weighted-by-campaign";
     public static final SharesRule ONE_SHARE_PER_CONTRIBUTION = new SharesRule(ONE_SHARE_PER_CONTRIBUTION_ID,
         "Every accepted contribution in the dataset earns its contributor one share; an account's shares"
             + " are the number of its contributions listed in this bundle.");
+    /** The largest weight a rule may state: shares stay far below 2^63 for any realistic bundle. */
+    public static final long MAX_WEIGHT = 1_000_000;
+
+    public SharesRule(String id, String description) {
+      this(id, description, java.util.Collections.emptySortedMap());
+    }
 
     public SharesRule {
       if (id == null || id.isBlank()) {
         throw new IllegalArgumentException("sharesRule.id is required");
       }
       description = description == null ? "" : description;
+      weights = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(
+          weights == null ? java.util.Map.of() : weights));
+      if (WEIGHTED_BY_CAMPAIGN_ID.equals(id) && weights.isEmpty()) {
+        throw new IllegalArgumentException("sharesRule.weights must name at least one campaign");
+      }
+      if (!WEIGHTED_BY_CAMPAIGN_ID.equals(id) && !weights.isEmpty()) {
+        throw new IllegalArgumentException("sharesRule.weights belongs to the rule " + WEIGHTED_BY_CAMPAIGN_ID);
+      }
+      for (var w : weights.entrySet()) {
+        uint256(w.getKey(), "sharesRule.weights campaign id");
+        if (w.getValue() == null || w.getValue() < 1 || w.getValue() > MAX_WEIGHT) {
+          throw new IllegalArgumentException("sharesRule.weights of campaign " + w.getKey() + " must be from 1 to "
+              + MAX_WEIGHT + ": " + w.getValue());
+        }
+      }
+    }
+
+    /** The weighted rule with {@code weights} (campaign id to shares per contribution). */
+    public static SharesRule weighted(java.util.Map<Long, Long> weights) {
+      java.util.TreeMap<BigInteger, Long> byCampaign = new java.util.TreeMap<>();
+      weights.forEach((campaign, w) -> byCampaign.put(BigInteger.valueOf(campaign), w));
+      StringBuilder text = new StringBuilder("Every accepted contribution in the dataset earns its contributor the"
+          + " shares of its campaign:");
+      byCampaign.forEach((campaign, w) -> text.append(" campaign ").append(campaign).append(' ').append(w)
+          .append(w == 1 ? " share;" : " shares;"));
+      text.append(" an account's shares are the sum over its contributions listed in this bundle.");
+      return new SharesRule(WEIGHTED_BY_CAMPAIGN_ID, text.toString(), byCampaign);
+    }
+
+    /** Whether a verifier of this code can check the rule. */
+    public boolean known() {
+      return ONE_SHARE_PER_CONTRIBUTION_ID.equals(id) || WEIGHTED_BY_CAMPAIGN_ID.equals(id);
+    }
+
+    /**
+     * The shares one contribution to {@code campaignId} earns under this rule; 0 when the weighted rule
+     * states no weight for the campaign (a contribution the rule does not pay for: a failure to report).
+     */
+    public long sharesOf(BigInteger campaignId) {
+      if (ONE_SHARE_PER_CONTRIBUTION_ID.equals(id)) {
+        return 1;
+      }
+      Long w = weights.get(campaignId);
+      return w == null ? 0 : w;
     }
   }
 

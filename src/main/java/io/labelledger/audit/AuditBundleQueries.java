@@ -40,7 +40,8 @@ public final class AuditBundleQueries {
   public Future<Listed> listed(long id, Deployment deployment) {
     return pool.preparedQuery("""
             select version, status, chain_dataset_id, payment_token, content_root, shares_root, total_shares,
-                   terms_hash, contribution_count, batch_ids from datasets where id = $1""").execute(Tuple.of(id))
+                   terms_hash, contribution_count, batch_ids, shares_rule::text as shares_rule
+              from datasets where id = $1""").execute(Tuple.of(id))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.failedFuture(new ApiException(ErrorCode.DATASET_NOT_FOUND, id));
@@ -56,9 +57,23 @@ public final class AuditBundleQueries {
               BigInteger.valueOf(r.getLong("total_shares")), Hex.decode(r.getString("terms_hash")),
               r.getLong("contribution_count"));
           return Future.succeededFuture(new Listed(id, r.getInteger("version"),
-              new AuditBundle.Header(chain, dataset, AuditBundle.SharesRule.ONE_SHARE_PER_CONTRIBUTION),
+              new AuditBundle.Header(chain, dataset, sharesRule(r.getString("shares_rule"))),
               Arrays.asList(r.getArrayOfLongs("batch_ids"))));
         });
+  }
+
+  /**
+   * The rule a version's shares follow, from {@code datasets.shares_rule}: null (every version built before
+   * weighted rules) is one share per contribution; else {@code {"id":"weighted-by-campaign","weights":{...}}}.
+   */
+  static AuditBundle.SharesRule sharesRule(String stored) {
+    if (stored == null) {
+      return AuditBundle.SharesRule.ONE_SHARE_PER_CONTRIBUTION;
+    }
+    com.fasterxml.jackson.databind.JsonNode rule = io.labelledger.answer.CanonicalJson.read(stored);
+    java.util.Map<Long, Long> weights = new java.util.TreeMap<>();
+    rule.get("weights").fields().forEachRemaining(w -> weights.put(Long.parseLong(w.getKey()), w.getValue().longValue()));
+    return AuditBundle.SharesRule.weighted(weights);
   }
 
   /** An anchor batch of the version: our id, the contract's, and its stored tree (every node, 32 bytes each). */

@@ -222,15 +222,34 @@ public final class AuditBundleReader {
   private AuditBundle.SharesRule readRule() throws IOException {
     String id = null;
     String description = null;
+    java.util.TreeMap<BigInteger, Long> weights = new java.util.TreeMap<>();
     String name;
     while ((name = parser.nextFieldName()) != null) {
       switch (name) {
         case "id" -> id = text(name);
         case "description" -> description = text(name);
+        case "weights" -> readWeights(weights);
         default -> throw new MemberException("unknown member \"" + name + "\"");
       }
     }
-    return new AuditBundle.SharesRule(required(id, "id"), description);
+    return new AuditBundle.SharesRule(required(id, "id"), description, weights);
+  }
+
+  /** {@code {"<campaign id>": shares, ...}}: campaign ids as decimal member names, shares as integers. */
+  private void readWeights(java.util.TreeMap<BigInteger, Long> weights) throws IOException {
+    if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+      throw new MemberException("\"weights\" must be an object");
+    }
+    String campaign;
+    while ((campaign = parser.nextFieldName()) != null) {
+      if (!campaign.matches("0|[1-9][0-9]{0,77}")) {
+        throw new MemberException("\"weights\" names campaign \"" + campaign + "\", not a decimal id");
+      }
+      long shares = longValue("weights." + campaign);
+      if (weights.put(new BigInteger(campaign), shares) != null) {
+        throw new MemberException("\"weights\" names campaign " + campaign + " twice");
+      }
+    }
   }
 
   private void readContributions(Visitor visitor) throws IOException {

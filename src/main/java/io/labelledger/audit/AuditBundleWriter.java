@@ -108,6 +108,13 @@ public final class AuditBundleWriter implements Closeable {
       out.writeObjectFieldStart("sharesRule");
       out.writeStringField("id", header.sharesRule().id());
       out.writeStringField("description", header.sharesRule().description());
+      if (!header.sharesRule().weights().isEmpty()) {
+        out.writeObjectFieldStart("weights");
+        for (var w : header.sharesRule().weights().entrySet()) {
+          out.writeNumberField(w.getKey().toString(), w.getValue());
+        }
+        out.writeEndObject();
+      }
       out.writeEndObject();
 
       out.writeArrayFieldStart("contributions");

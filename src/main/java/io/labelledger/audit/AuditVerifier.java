@@ -4,6 +4,7 @@ import io.labelledger.chain.Hex;
 import io.labelledger.chain.Signatures;
 import io.labelledger.consent.ConsentMessages;
 import io.labelledger.contribution.ContributionMessage;
+import io.labelledger.market.Payouts;
 import io.labelledger.market.SharesTree;
 import io.labelledger.provenance.LeafStore;
 import io.labelledger.provenance.StandardMerkleRoot;
@@ -149,6 +150,10 @@ public final class AuditVerifier {
     private final Map<String, Integer> contributorIds = new HashMap<>();
     private final List<String> contributorAddresses = new ArrayList<>();
     private final IntArray contributionsOf = new IntArray();
+    /** Per contributor, the shares its contributions earn under the bundle's rule (known rules only). */
+    private final List<Long> earnedOf = new ArrayList<>();
+    /** Contributions to campaigns the weighted rule gives no weight, by campaign id. */
+    private final Map<BigInteger, Long> unweighted = new java.util.TreeMap<>();
     private final Map<PairKey, Integer> pairIds = new HashMap<>();
     /** Per contributor, the last pair met: the pair of nearly every contribution, found without a map. */
     private final IntArray lastPairOf = new IntArray();
@@ -331,10 +336,16 @@ public final class AuditVerifier {
       int contributor = contributorIds.computeIfAbsent(c.contributor(), a -> {
         contributorAddresses.add(a);
         contributionsOf.add(0);
+        earnedOf.add(0L);
         lastPairOf.add(-1);
         return contributorAddresses.size() - 1;
       });
       contributionsOf.set(contributor, contributionsOf.get(contributor) + 1);
+      long earned = header.sharesRule().sharesOf(c.campaignId());
+      if (earned == 0) {
+        unweighted.merge(c.campaignId(), 1L, Long::sum);
+      }
+      earnedOf.set(contributor, earnedOf.get(contributor) + earned);
       int pair = pairOf(contributor, c.termsHash());
       int batch = batchOf(c.batchId());
       record(index, pair, batch);
@@ -788,10 +799,11 @@ public final class AuditVerifier {
 
     private void checkRule(Map<String, BigInteger> byAccount) {
       AuditBundle.SharesRule rule = header.sharesRule();
-      if (!AuditBundle.SharesRule.ONE_SHARE_PER_CONTRIBUTION_ID.equals(rule.id())) {
+      if (!rule.known()) {
         failures.add(AuditFailure.dataset(AuditCheck.SHARES_RULE, "the rule \"" + rule.id()
             + "\" is not one this verifier can check (it knows \""
-            + AuditBundle.SharesRule.ONE_SHARE_PER_CONTRIBUTION_ID + "\")"));
+            + AuditBundle.SharesRule.ONE_SHARE_PER_CONTRIBUTION_ID + "\" and \""
+            + AuditBundle.SharesRule.WEIGHTED_BY_CAMPAIGN_ID + "\")"));
         return;
       }
       if (malformed > 0) {
@@ -799,18 +811,25 @@ public final class AuditVerifier {
             + " contributions are malformed"));
         return;
       }
+      boolean weighted = AuditBundle.SharesRule.WEIGHTED_BY_CAMPAIGN_ID.equals(rule.id());
+      unweighted.forEach((campaign, n) -> failures.add(AuditFailure.dataset(AuditCheck.SHARES_RULE, n
+          + " contributions to campaign " + campaign + ", which the rule gives no weight (it weighs campaigns "
+          + rule.weights().keySet() + ")")));
       Map<String, Long> indexOf = new HashMap<>();
       shares.forEach(s -> indexOf.putIfAbsent(s.account(), s.index()));
       for (int k = 0; k < contributorAddresses.size(); k++) {
         String account = contributorAddresses.get(k);
-        BigInteger expected = BigInteger.valueOf(contributionsOf.get(k));
+        BigInteger expected = BigInteger.valueOf(earnedOf.get(k));
         BigInteger actual = byAccount.get(account);
         if (actual == null) {
-          failures.add(AuditFailure.account(AuditCheck.SHARES_RULE, account, null, "has " + expected
-              + " contributions in the bundle but no shares"));
+          if (expected.signum() > 0) {
+            failures.add(AuditFailure.account(AuditCheck.SHARES_RULE, account, null, "has " + contributionsOf.get(k)
+                + " contributions in the bundle but no shares"));
+          }
         } else if (!actual.equals(expected)) {
           failures.add(AuditFailure.account(AuditCheck.SHARES_RULE, account, indexOf.get(account), "has " + actual
-              + " shares; one share per contribution gives " + expected));
+              + " shares; " + (weighted ? "the weighted rule gives its " + contributionsOf.get(k)
+                  + " contributions " : "one share per contribution gives ") + expected));
         }
       }
       for (AuditBundle.Share s : shares) {
@@ -860,7 +879,7 @@ public final class AuditVerifier {
         if (seen.add(s.index())) {
           claimedSum = claimedSum.add(got);
         }
-        BigInteger owed = total.signum() == 0 ? BigInteger.ZERO : revenue.multiply(s.shares()).divide(total);
+        BigInteger owed = Payouts.owed(revenue, s.shares(), total);
         if (got.compareTo(owed) > 0) {
           failures.add(AuditFailure.account(AuditCheck.PAYOUTS, s.account(), s.index(), "claimed " + got
               + " but revenue x shares / totalShares = " + revenue + " x " + s.shares() + " / " + total + " = "

@@ -15,7 +15,8 @@ import java.util.Optional;
 public final class CampaignQueries {
   private static final String SELECT = "select c.id, c.name, c.description, c.instructions, c.task_type, "
       + "c.overlap, c.max_overlap, c.gold_rate, c.accuracy_floor, c.target_confidence, c.terms_hash, "
-      + "c.settings::text as settings, c.item_count, c.gold_count, c.created_at, "
+      + "c.settings::text as settings, c.item_count, c.gold_count, c.created_at, c.validates_campaign, "
+      + "(select v.id from campaigns v where v.validates_campaign = c.id) as validation_campaign, "
       + "array(select l.label from campaign_labels l where l.campaign_id = c.id order by l.position) as labels "
       + "from campaigns c ";
 
@@ -40,6 +41,12 @@ public final class CampaignQueries {
               .execute(Tuple.tuple().addLong(id).addArrayOfString(c.labels().toArray(String[]::new)))
               .map(v -> id);
         });
+  }
+
+  /** Links the validation campaign {@code validationId} to the upload campaign it validates, on {@code tx}. */
+  public Future<Void> linkValidation(SqlClient tx, long validationId, long uploadCampaignId) {
+    return tx.preparedQuery("update campaigns set validates_campaign = $2 where id = $1")
+        .execute(Tuple.of(validationId, uploadCampaignId)).mapEmpty();
   }
 
   public Future<Optional<Campaign>> find(long id) {
@@ -67,6 +74,7 @@ public final class CampaignQueries {
         row.getInteger("overlap"), row.getInteger("max_overlap"), row.getDouble("gold_rate"),
         row.getDouble("accuracy_floor"), row.getDouble("target_confidence"), row.getString("terms_hash"),
         CanonicalJson.read(row.getString("settings")),
-        row.getLong("item_count"), row.getLong("gold_count"), row.getOffsetDateTime("created_at").toInstant());
+        row.getLong("item_count"), row.getLong("gold_count"), row.getOffsetDateTime("created_at").toInstant(),
+        row.getLong("validation_campaign"), row.getLong("validates_campaign"));
   }
 }

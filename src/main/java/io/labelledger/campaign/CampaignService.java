@@ -8,7 +8,9 @@ import io.labelledger.consent.TermsQueries;
 import io.labelledger.http.ApiException;
 import io.labelledger.http.ErrorCode;
 import io.vertx.core.Future;
+import io.labelledger.answer.upload.UploadType;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import java.util.List;
 import java.util.Map;
 
@@ -36,8 +38,26 @@ public final class CampaignService {
             .compose(found -> found.isPresent()
                 ? campaigns.insert(tx, campaign)
                 : Future.failedFuture(new ApiException(ErrorCode.TERMS_UNKNOWN, campaign.termsHash())))
+            .compose(id -> withValidation(tx, id, campaign))
             .compose(id -> campaigns.find(tx, id)))
         .map(found -> found.orElseThrow());
+  }
+
+  /**
+   * An upload campaign gets its validation campaign in the same transaction: single choice between
+   * {@link ValidationCampaign#LABELS}, under the same terms (a version of the upload campaign holds the
+   * validations too, and a dataset is listed under one terms hash; validators consent to them themselves),
+   * one item per signed upload (made by the database as the upload is stored, V19).
+   */
+  private Future<Long> withValidation(SqlClient tx, long id, CreateCampaignRequest campaign) {
+    var validation = UploadType.NAME.equals(campaign.taskType()) ? UploadType.validation(campaign.settings())
+        : java.util.Optional.<UploadType.Validation>empty();
+    if (validation.isEmpty()) {
+      return Future.succeededFuture(id);
+    }
+    CreateCampaignRequest request = ValidationCampaign.request(campaign, validation.get());
+    return campaigns.insert(tx, request.withDefaults(settings(request)))
+        .compose(validationId -> campaigns.linkValidation(tx, validationId, id)).map(id);
   }
 
   /** The type's complete settings for the request, after checking the labels the type needs. */

@@ -1,7 +1,10 @@
 package io.labelledger.dataset;
 
 import io.labelledger.answer.CampaignAnswers;
+import io.labelledger.answer.upload.UploadType;
 import io.labelledger.campaign.CampaignTypes;
+import io.labelledger.campaign.ValidationCampaign;
+import io.labelledger.campaign.ValidationRule;
 import io.labelledger.chain.Abi;
 import io.labelledger.chain.Hex;
 import io.labelledger.http.ApiException;
@@ -55,6 +58,12 @@ import java.util.TreeSet;
  * double keccak of the digest as bytes32), input order = contribution id. Shares rule: <b>one share
  * per contribution in the version</b>; an account's leaf sums its shares; shares-tree leaves are
  * ordered by account address. The version's parent is the campaign's previous version.
+ *
+ * <p>An upload campaign with peer validation (V19) builds differently in two ways: its uploads stay only
+ * when the votes stored when the build starts decide them valid, and the version also holds those
+ * uploads' agreeing validations; shares then follow the campaign's weighted rule
+ * ({@code settings.shares}: each upload {@code upload} shares, each validation {@code validation}), stated
+ * in the audit bundle as {@code weighted-by-campaign} with both campaigns' weights.
  */
 public final class DatasetBuilder {
   /**
@@ -66,7 +75,7 @@ public final class DatasetBuilder {
       and exists (select 1 from anchor_batches b where b.id = c.batch_id and b.block_number is not null)""";
 
   static final String SELECT = """
-      select c.id, c.item_id, c.contributor, c.digest, c.batch_id, c.leaf_index
+      select c.id, c.campaign_id, c.item_id, c.contributor, c.digest, c.batch_id, c.leaf_index
         from items i
         join contributions c on c.item_id = i.id
        where i.campaign_id = $1 and not i.is_gold and i.decided_at is not null and c.id <= $2
@@ -76,6 +85,27 @@ public final class DatasetBuilder {
          and not exists (select 1 from erasures e where e.contribution_id = c.id)
          and\s""" + ANCHORED + """
        order by c.id""";
+
+  /**
+   * The votes on an upload campaign's files stored up to a contribution id: each with whether its
+   * validator's consent is valid at build time and whether it is anchored (only such votes are in a
+   * version; every stored vote counts towards the decision).
+   */
+  static final String VOTES = """
+      select i.validates_contribution as upload, c.id, c.campaign_id, c.item_id, c.contributor, c.answer, c.digest,
+             c.batch_id, c.leaf_index,
+             exists (select 1 from consent_state cs
+                      where cs.contributor = c.contributor and cs.terms_hash = c.terms_hash
+                        and cs.revoked_at is null and cs.expires_at > $3) as consented,
+             (""" + ANCHORED + """
+      ) as anchored
+        from items i
+        join contributions c on c.item_id = i.id
+       where i.campaign_id = $1 and i.validates_contribution is not null and c.id <= $2
+       order by c.id""";
+
+  /** An upload campaign's validation campaign, its rule, and the last vote its settled fit read. */
+  record Validated(long campaignId, UploadType.Validation rule, long lastId) {}
 
   /** What the operator asks for. */
   public record Request(BigInteger price, String name, Double confidenceBar) {}
@@ -96,11 +126,31 @@ public final class DatasetBuilder {
   public Future<Long> build(long campaignId, Request request, Instant now) {
     return types.of(campaignId).compose(type -> type.isEmpty()
         ? Future.failedFuture(new ApiException(ErrorCode.CAMPAIGN_NOT_FOUND, campaignId))
-        : quality.settle(campaignId).compose(settled -> build(campaignId, request, now, type.get(), settled)));
+        : quality.settle(campaignId).compose(settled -> validated(campaignId)
+            .compose(validated -> build(campaignId, request, now, type.get(), settled, validated))));
+  }
+
+  /**
+   * For an upload campaign with peer validation: its validation campaign settled too (every vote stored
+   * when this build reads them is counted, whatever the aggregation worker last did); else null.
+   */
+  private Future<Validated> validated(long campaignId) {
+    return pool.preparedQuery("""
+            select v.id, c.settings::text as settings from campaigns c join campaigns v on v.validates_campaign = c.id
+             where c.id = $1""").execute(Tuple.of(campaignId)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(null);
+      }
+      Row row = rows.iterator().next();
+      long validationId = row.getLong("id");
+      UploadType.Validation rule = UploadType.validation(io.labelledger.answer.CanonicalJson.read(
+          row.getString("settings"))).orElseThrow();
+      return quality.settle(validationId).map(settled -> new Validated(validationId, rule, settled.lastId()));
+    });
   }
 
   private Future<Long> build(long campaignId, Request request, Instant now, CampaignAnswers<?, ?> type,
-      QualityWorker.Settled settled) {
+      QualityWorker.Settled settled, Validated validated) {
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     Map<Long, Reestimate.ItemEstimate> labels = new HashMap<>();
     settled.result().items().forEach(e -> labels.put(e.itemId(), e));
@@ -126,17 +176,64 @@ public final class DatasetBuilder {
                 contributions.add(c);
               }
             });
-            if (contributions.isEmpty()) {
-              return Future.failedFuture(new ApiException(ErrorCode.DATASET_EMPTY, campaignId, bar));
+            if (validated == null) {
+              if (contributions.isEmpty()) {
+                return Future.failedFuture(new ApiException(ErrorCode.DATASET_EMPTY, campaignId, bar));
+              }
+              return store(tx, campaign, request, bar, at, contributions, labels, settled.verdicts(), type, null);
             }
-            return store(tx, campaign, request, bar, at, contributions, labels, settled.verdicts(), type);
+            return tx.preparedQuery(VOTES).execute(Tuple.of(validated.campaignId(), validated.lastId(), at))
+                .compose(votes -> {
+                  List<Row> all = withValidations(contributions, votes, validated.rule().agreeing());
+                  if (all.isEmpty()) {
+                    return Future.failedFuture(new ApiException(ErrorCode.DATASET_EMPTY, campaignId, bar));
+                  }
+                  Map<Long, Long> weights = new TreeMap<>();
+                  weights.put(campaignId, validated.rule().uploadShares());
+                  weights.put(validated.campaignId(), validated.rule().validationShares());
+                  return store(tx, campaign, request, bar, at, all, labels, settled.verdicts(), type, weights);
+                });
           });
         }));
   }
 
+  /**
+   * Peer validation applied to the uploads the settled fit accepts: an upload stays when its stored votes
+   * decide it valid ({@link ValidationRule}); undecided and invalid ones go. With each upload that stays
+   * come the votes that agree with the decision ("valid") whose validator's consent is valid and which
+   * are anchored: the validations paid for with the file they checked. Returns both, in id order.
+   */
+  static List<Row> withValidations(List<Row> uploads, Iterable<Row> votes, int agreeing) {
+    Map<Long, long[]> counts = new HashMap<>();
+    for (Row v : votes) {
+      long[] n = counts.computeIfAbsent(v.getLong("upload"), k -> new long[2]);
+      n[ValidationCampaign.VALID.equals(v.getString("answer")) ? 0 : 1]++;
+    }
+    java.util.Set<Long> valid = new java.util.HashSet<>();
+    List<Row> out = new ArrayList<>();
+    for (Row u : uploads) {
+      long[] n = counts.getOrDefault(u.getLong("id"), new long[2]);
+      if (ValidationRule.decide(n[0], n[1], agreeing) == ValidationRule.Decision.VALID) {
+        valid.add(u.getLong("id"));
+        out.add(u);
+      }
+    }
+    for (Row v : votes) {
+      if (valid.contains(v.getLong("upload")) && ValidationCampaign.VALID.equals(v.getString("answer"))
+          && v.getBoolean("consented") && v.getBoolean("anchored")) {
+        out.add(v);
+      }
+    }
+    out.sort(java.util.Comparator.comparingLong(r -> r.getLong("id")));
+    return out;
+  }
+
+  /**
+   * @param weights campaign id to shares per contribution (the weighted rule), or null: one share each
+   */
   private Future<Long> store(SqlConnection tx, Row campaign, Request request, double bar, OffsetDateTime at,
       List<Row> contributions, Map<Long, Reestimate.ItemEstimate> labels, List<TypedQuality.Verdict> verdicts,
-      CampaignAnswers<?, ?> type) {
+      CampaignAnswers<?, ?> type, Map<Long, Long> weights) {
     List<byte[]> leaves = new ArrayList<>(contributions.size());
     TreeMap<String, Long> sharesByAccount = new TreeMap<>();
     TreeSet<Long> batches = new TreeSet<>();
@@ -145,8 +242,12 @@ public final class DatasetBuilder {
     for (Row c : contributions) {
       byte[] digest = c.getBuffer("digest").getBytes();
       leaves.add(StandardMerkleTree.leafHash(Abi.bytes32(digest)));
-      sharesByAccount.merge(c.getString("contributor"), 1L, Long::sum);
+      long campaignOf = c.getLong("campaign_id");
+      sharesByAccount.merge(c.getString("contributor"), weights == null ? 1L : weights.get(campaignOf), Math::addExact);
       batches.add(c.getLong("batch_id"));
+      if (campaignOf != campaign.getLong("id")) {
+        continue; // a validation: paid for, in the content root, not an item of the export
+      }
       items.computeIfAbsent(c.getLong("item_id"), id -> new ItemEntry(labels.get(id).label(),
           labels.get(id).confidence(), new ArrayList<>())).digests.add(digest);
     }
@@ -184,14 +285,16 @@ public final class DatasetBuilder {
       return tx.preparedQuery("""
               insert into datasets (campaign_id, version, parent_id, name, terms_hash, payment_token, price,
                                     confidence_bar, content_root, shares_root, total_shares, item_count,
-                                    contribution_count, contributor_count, batch_ids, quality, built_at)
-              values ($1, $2, $3, $4, $5, $6, $7::numeric, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                                    contribution_count, contributor_count, batch_ids, quality, built_at,
+                                    shares_rule)
+              values ($1, $2, $3, $4, $5, $6, $7::numeric, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                      $18::text::jsonb)
               returning id""")
           .execute(Tuple.from(new Object[] {campaignId, version, campaign.getLong("parent"), name,
               campaign.getString("terms_hash"), paymentToken, io.vertx.sqlclient.data.Numeric.create(new java.math.BigDecimal(request.price())), bar,
               Hex.encode(content.root()), Hex.encode(shares.root()), shares.totalShares().longValueExact(),
               (long) items.size(), (long) contributions.size(), sharesByAccount.size(),
-              batches.toArray(Long[]::new), quality, at}));
+              batches.toArray(Long[]::new), quality, at, weights == null ? null : sharesRule(weights)}));
     }).compose(inserted -> {
       long datasetId = inserted.iterator().next().getLong(0);
       List<Tuple> itemRows = new ArrayList<>();
@@ -220,6 +323,14 @@ public final class DatasetBuilder {
               + " values ($1, $2, $3, $4)").executeBatch(shareRows))
           .map(datasetId);
     });
+  }
+
+  /** How {@code datasets.shares_rule} holds the weighted rule (read back by the audit bundle's queries). */
+  static String sharesRule(Map<Long, Long> weights) {
+    Map<String, Object> byCampaign = new TreeMap<>();
+    weights.forEach((campaign, w) -> byCampaign.put(Long.toString(campaign), w));
+    return io.labelledger.answer.CanonicalJson.of(Map.of("id",
+        io.labelledger.audit.AuditBundle.SharesRule.WEIGHTED_BY_CAMPAIGN_ID, "weights", byCampaign));
   }
 
   private record ItemEntry(String label, double confidence, List<byte[]> digests) {}

@@ -78,7 +78,7 @@ final class DatasetCard {
     md.append("- label distribution: ").append(q.get("labelDistribution")).append("\n\n");
     columns(md, d, labels);
 
-    md.append("## Shares\n\n").append(DatasetService.SHARES_RULE).append(".\n\n");
+    md.append("## Shares\n\n").append(d.sharesRule()).append(".\n\n");
 
     md.append("## How to verify\n\n")
         .append("1. `DataMarketplace.dataset(").append(d.chainDatasetId() == null ? "<id>" : d.chainDatasetId())

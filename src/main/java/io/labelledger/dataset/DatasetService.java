@@ -34,6 +34,10 @@ public final class DatasetService {
   public static final String SHARES_RULE = "one share per contribution in the version; an account's entitlement from"
       + " a dataset is floor(revenue x shares / totalShares) of its cumulative revenue (revenue = gross paid in"
       + " minus the fee floor(gross x feeBps / 10000)); owed = entitlement - already claimed";
+  /** As {@link #SHARES_RULE}, for a version of an upload campaign with peer validation (V19). */
+  static final String WEIGHTED_SHARES_RULE = "weighted by campaign (an accepted upload and an accepted validation"
+      + " of it each earn their campaign's shares, as the audit bundle's sharesRule states);"
+      + SHARES_RULE.substring(SHARES_RULE.indexOf(';') + 1);
 
   private final Pool pool;
   private final Optional<MarketplaceGateway> market;
@@ -60,7 +64,7 @@ public final class DatasetService {
       d.id, d.campaign_id, d.version, d.parent_id, d.name, d.status, d.chain_dataset_id, d.payment_token,
       d.price::text as price, d.fee_bps, d.terms_hash, d.content_root, d.shares_root, d.total_shares, d.item_count,
       d.contribution_count, d.contributor_count, d.batch_ids, d.quality, d.confidence_bar, d.built_at, d.list_tx,
-      d.listed_block, d.listed_at, (select c.task_type from campaigns c where c.id = d.campaign_id) as task_type""";
+      d.listed_block, d.listed_at, d.shares_rule is not null as weighted, (select c.task_type from campaigns c where c.id = d.campaign_id) as task_type""";
 
   DatasetView view(Row r) {
     Long[] batches = r.getArrayOfLongs("batch_ids");
@@ -75,7 +79,7 @@ public final class DatasetService {
         r.getInteger("contributor_count"), batches == null ? List.of() : List.of(batches),
         quality instanceof JsonObject j ? j.getMap() : Map.of(), r.getDouble("confidence_bar"),
         text(r.getOffsetDateTime("built_at")), r.getString("list_tx"), r.getLong("listed_block"),
-        text(r.getOffsetDateTime("listed_at")), SHARES_RULE);
+        text(r.getOffsetDateTime("listed_at")), r.getBoolean("weighted") ? WEIGHTED_SHARES_RULE : SHARES_RULE);
   }
 
   private static String text(OffsetDateTime time) {

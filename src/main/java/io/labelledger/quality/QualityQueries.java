@@ -152,15 +152,23 @@ public final class QualityQueries {
 
   /**
    * Statuses of typed answers, each applied only while its item is decided and still has the answers
-   * the status was computed from.
+   * the status was computed from. An upload under peer validation (it has a validation item, V19) is
+   * accepted only once its validation decided it valid, rejected once decided invalid, pending before:
+   * the validation's decision, not the collection type's, is its status.
    */
   private static final String WRITE_STATUSES = """
       with s as (select * from unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[]) as s(id, item_id, answers, status)),
+      d as (
+        select s.id, s.item_id, s.answers, case when v.id is null then s.status
+                                              when v.validation = 'valid' then 'accepted'
+                                              when v.validation = 'invalid' then 'rejected'
+                                              else 'pending' end as status
+          from s left join items v on v.validates_contribution = s.id),
       locked as ( -- lock order
-        select c.id, s.status from contributions c
-        join s on s.id = c.id
-        join items i on i.id = s.item_id and i.answers = s.answers and i.decided_at is not null
-        where c.status <> s.status
+        select c.id, d.status from contributions c
+        join d on d.id = c.id
+        join items i on i.id = d.item_id and i.answers = d.answers and i.decided_at is not null
+        where c.status <> d.status
         order by c.id for no key update of c)
       update contributions c set status = l.status from locked l where c.id = l.id
       """;

@@ -23,6 +23,9 @@ public final class TaskQueries {
    * items of the campaign. Locked {@code SKIP LOCKED}, so concurrent allocations take different
    * items instead of waiting.
    *
+   * <p>Nobody validates their own upload: a validation item (V19) is never leased to its uploader, and a
+   * contribution needs a lease.
+   *
    * <p>The per-item checks are scalar subqueries on purpose: written as {@code not exists}, the
    * planner may turn them into anti joins that scan every unexpired lease of the table once per
    * call (seen at 50,000 leases: 200 ms a call), where a lookup per visited item costs microseconds.
@@ -35,6 +38,8 @@ public final class TaskQueries {
       where i.campaign_id = $1 and i.closed_at is null and not i.is_gold and i.available_at <= $3
         and h.mine = 0 and i.answers + h.held < i.answers_wanted
         and (select count(*) from contributions c where c.item_id = i.id and c.contributor = $2) = 0
+        and (i.validates_contribution is null
+             or (select u.contributor from contributions u where u.id = i.validates_contribution) <> $2)
       order by i.available_at, i.id limit 1
       for update of i skip locked
       """;

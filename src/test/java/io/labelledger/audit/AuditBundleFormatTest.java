@@ -182,6 +182,37 @@ class AuditBundleFormatTest {
     assertThat(AuditBundle.answerHash("négatif")).isEqualTo(Eip712.keccak("négatif".getBytes(StandardCharsets.UTF_8)));
   }
 
+  @Test
+  void readsBackAWeightedRuleAndDocumentsItsWeights() throws IOException {
+    AuditBundle.Header one = header(1);
+    AuditBundle.Header weighted = new AuditBundle.Header(one.chain(), one.dataset(),
+        AuditBundle.SharesRule.weighted(java.util.Map.of(7L, 10L, 8L, 1L)));
+    String json = write(weighted, List.of(contribution(2)));
+    assertThat(json).contains("\"sharesRule\":{\"id\":\"weighted-by-campaign\"").contains("\"weights\":{\"7\":10,\"8\":1}");
+    AuditBundle.SharesRule rule = read(json.getBytes(StandardCharsets.UTF_8)).header.sharesRule();
+    assertThat(rule).isEqualTo(weighted.sharesRule());
+    assertThat(rule.sharesOf(BigInteger.valueOf(7))).isEqualTo(10);
+    assertThat(rule.sharesOf(BigInteger.valueOf(8))).isEqualTo(1);
+    JsonNode schema = JSON.readTree(new java.io.File("frontend-api/audit-bundle.schema.json"));
+    assertDocumented(JSON.readTree(json).get("sharesRule"), schema.at("/properties/sharesRule/properties"));
+    // the one-share rule is written as before: no weights member
+    assertThat(write(one, List.of(contribution(2)))).doesNotContain("weights");
+  }
+
+  @Test
+  void refusesWeightsThatDoNotFitTheRule() {
+    String ok = write(header(1), List.of(contribution(2)));
+    String oneWithWeights = ok.replace("\"id\":\"one-share-per-contribution\",",
+        "\"id\":\"one-share-per-contribution\",\"weights\":{\"7\":1},");
+    assertFormatError(oneWithWeights, "weights belongs to the rule weighted-by-campaign");
+    String weightedWithout = ok.replace("\"id\":\"one-share-per-contribution\"", "\"id\":\"weighted-by-campaign\"");
+    assertFormatError(weightedWithout, "must name at least one campaign");
+    String zero = weightedWithout.replace("\"description\":", "\"weights\":{\"7\":0},\"description\":");
+    assertFormatError(zero, "must be from 1 to 1000000");
+    String badId = weightedWithout.replace("\"description\":", "\"weights\":{\"07\":1},\"description\":");
+    assertFormatError(badId, "not a decimal id");
+  }
+
   private static void assertFormatError(String json, String message) {
     assertThatThrownBy(() -> read(json.getBytes(StandardCharsets.UTF_8))).isInstanceOf(BundleFormatException.class)
         .hasMessageContaining(message);

@@ -39,6 +39,12 @@ public final class UploadType implements AnswerType {
       "image/png", "text/plain");
   static final int DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
   static final int MAX_MAX_BYTES = 1024 * 1024 * 1024;
+  /** Common Voice's rule: two agreeing validators decide. */
+  static final int DEFAULT_AGREEING = 2;
+  static final int DEFAULT_UPLOAD_SHARES = 10;
+  static final int DEFAULT_VALIDATION_SHARES = 1;
+  /** Weights stay small so that a version's total shares (a bigint) cannot overflow. */
+  static final int MAX_WEIGHT = 1_000_000;
 
   @Override
   public String wireName() {
@@ -64,7 +70,8 @@ public final class UploadType implements AnswerType {
 
   @Override
   public ObjectNode settings(ObjectNode given, List<String> labels) {
-    Settings s = Settings.of(given, Set.of("mediaTypes", "maxBytes", "minSeconds", "maxSeconds"));
+    Settings s = Settings.of(given, Set.of("mediaTypes", "maxBytes", "minSeconds", "maxSeconds", "validation",
+        "shares"));
     TreeSet<String> types = new TreeSet<>();
     JsonNode named = given == null ? null : given.get("mediaTypes");
     if (named == null || named.isNull()) {
@@ -90,8 +97,45 @@ public final class UploadType implements AnswerType {
         : given.objectNode();
     ArrayNode list = out.putArray("mediaTypes");
     types.forEach(list::add);
-    return out.put("maxBytes", maxBytes).put("minSeconds", minSeconds).put("maxSeconds", maxSeconds);
+    out.put("maxBytes", maxBytes).put("minSeconds", minSeconds).put("maxSeconds", maxSeconds);
+    Settings v = s.object("validation", Set.of("agreeing", "maxVotes", "goldRate", "accuracyFloor"));
+    int agreeing = v.integer("agreeing", DEFAULT_AGREEING, 1, 25);
+    int maxVotes = v.integer("maxVotes", 2 * agreeing - 1, 1, 50);
+    if (maxVotes < agreeing) {
+      throw v.invalid("maxVotes", "must be at least agreeing (" + agreeing + ")");
+    }
+    double goldRate = v.number("goldRate", 0, 0, 0.5);
+    double accuracyFloor = v.number("accuracyFloor", 0, 0, 1);
+    out.putObject("validation").put("agreeing", agreeing).put("maxVotes", maxVotes).put("goldRate", goldRate)
+        .put("accuracyFloor", accuracyFloor);
+    Settings w = s.object("shares", Set.of("upload", "validation"));
+    out.putObject("shares").put("upload", w.integer("upload", DEFAULT_UPLOAD_SHARES, 1, MAX_WEIGHT))
+        .put("validation", w.integer("validation", DEFAULT_VALIDATION_SHARES, 1, MAX_WEIGHT));
+    return out;
   }
+
+  /**
+   * The peer validation an upload campaign asks for, from its complete settings; empty for a campaign
+   * created before peer validation existed (its settings have no {@code validation}).
+   */
+  public static java.util.Optional<Validation> validation(JsonNode settings) {
+    JsonNode v = settings == null ? null : settings.get("validation");
+    JsonNode w = settings == null ? null : settings.get("shares");
+    if (v == null || w == null) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new Validation(v.get("agreeing").intValue(), v.get("maxVotes").intValue(),
+        v.get("goldRate").doubleValue(), v.get("accuracyFloor").doubleValue(), w.get("upload").longValue(),
+        w.get("validation").longValue()));
+  }
+
+  /**
+   * An upload campaign's peer validation: an upload counts once {@code agreeing} validators agree (and
+   * outvote the others), at most {@code maxVotes} are asked; an accepted upload earns {@code uploadShares},
+   * an accepted validation {@code validationShares}.
+   */
+  public record Validation(int agreeing, int maxVotes, double goldRate, double accuracyFloor, long uploadShares,
+      long validationShares) {}
 
   @Override
   public Bound bind(List<String> labels, JsonNode settings) {

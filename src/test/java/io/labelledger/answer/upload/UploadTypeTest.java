@@ -39,7 +39,30 @@ class UploadTypeTest {
   void defaultsToEverySupportedMediaTypeTenMebibytesAndTenMinutes() throws Exception {
     ObjectNode settings = AnswerTypes.of("upload").settings(json("{}"), List.of());
     assertThat(settings.toString()).isEqualTo("{\"mediaTypes\":[\"audio/ogg\",\"audio/wav\",\"audio/webm\","
-        + "\"image/jpeg\",\"image/png\",\"text/plain\"],\"maxBytes\":10485760,\"minSeconds\":0.0,\"maxSeconds\":600.0}");
+        + "\"image/jpeg\",\"image/png\",\"text/plain\"],\"maxBytes\":10485760,\"minSeconds\":0.0,\"maxSeconds\":600.0,"
+        + "\"validation\":{\"agreeing\":2,\"maxVotes\":3,\"goldRate\":0.0,\"accuracyFloor\":0.0},"
+        + "\"shares\":{\"upload\":10,\"validation\":1}}");
+    assertThat(UploadType.validation(settings)).contains(new UploadType.Validation(2, 3, 0, 0, 10, 1));
+  }
+
+  @Test
+  void refusesValidationAndSharesSettingsByName() throws Exception {
+    AnswerType type = AnswerTypes.of("upload");
+    for (String[] bad : new String[][] {
+        {"{\"validation\":{\"agreeing\":0}}", "validation.agreeing"},
+        {"{\"validation\":{\"agreeing\":3,\"maxVotes\":2}}", "validation.maxVotes"},
+        {"{\"validation\":{\"quorum\":3}}", "validation.quorum"},
+        {"{\"shares\":{\"upload\":0}}", "shares.upload"},
+        {"{\"shares\":{\"validation\":1000001}}", "shares.validation"},
+        {"{\"shares\":{\"upload\":2.5}}", "shares.upload"},
+        {"{\"shares\":7}", "shares"}}) {
+      ObjectNode given = json(bad[0]);
+      assertThatThrownBy(() -> type.settings(given, List.of())).as(bad[0])
+          .isInstanceOfSatisfying(AnswerType.InvalidSettingsException.class,
+              e -> assertThat(e.setting()).isEqualTo(bad[1]));
+    }
+    assertThat(UploadType.validation(json("{\"mediaTypes\":[\"audio/wav\"]}"))).as("a campaign from before V19")
+        .isEmpty();
   }
 
   @Test
