@@ -24,7 +24,7 @@ import java.util.Optional;
 public final class AnchorQueries {
   private static final String BATCH_COLUMNS = "id, root, leaf_count, state, tx_hash, nonce, gas_price, priority_fee, attempts, "
       + "(extract(epoch from now() - sent_at) * 1000)::bigint as sent_ago_ms, search_from_block, chain_batch_id, "
-      + "block_number";
+      + "block_number, block_hash";
 
   private final Pool pool;
 
@@ -38,7 +38,8 @@ public final class AnchorQueries {
   /** A batch as the anchorer works on it. Fields of the chain are null until they are known. */
   /** @param fees what the latest attempt offered (null before the first) */
   public record Batch(long id, byte[] root, int leafCount, String state, String txHash, BigInteger nonce,
-      Fees fees, int attempts, Long sentAgoMs, Long searchFromBlock, Long chainBatchId, Long blockNumber) {}
+      Fees fees, int attempts, Long sentAgoMs, Long searchFromBlock, Long chainBatchId, Long blockNumber,
+      String blockHash) {}
 
   /**
    * What the anchorer may put in its next batch. {@code eligible}: at most the limit, all signed at
@@ -209,6 +210,18 @@ public final class AnchorQueries {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /**
+   * A mined batch whose anchor the chain now holds in another block (a reorganisation put the
+   * transaction, or a re-sent one, elsewhere): its record follows the chain; it stays mined until buried.
+   */
+  public Future<Boolean> relocate(long id, Anchored a) {
+    return pool.preparedQuery("update anchor_batches set chain_batch_id = $2, tx_hash = $3, block_number = $4, "
+            + "block_hash = $5, block_time = $6 where id = $1 and state = 'mined'")
+        .execute(Tuple.from(new Object[] {id, a.chainBatchId(), a.txHash(), a.blockNumber(), a.blockHash(),
+            Instant.ofEpochSecond(a.anchoredAt()).atOffset(ZoneOffset.UTC)}))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
   public Future<Boolean> confirm(long id) {
     return pool.preparedQuery("update anchor_batches set state = 'anchored', anchored_at = now() "
             + "where id = $1 and state = 'mined'")
@@ -255,6 +268,7 @@ public final class AnchorQueries {
     return new Batch(r.getLong("id"), r.getBuffer("root").getBytes(), r.getInteger("leaf_count"), r.getString("state"),
         r.getString("tx_hash"), nonce == null ? null : BigInteger.valueOf(nonce),
         fees, r.getInteger("attempts"), r.getLong("sent_ago_ms"),
-        r.getLong("search_from_block"), r.getLong("chain_batch_id"), r.getLong("block_number"));
+        r.getLong("search_from_block"), r.getLong("chain_batch_id"), r.getLong("block_number"),
+        r.getString("block_hash"));
   }
 }
