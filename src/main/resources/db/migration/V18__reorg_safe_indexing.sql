@@ -19,3 +19,22 @@ create index chain_purchases_block on chain_purchases (block_number);
 create index chain_claims_block on chain_claims (block_number);
 create index dataset_purchases_block on dataset_purchases (block_number);
 create index anchor_batches_block on anchor_batches (block_number) where block_number is not null;
+
+-- A batch whose anchor a reorganisation removed goes back to 'mined' without its on-chain batch
+-- number: the contract numbers anchors in order, so a re-sent root may be given the number the vanished
+-- anchor had, or another batch's. 'anchored' still requires the number. (V5's check is found by its
+-- definition: it was created without a name.)
+do $$
+declare
+  c record;
+begin
+  for c in select conname from pg_constraint
+            where conrelid = 'anchor_batches'::regclass and contype = 'c'
+              and pg_get_constraintdef(oid) like '%chain_batch_id IS NOT NULL%' loop
+    execute format('alter table anchor_batches drop constraint %I', c.conname);
+  end loop;
+end $$;
+alter table anchor_batches add constraint anchor_batches_mined_has_receipt
+  check ((state in ('mined', 'anchored')) = (block_number is not null and gas_used is not null));
+alter table anchor_batches add constraint anchor_batches_anchored_has_batch_number
+  check (state <> 'anchored' or chain_batch_id is not null);

@@ -60,8 +60,8 @@ public final class AnchorFollower implements EventFollower {
    * anchorer then asks {@code batchOfRoot} and re-sends the batch only if its root is not anchored.
    */
   private Future<Void> recheckMissing(SqlConnection tx, long from, long to) {
-    return tx.preparedQuery("update anchor_batches b set state = 'mined', anchored_at = null "
-            + "where b.state = 'anchored' and b.block_number between $1 and $2 and not exists "
+    return tx.preparedQuery("update anchor_batches b set state = 'mined', anchored_at = null, "
+            + "chain_batch_id = null where b.state = 'anchored' and b.block_number between $1 and $2 and not exists "
             + "(select 1 from chain_anchors a where a.root = b.root and a.tx_hash = b.tx_hash "
             + "and a.block_number = b.block_number) returning b.id")
         .execute(Tuple.of(from, to)).map(rows -> {
@@ -79,8 +79,8 @@ public final class AnchorFollower implements EventFollower {
   @Override
   public Future<Void> rollback(SqlConnection tx, long lastGoodBlock) {
     return tx.preparedQuery("delete from chain_anchors where block_number > $1").execute(Tuple.of(lastGoodBlock))
-        .compose(gone -> tx.preparedQuery("update anchor_batches set state = 'mined', anchored_at = null "
-                + "where state = 'anchored' and block_number > $1").execute(Tuple.of(lastGoodBlock))
+        .compose(gone -> tx.preparedQuery("update anchor_batches set state = 'mined', anchored_at = null, "
+                + "chain_batch_id = null where state = 'anchored' and block_number > $1").execute(Tuple.of(lastGoodBlock))
             .onSuccess(batches -> LOG.warn("reorganisation past block {}: {} indexed anchor(s) removed, {} batch(es) "
                 + "back to mined", lastGoodBlock, gone.rowCount(), batches.rowCount())))
         .mapEmpty();

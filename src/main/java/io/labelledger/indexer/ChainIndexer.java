@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * hashes are walked back, newest first, to the last one the chain still has (the fork point; the
  * start block when none is left); the follower undoes what it derived from later blocks
  * ({@link EventFollower#rollback}), the cursor goes back to the block after the fork point, and the
- * new branch is read like any other range, all in the cursor's transaction.
+ * new branch is read like any other range, all in the cursor's transaction. A node without a block
+ * at that height (an endpoint lagging behind another, or a new branch still shorter) is waited for:
+ * nothing is undone or read until it has one.
  */
 public final class ChainIndexer {
   private static final Logger LOG = LoggerFactory.getLogger(ChainIndexer.class);
@@ -134,9 +136,15 @@ public final class ChainIndexer {
             if (now.isPresent() && now.get().equals(built)) {
               return Future.succeededFuture(next);
             }
+            if (now.isEmpty()) {
+              // the node is behind this block (a lagging endpoint, or a new branch still shorter):
+              // nothing is undone until it has a block at that height to compare
+              LOG.debug("{}: the node has no block {} yet; waiting", name, block);
+              return Future.succeededFuture(Long.MAX_VALUE);
+            }
             return forkPoint(tx, name, block).compose(lastGood -> {
               LOG.warn("reorganisation: {} built on block {} {}, the chain now has {}; undoing blocks after {} "
-                  + "and reading them again", name, block, built, now.orElse("no such block"), lastGood);
+                  + "and reading them again", name, block, built, now.get(), lastGood);
               long resume = Math.min(next, lastGood + 1);
               return follower.rollback(tx, lastGood)
                   .compose(v -> tx.preparedQuery("delete from chain_indexed_blocks where follower = $1 "

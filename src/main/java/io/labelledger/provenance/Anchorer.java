@@ -296,12 +296,20 @@ public final class Anchorer {
         return reset(b, "sent");
       }
       long age = b.sentAgoMs() == null ? Long.MAX_VALUE : b.sentAgoMs();
-      if (age < config.replaceAfterMs()) {
-        return registry.known(b.txHash()).compose(known -> known
-            ? awaitLanding(b, b.txHash(), config.replaceAfterMs() - age)
-            : resend(b, 0, "the node does not know " + b.txHash()));
-      }
-      return resend(b, config.gasBumpPercent(), "no receipt for " + b.txHash() + " after " + age + " ms");
+      return registry.known(b.txHash()).compose(known -> {
+        if (!known && spent.compareTo(b.nonce()) < 0) {
+          // nonces below this one were mined when it was sent (one batch at a time, ticks awaited):
+          // the chain lost them (a reorganisation), and this nonce would wait behind the gap forever
+          LOG.warn("batch {}: nonce {} is past the chain's next nonce {} and {} is unknown to the node "
+              + "(reorganisation); sending afresh", b.id(), b.nonce(), spent, b.txHash());
+          return reset(b, "sent");
+        }
+        if (age < config.replaceAfterMs()) {
+          return known ? awaitLanding(b, b.txHash(), config.replaceAfterMs() - age)
+              : resend(b, 0, "the node does not know " + b.txHash());
+        }
+        return resend(b, config.gasBumpPercent(), "no receipt for " + b.txHash() + " after " + age + " ms");
+      });
     }));
   }
 
@@ -461,7 +469,8 @@ public final class Anchorer {
                     + " but its BatchAnchored log is not found from block " + from));
               }
               ProvenanceRegistryGateway.Anchored a = log.get();
-              if (a.blockNumber() == b.blockNumber() && a.blockHash().equalsIgnoreCase(String.valueOf(b.blockHash()))
+              if (id.equals(b.chainBatchId()) && a.blockNumber() == b.blockNumber()
+                  && a.blockHash().equalsIgnoreCase(String.valueOf(b.blockHash()))
                   && a.txHash().equalsIgnoreCase(String.valueOf(b.txHash()))) {
                 return queries.confirm(b.id()).onSuccess(ok -> LOG.info("batch {} confirmed ({} blocks deep)", b.id(),
                     head - b.blockNumber())).mapEmpty();
