@@ -47,6 +47,7 @@ import io.labelledger.dataset.Earnings;
 import io.labelledger.dataset.PurchaseIndexer;
 import io.labelledger.db.DatabaseCoordinates;
 import io.labelledger.indexer.AnchorFollower;
+import io.labelledger.indexer.CanonicalChain;
 import io.labelledger.indexer.ChainIndexer;
 import io.labelledger.indexer.MarketFollower;
 import io.labelledger.provenance.AnchorQueries;
@@ -291,13 +292,14 @@ public final class App implements AutoCloseable {
         new FeeOracle(c.web3j(), anchorCeiling, fees, metrics.registry())));
     Optional<ChainWorkers> workers = registry.map(r -> new ChainWorkers(
         new ConsentRelayer(vertx, pool, consents, terms, r, work.relayBatchSize(), clock),
-        new ChainIndexer(vertx, pool, r::blockNumber, List.of(new ConsentIndexer(consents, r),
+        new ChainIndexer(vertx, pool, new CanonicalChain(chain.get().web3j()), List.of(new ConsentIndexer(consents, r),
             new AnchorFollower(provenance.get()),
             new MarketFollower(chain.get().web3j(), chain.get().deployment().marketplace())),
             chain.get().deployment().deployedAtBlock(), work.confirmations()),
         new Anchorer(vertx, pool, new AnchorQueries(pool), provenance.get(), config.anchor(), work.confirmations(),
             clock, metrics.registry()),
-        new PurchaseIndexer(vertx, pool, market.get(), datasets, chain.get().deployment().deployedAtBlock(),
+        new PurchaseIndexer(vertx, pool, new CanonicalChain(chain.get().web3j()), market.get(), datasets,
+            chain.get().deployment().deployedAtBlock(),
             work.confirmations())));
     ContributionQueries contributions = new ContributionQueries(pool);
     ContributorScores scores = new ContributorScores(pool, config.quality().floorMinGold());

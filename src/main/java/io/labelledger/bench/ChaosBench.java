@@ -46,7 +46,7 @@ import org.web3j.tx.gas.StaticGasProvider;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
- * {@code scripts/chaos}: three fault scenarios against the real service processes, a real
+ * {@code scripts/chaos}: five fault scenarios against the real service processes, a real
  * PostgreSQL and a real Ganache (both owned by this harness, so the service can be killed without
  * them), each under sustained signed-contribution load from {@link LoadClient}:
  *
@@ -57,7 +57,11 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
  *   <li>ganache_outage_two_endpoints: the same with the service given two JSON-RPC endpoints of
  *       which the first never answers (a port nothing listens on): it must fail over to the second
  *       and report the chain up before the outage, down during it;
- *   <li>two_instances: two service instances on one database and one chain share the load.
+ *   <li>two_instances: two service instances on one database and one chain share the load;
+ *   <li>ganache_reorg_under_load: three times, a snapshot of the chain, a few seconds of anchoring and
+ *       indexing, then the chain reverted to the snapshot and other blocks mined at those heights (a
+ *       reorganisation as the service sees it): every anchor the replaced blocks held must be sent
+ *       again, once.
  * </ol>
  *
  * After each, once anchoring has caught up, it checks from PostgreSQL and the chain alone that
@@ -124,7 +128,7 @@ public final class ChaosBench {
     Map<String, Object> scenarios = new LinkedHashMap<>();
     boolean ok = true;
     List<String> names = List.of(System.getProperty("chaos.scenarios",
-        "kill9,ganache_outage,ganache_outage_two_endpoints,two_instances").split(","));
+        "kill9,ganache_outage,ganache_outage_two_endpoints,two_instances,ganache_reorg_under_load").split(","));
     for (String name : names) {
       Map<String, Object> r = scenario(name);
       scenarios.put(name, r);
@@ -222,6 +226,33 @@ public final class ChaosBench {
         }
         if (outageMs[0] < 30_000) {
           problems.add("the outage lasted only " + outageMs[0] + " ms");
+        }
+      }
+      case "ganache_reorg_under_load" -> {
+        AtomicInteger reorgs = new AtomicInteger();
+        AtomicInteger replaced = new AtomicInteger();
+        CompletableFuture<Void> faults = CompletableFuture.runAsync(() -> {
+          for (int k = 0; k < 3; k++) {
+            sleep(3_000);
+            String snapshot = rpc("evm_snapshot", "[]");
+            long forkHead = blockNumber();
+            sleep(4_000); // anchors sent, mined, recorded and indexed on a branch about to vanish
+            long oldHead = blockNumber();
+            rpc("evm_revert", "[" + snapshot + "]");
+            while (blockNumber() <= oldHead) {
+              rpc("evm_mine", "[]"); // other blocks at the same heights, and one more
+            }
+            replaced.addAndGet((int) (oldHead - forkHead));
+            reorgs.incrementAndGet();
+          }
+        });
+        outcome = load.send(bodies, i -> services.get(0).base(), 250, 16, 180);
+        faults.get(5, TimeUnit.MINUTES);
+        sleep(10_000); // the indexer's rounds find the last replaced blocks before anchoring is awaited
+        r.put("fault", reorgs.get() + " x reorganisation");
+        r.put("blocks_replaced", replaced.get());
+        if (replaced.get() == 0) {
+          problems.add("no block was replaced");
         }
       }
       default -> {
@@ -376,6 +407,30 @@ public final class ChaosBench {
       }
       sleep(500);
     }
+  }
+
+  /** A raw JSON-RPC call to the harness's Ganache; the {@code result} as JSON text. */
+  private String rpc(String method, String params) {
+    String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + params + "}";
+    try {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(ganache.rpcUrl()))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      var reply = JSON.readTree(response.body());
+      if (reply.has("error")) {
+        throw new IllegalStateException(method + " failed: " + reply.get("error"));
+      }
+      return reply.get("result").toString();
+    } catch (IOException e) {
+      throw new IllegalStateException(method + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private long blockNumber() {
+    return Long.decode(rpc("eth_blockNumber", "[]").replace("\"", ""));
   }
 
   private int countContributions(DatabaseCoordinates db) {

@@ -67,7 +67,7 @@ public final class ConsentRegistryGateway {
 
   /** A ConsentGranted or ConsentRevoked log, in chain order by (block, logIndex). */
   public record ConsentEvent(boolean granted, String contributor, String termsHash, long at, long expiresAt,
-      long nonce, long block, String txHash, int logIndex) {}
+      long nonce, long block, String txHash, int logIndex, String blockHash) {}
 
   /** {@code nonceOf(contributor, termsHash)} at the latest block. */
   public Future<BigInteger> nonceOf(String contributor, String termsHash) {
@@ -170,12 +170,14 @@ public final class ConsentRegistryGateway {
           var e = ConsentRegistry.getConsentGrantedEventFromLog(log);
           out.add(new ConsentEvent(true, e.contributor.toLowerCase(), Hex.encode(e.termsHash),
               e.grantedAt.longValueExact(), e.expiresAt.longValueExact(), e.nonce.longValueExact(),
-              log.getBlockNumber().longValueExact(), log.getTransactionHash(), log.getLogIndex().intValueExact()));
+              log.getBlockNumber().longValueExact(), log.getTransactionHash(), log.getLogIndex().intValueExact(),
+              log.getBlockHash()));
         } else if (isOurs(log, REVOKED_TOPIC)) {
           var e = ConsentRegistry.getConsentRevokedEventFromLog(log);
           out.add(new ConsentEvent(false, e.contributor.toLowerCase(), Hex.encode(e.termsHash),
               e.revokedAt.longValueExact(), 0, e.nonce.longValueExact(),
-              log.getBlockNumber().longValueExact(), log.getTransactionHash(), log.getLogIndex().intValueExact()));
+              log.getBlockNumber().longValueExact(), log.getTransactionHash(), log.getLogIndex().intValueExact(),
+              log.getBlockHash()));
         }
       }
       out.sort((a, b) -> a.block() != b.block() ? Long.compare(a.block(), b.block())

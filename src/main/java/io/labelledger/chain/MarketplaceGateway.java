@@ -59,7 +59,7 @@ public final class MarketplaceGateway {
 
   /** A DatasetPurchased log. */
   public record Purchase(long datasetId, String buyer, BigInteger price, BigInteger fee, long block, String txHash,
-      int logIndex) {}
+      int logIndex, String blockHash) {}
 
   /** One leaf of a claimMany call. */
   public record Claim(long datasetId, long index, String account, BigInteger shares, List<byte[]> proof) {}
@@ -201,7 +201,8 @@ public final class MarketplaceGateway {
         }
         var e = DataMarketplace.getDatasetPurchasedEventFromLog(log);
         out.add(new Purchase(e.datasetId.longValueExact(), e.buyer.toLowerCase(), e.price, e.fee,
-            log.getBlockNumber().longValueExact(), log.getTransactionHash(), log.getLogIndex().intValueExact()));
+            log.getBlockNumber().longValueExact(), log.getTransactionHash(), log.getLogIndex().intValueExact(),
+            log.getBlockHash()));
       }
       return Future.succeededFuture(out);
     });

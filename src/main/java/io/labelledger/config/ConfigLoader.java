@@ -174,12 +174,46 @@ public final class ConfigLoader {
       }
     });
     SECRET_KEYS.forEach((key, var) -> resolveSecret(tree, key, var, problems));
+    defaultConfirmations(tree);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     AppConfig config = map(tree, origins);
     validate(config, origins);
     return config;
+  }
+
+  /** {@code work.confirmations} when neither the file nor the environment sets it. */
+  static final int CONFIRMATIONS_ON_LOCAL_CHAINS = 0;
+  static final int CONFIRMATIONS_ELSEWHERE = 12;
+  /** Chain ids of development chains (Ganache, Hardhat), which reorganise only when a test tells them to. */
+  static final java.util.Set<Long> DEVELOPMENT_CHAIN_IDS = java.util.Set.of(1337L, 31337L);
+
+  /**
+   * Fills in {@code work.confirmations} when unset: 0 on the service's own Ganache (no
+   * {@code chain.rpcUrl}) and on development chain ids, else {@value #CONFIRMATIONS_ELSEWHERE}, so that
+   * a public chain's short reorganisations are waited out instead of shown and rolled back.
+   */
+  private static void defaultConfirmations(ObjectNode tree) {
+    JsonNode set = get(tree, "work.confirmations");
+    if (set != null && !set.isNull()) {
+      return;
+    }
+    JsonNode urls = get(tree, "chain.rpcUrl");
+    boolean ownGanache = urls == null || urls.isNull() || (urls.isTextual() && urls.asText().isBlank())
+        || (urls.isArray() && urls.isEmpty());
+    JsonNode chainId = get(tree, "chain.chainId");
+    long id = chainId == null ? -1 : chainId.isNumber() ? chainId.asLong() : parseLong(chainId.asText());
+    boolean local = ownGanache || DEVELOPMENT_CHAIN_IDS.contains(id);
+    put(tree, "work.confirmations", Integer.toString(local ? CONFIRMATIONS_ON_LOCAL_CHAINS : CONFIRMATIONS_ELSEWHERE));
+  }
+
+  private static long parseLong(String text) {
+    try {
+      return Long.parseLong(text.strip());
+    } catch (NumberFormatException e) {
+      return -1; // reported by the mapping with the key's name
+    }
   }
 
   private ObjectNode readDefaults() {

@@ -5,7 +5,9 @@ import io.labelledger.chain.ConsentRegistryGateway.ConsentEvent;
 import io.labelledger.indexer.EventFollower;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,15 +35,46 @@ public final class ConsentIndexer implements EventFollower {
   }
 
   @Override
-  public Future<Void> apply(SqlConnection tx, long from, long to) {
-    return registry.consentEvents(from, to).compose(events -> apply(tx, events));
+  public Future<Map<Long, String>> apply(SqlConnection tx, long from, long to) {
+    return registry.consentEvents(from, to).compose(events -> apply(tx, events).map(v -> {
+      Map<Long, String> blocks = new HashMap<>();
+      events.forEach(e -> blocks.put(e.block(), e.blockHash()));
+      return blocks;
+    }));
+  }
+
+  /**
+   * Forgets the consent events of the replaced blocks and re-derives each touched pair's state from
+   * the events left, in chain order: a consent whose grant vanished is no consent (tasks and datasets
+   * stop using it), a revocation that vanished no longer stands.
+   */
+  @Override
+  public Future<Void> rollback(SqlConnection tx, long lastGoodBlock) {
+    return queries.deleteEventsAfter(tx, lastGoodBlock).compose(pairs -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (ConsentQueries.Pair pair : pairs) {
+        chain = chain.compose(v -> queries.deleteState(tx, pair))
+            .compose(v -> queries.eventsOf(tx, pair))
+            .compose(events -> apply(tx, events, false));
+      }
+      if (!pairs.isEmpty()) {
+        chain = chain.onSuccess(v -> LOG.warn("consent of {} (contributor, terms) pair(s) re-derived after a "
+            + "reorganisation past block {}", pairs.size(), lastGoodBlock));
+      }
+      return chain;
+    });
   }
 
   private Future<Void> apply(SqlConnection tx, List<ConsentEvent> events) {
+    return apply(tx, events, true);
+  }
+
+  /** Applies events in order; {@code store} false replays events already in {@code consent_events}. */
+  private Future<Void> apply(SqlConnection tx, List<ConsentEvent> events, boolean store) {
     Future<Void> chain = Future.succeededFuture();
     for (ConsentEvent e : events) {
-      chain = chain.compose(v -> queries.insertEvent(tx, e.txHash(), e.logIndex(), e.block(), e.granted(),
-              e.contributor(), e.termsHash(), e.at(), e.expiresAt(), e.nonce())
+      chain = chain.compose(v -> (store ? queries.insertEvent(tx, e.txHash(), e.logIndex(), e.block(), e.granted(),
+              e.contributor(), e.termsHash(), e.at(), e.expiresAt(), e.nonce()) : Future.succeededFuture(true))
           .compose(isNew -> {
             if (!isNew) {
               return Future.succeededFuture();
@@ -53,7 +86,7 @@ public final class ConsentIndexer implements EventFollower {
                 : queries.applyRevoke(tx, e.contributor(), e.termsHash(), e.at(), e.nonce(), e.block());
           }));
     }
-    if (!events.isEmpty()) {
+    if (store && !events.isEmpty()) {
       chain = chain.onSuccess(v -> LOG.info("indexed {} consent event(s) up to block {}", events.size(),
           events.get(events.size() - 1).block()));
     }

@@ -1,5 +1,6 @@
 package io.labelledger.consent;
 
+import io.labelledger.chain.ConsentRegistryGateway;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
@@ -160,6 +161,39 @@ public final class ConsentQueries {
         .execute(Tuple.from(new Object[] {txHash, logIndex, block, granted ? "granted" : "revoked", contributor,
             termsHash, (double) at, granted ? (double) expiresAt : null, nonce}))
         .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** A (contributor, terms) pair of {@code consent_state}. */
+  public record Pair(String contributor, String termsHash) {}
+
+  /** Deletes the consent events of blocks after {@code block}; the pairs they were about. */
+  public Future<List<Pair>> deleteEventsAfter(SqlClient tx, long block) {
+    return tx.preparedQuery("with gone as (delete from consent_events where block_number > $1 "
+            + "returning contributor, terms_hash) select distinct contributor, terms_hash from gone")
+        .execute(Tuple.of(block)).map(rows -> {
+          List<Pair> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new Pair(r.getString(0), r.getString(1))));
+          return out;
+        });
+  }
+
+  public Future<Void> deleteState(SqlClient tx, Pair pair) {
+    return tx.preparedQuery("delete from consent_state where contributor = $1 and terms_hash = $2")
+        .execute(Tuple.of(pair.contributor(), pair.termsHash())).mapEmpty();
+  }
+
+  /** The stored events of a pair, in chain order. */
+  public Future<List<ConsentRegistryGateway.ConsentEvent>> eventsOf(SqlClient tx, Pair pair) {
+    return tx.preparedQuery("select kind, extract(epoch from at)::bigint, coalesce(extract(epoch from expires_at)::bigint, 0), "
+            + "nonce, block_number, tx_hash, log_index from consent_events where contributor = $1 and terms_hash = $2 "
+            + "order by block_number, log_index")
+        .execute(Tuple.of(pair.contributor(), pair.termsHash())).map(rows -> {
+          List<ConsentRegistryGateway.ConsentEvent> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new ConsentRegistryGateway.ConsentEvent("granted".equals(r.getString(0)),
+              pair.contributor(), pair.termsHash(), r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4),
+              r.getString(5), r.getInteger(6), null)));
+          return out;
+        });
   }
 
   public Future<Void> applyGrant(SqlClient tx, String contributor, String termsHash, long grantedAt, long expiresAt,

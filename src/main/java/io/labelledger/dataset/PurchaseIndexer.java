@@ -1,6 +1,9 @@
 package io.labelledger.dataset;
 
 import io.labelledger.chain.MarketplaceGateway;
+import io.labelledger.indexer.CanonicalChain;
+import io.labelledger.indexer.ChainIndexer;
+import io.labelledger.indexer.EventFollower;
 import io.labelledger.ops.SerialRounds;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,30 +20,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows DataMarketplace's DatasetPurchased logs into {@code dataset_purchases} (the licences),
- * then tells earlier buyers about newer versions. Cursor in {@code chain_cursor}, locked
- * {@code FOR UPDATE SKIP LOCKED} so several instances are safe; a log is applied once by its
- * (tx hash, log index).
+ * then tells earlier buyers about newer versions. Run by a {@link ChainIndexer} of its own: cursor in
+ * {@code chain_cursor}, locked {@code FOR UPDATE SKIP LOCKED} so several instances are safe, a log
+ * applied once by its (tx hash, log index), and a purchase whose block a reorganisation replaced is
+ * removed with the licence it gave (downloads then answer as for no purchase) and read again from the
+ * new branch.
  */
 public final class PurchaseIndexer {
   private static final Logger LOG = LoggerFactory.getLogger(PurchaseIndexer.class);
-  private static final long MAX_RANGE = 2000;
 
-  private final Pool pool;
-  private final MarketplaceGateway market;
   private final DatasetService datasets;
-  private final long startBlock;
-  private final int confirmations;
-  private final String cursor;
+  private final ChainIndexer indexer;
   private final SerialRounds rounds;
 
-  public PurchaseIndexer(Vertx vertx, Pool pool, MarketplaceGateway market, DatasetService datasets, long startBlock,
-      int confirmations) {
-    this.pool = pool;
-    this.market = market;
+  public PurchaseIndexer(Vertx vertx, Pool pool, CanonicalChain chain, MarketplaceGateway market,
+      DatasetService datasets, long startBlock, int confirmations) {
     this.datasets = datasets;
-    this.startBlock = startBlock;
-    this.confirmations = confirmations;
-    this.cursor = "DataMarketplace:purchases:" + market.address();
+    this.indexer = new ChainIndexer(vertx, pool, chain, List.of(new Licences(market)), startBlock, confirmations);
     this.rounds = new SerialRounds(vertx, "purchase indexing", this::oneRound);
   }
 
@@ -59,7 +55,7 @@ public final class PurchaseIndexer {
   }
 
   private Future<Void> oneRound() {
-    return market.blockNumber().compose(head -> step(head - confirmations))
+    return indexer.catchUp()
         .compose(v -> datasets.noticeEarlierBuyers())
         .onSuccess(n -> {
           if (n > 0) {
@@ -69,46 +65,64 @@ public final class PurchaseIndexer {
         .mapEmpty();
   }
 
-  private Future<Void> step(long safeHead) {
-    return pool.withTransaction(tx -> lockCursor(tx).compose(next -> {
-      if (next == null || next > safeHead) {
-        return Future.succeededFuture(false);
-      }
-      long to = Math.min(safeHead, next + MAX_RANGE - 1);
-      return market.purchases(next, to)
-          .compose(purchases -> apply(tx, purchases))
-          .compose(v -> tx.preparedQuery("update chain_cursor set next_block = $2, updated_at = now() where name = $1")
-              .execute(Tuple.of(cursor, to + 1)))
-          .map(v -> to < safeHead);
-    })).compose(more -> more ? step(safeHead) : Future.succeededFuture());
-  }
+  /** DatasetPurchased logs into {@code dataset_purchases}. */
+  private static final class Licences implements EventFollower {
+    private final MarketplaceGateway market;
 
-  private Future<Long> lockCursor(SqlConnection tx) {
-    return tx.preparedQuery("insert into chain_cursor (name, next_block) values ($1, $2) on conflict do nothing")
-        .execute(Tuple.of(cursor, startBlock))
-        .compose(v -> tx.preparedQuery("select next_block from chain_cursor where name = $1 for update skip locked")
-            .execute(Tuple.of(cursor)))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
-  }
+    Licences(MarketplaceGateway market) {
+      this.market = market;
+    }
 
-  private Future<Void> apply(SqlConnection tx, List<MarketplaceGateway.Purchase> purchases) {
-    // purchases come in block order: one block-time read per block, not per purchase
-    Map<Long, Future<Long>> blockTimes = new HashMap<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (MarketplaceGateway.Purchase p : purchases) {
-      chain = chain.compose(v -> blockTimes.computeIfAbsent(p.block(), market::blockTime))
-          .compose(time -> tx.preparedQuery("""
-              insert into dataset_purchases (tx_hash, log_index, chain_dataset_id, buyer, price, fee, block_number,
-                                             purchased_at)
-              values ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8)) on conflict do nothing""")
-          .execute(Tuple.from(new Object[] {p.txHash(), p.logIndex(), p.datasetId(), p.buyer(),
-              Numeric.create(new BigDecimal(p.price())), Numeric.create(new BigDecimal(p.fee())), p.block(),
-              (double) time})).mapEmpty());
+    @Override
+    public String name() {
+      return "DataMarketplace:purchases:" + market.address();
     }
-    if (!purchases.isEmpty()) {
-      chain = chain.onSuccess(v -> LOG.info("indexed {} purchase(s) up to block {}", purchases.size(),
-          purchases.get(purchases.size() - 1).block()));
+
+    @Override
+    public Future<Map<Long, String>> apply(SqlConnection tx, long from, long to) {
+      return market.purchases(from, to).compose(purchases -> {
+        // purchases come in block order: one block-time read per block, not per purchase
+        Map<Long, Future<Long>> blockTimes = new HashMap<>();
+        Map<Long, String> blocks = new HashMap<>();
+        Future<Void> chain = Future.succeededFuture();
+        for (MarketplaceGateway.Purchase p : purchases) {
+          blocks.put(p.block(), p.blockHash());
+          chain = chain.compose(v -> blockTimes.computeIfAbsent(p.block(), market::blockTime))
+              .compose(time -> tx.preparedQuery("""
+                  insert into dataset_purchases (tx_hash, log_index, chain_dataset_id, buyer, price, fee, block_number,
+                                                 purchased_at)
+                  values ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8)) on conflict do nothing""")
+              .execute(Tuple.from(new Object[] {p.txHash(), p.logIndex(), p.datasetId(), p.buyer(),
+                  Numeric.create(new BigDecimal(p.price())), Numeric.create(new BigDecimal(p.fee())), p.block(),
+                  (double) time})).mapEmpty());
+        }
+        if (!purchases.isEmpty()) {
+          chain = chain.onSuccess(v -> LOG.info("indexed {} purchase(s) up to block {}", purchases.size(),
+              purchases.get(purchases.size() - 1).block()));
+        }
+        return chain.map(blocks);
+      });
     }
-    return chain;
+
+    /**
+     * Removes the licences of the replaced blocks, and the notices sent to those buyers as buyers of
+     * that version (a buyer whose purchase is read again from the new branch is told again).
+     */
+    @Override
+    public Future<Void> rollback(SqlConnection tx, long lastGoodBlock) {
+      return tx.preparedQuery("""
+              with gone as (delete from dataset_purchases where block_number > $1
+                            returning chain_dataset_id, buyer)
+              delete from dataset_notices n using datasets d, gone g
+               where n.dataset_id = d.id and d.chain_dataset_id = g.chain_dataset_id and n.buyer = g.buyer
+                 and not exists (select 1 from dataset_purchases p
+                                  where p.chain_dataset_id = g.chain_dataset_id and p.buyer = g.buyer
+                                    and p.block_number <= $1)
+              returning n.id""").execute(Tuple.of(lastGoodBlock))
+          .map(notices -> notices.rowCount())
+          .onSuccess(n -> LOG.warn("reorganisation past block {}: licences of later blocks removed ({} notice(s) "
+              + "withdrawn)", lastGoodBlock, n))
+          .mapEmpty();
+    }
   }
 }

@@ -10,7 +10,9 @@ import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.data.Numeric;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.abi.EventEncoder;
@@ -48,10 +50,73 @@ public final class MarketFollower implements EventFollower {
   }
 
   @Override
-  public Future<Void> apply(SqlConnection tx, long from, long to) {
+  public Future<Map<Long, String>> apply(SqlConnection tx, long from, long to) {
+    return logs(from, to, LISTED, REPRICED, DELISTED, PURCHASED, CLAIMED).compose(logs -> {
+      Map<Long, String> blocks = new HashMap<>();
+      Future<Void> chain = Future.succeededFuture();
+      for (Log log : logs) {
+        blocks.put(log.getBlockNumber().longValueExact(), log.getBlockHash());
+        chain = chain.compose(v -> applyOne(tx, log));
+      }
+      if (!logs.isEmpty()) {
+        chain = chain.onSuccess(v -> LOG.info("indexed {} marketplace event(s) up to block {}", logs.size(),
+            logs.get(logs.size() - 1).getBlockNumber()));
+      }
+      return chain.map(blocks);
+    });
+  }
+
+  /**
+   * Forgets the purchases, claims and listing changes of the replaced blocks and the listings made
+   * in them; a listing made earlier is re-derived: its price as listed (read again from its
+   * DatasetListed log, a block the chain still has) with the changes that are left applied in order.
+   */
+  @Override
+  public Future<Void> rollback(SqlConnection tx, long lastGoodBlock) {
+    Tuple after = Tuple.of(lastGoodBlock);
+    return tx.preparedQuery("delete from chain_purchases where block_number > $1").execute(after)
+        .compose(v -> tx.preparedQuery("delete from chain_claims where block_number > $1").execute(after))
+        .compose(v -> tx.preparedQuery("delete from chain_listings where listed_block > $1").execute(after))
+        .compose(v -> tx.preparedQuery("with gone as (delete from chain_listing_changes where block_number > $1 "
+                + "returning dataset_id) select l.dataset_id, l.listed_block from chain_listings l "
+                + "where l.dataset_id in (select dataset_id from gone)").execute(after))
+        .compose(rows -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (var row : rows) {
+            BigInteger dataset = row.getNumeric(0).bigIntegerValue();
+            long listedBlock = row.getLong(1);
+            chain = chain.compose(v -> rederive(tx, dataset, listedBlock));
+          }
+          return chain;
+        });
+  }
+
+  private Future<Void> rederive(SqlConnection tx, BigInteger dataset, long listedBlock) {
+    return logs(listedBlock, listedBlock, LISTED).compose(logs -> {
+      for (Log log : logs) {
+        var e = DataMarketplace.getDatasetListedEventFromLog(log);
+        if (e.datasetId.equals(dataset)) {
+          LOG.warn("listing {} re-derived after a reorganisation", dataset);
+          return tx.preparedQuery("update chain_listings l set "
+                  + "price = coalesce((select c.new_price from chain_listing_changes c where c.dataset_id = l.dataset_id "
+                  + "and c.kind = 'repriced' order by c.block_number desc, c.log_index desc limit 1), $2), "
+                  + "delisted = exists (select 1 from chain_listing_changes c where c.dataset_id = l.dataset_id "
+                  + "and c.kind = 'delisted'), "
+                  + "updated_block = greatest(l.listed_block, (select max(c.block_number) from chain_listing_changes c "
+                  + "where c.dataset_id = l.dataset_id)) where l.dataset_id = $1")
+              .execute(Tuple.of(num(dataset), num(e.price))).mapEmpty();
+        }
+      }
+      return Future.failedFuture(new ChainException("no DatasetListed log of dataset " + dataset + " in block "
+          + listedBlock + ": the chain is still reorganising"));
+    });
+  }
+
+  /** This marketplace's logs with one of {@code topics} in blocks {@code from..to}, in chain order. */
+  private Future<List<Log>> logs(long from, long to, String... topics) {
     EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
         DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), address);
-    filter.addOptionalTopics(LISTED, REPRICED, DELISTED, PURCHASED, CLAIMED);
+    filter.addOptionalTopics(topics);
     return Future.fromCompletionStage(web3j.ethGetLogs(filter).sendAsync()).compose(r -> {
       if (r.hasError()) {
         return Future.failedFuture(new ChainException("eth_getLogs failed: " + r.getError().getMessage()));
@@ -65,15 +130,7 @@ public final class MarketFollower implements EventFollower {
       }
       logs.sort((a, b) -> a.getBlockNumber().equals(b.getBlockNumber())
           ? a.getLogIndex().compareTo(b.getLogIndex()) : a.getBlockNumber().compareTo(b.getBlockNumber()));
-      Future<Void> chain = Future.succeededFuture();
-      for (Log log : logs) {
-        chain = chain.compose(v -> applyOne(tx, log));
-      }
-      if (!logs.isEmpty()) {
-        chain = chain.onSuccess(v -> LOG.info("indexed {} marketplace event(s) up to block {}", logs.size(),
-            logs.get(logs.size() - 1).getBlockNumber()));
-      }
-      return chain;
+      return Future.succeededFuture(logs);
     });
   }
 

@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.data.Numeric;
 import java.math.BigInteger;
@@ -24,7 +25,7 @@ import java.util.Optional;
 public final class AnchorQueries {
   private static final String BATCH_COLUMNS = "id, root, leaf_count, state, tx_hash, nonce, gas_price, priority_fee, attempts, "
       + "(extract(epoch from now() - sent_at) * 1000)::bigint as sent_ago_ms, search_from_block, chain_batch_id, "
-      + "block_number";
+      + "block_number, block_hash";
 
   private final Pool pool;
 
@@ -38,7 +39,8 @@ public final class AnchorQueries {
   /** A batch as the anchorer works on it. Fields of the chain are null until they are known. */
   /** @param fees what the latest attempt offered (null before the first) */
   public record Batch(long id, byte[] root, int leafCount, String state, String txHash, BigInteger nonce,
-      Fees fees, int attempts, Long sentAgoMs, Long searchFromBlock, Long chainBatchId, Long blockNumber) {}
+      Fees fees, int attempts, Long sentAgoMs, Long searchFromBlock, Long chainBatchId, Long blockNumber,
+      String blockHash) {}
 
   /**
    * What the anchorer may put in its next batch. {@code eligible}: at most the limit, all signed at
@@ -198,7 +200,8 @@ public final class AnchorQueries {
    * recorded), its block and gas. {@code confirmed}: already deep enough to count as anchored.
    */
   public Future<Boolean> recordMined(long id, Anchored a, long gasUsed, BigInteger gasPrice, boolean confirmed) {
-    return pool.preparedQuery("update anchor_batches set state = $2, chain_batch_id = $3, tx_hash = $4, "
+    return pool.withTransaction(tx -> freeChainBatchId(tx, id, a.chainBatchId()).compose(v -> tx.preparedQuery(
+            "update anchor_batches set state = $2, chain_batch_id = $3, tx_hash = $4, "
             + "block_number = $5, block_hash = $6, block_time = $7, gas_used = $8, "
             + "gas_price = coalesce($9, gas_price), "
             + "anchored_at = case when $2 = 'anchored' then now() end "
@@ -206,7 +209,32 @@ public final class AnchorQueries {
         .execute(Tuple.from(new Object[] {id, confirmed ? "anchored" : "mined", a.chainBatchId(), a.txHash(),
             a.blockNumber(), a.blockHash(), Instant.ofEpochSecond(a.anchoredAt()).atOffset(ZoneOffset.UTC), gasUsed,
             gasPrice == null ? null : Numeric.create(gasPrice)}))
-        .map(rows -> rows.rowCount() == 1);
+        .map(rows -> rows.rowCount() == 1)));
+  }
+
+  /**
+   * The contract numbers anchors in order, so after a reorganisation a re-sent root can get the
+   * number a vanished anchor of another batch had: that batch's claim to it is stale. It loses the
+   * number and, when it counted as anchored, goes back to mined for the anchorer to check its root.
+   */
+  private static Future<Void> freeChainBatchId(SqlConnection tx, long id, long chainBatchId) {
+    return tx.preparedQuery("update anchor_batches set chain_batch_id = null, anchored_at = null, "
+            + "state = case when state = 'anchored' then 'mined' else state end "
+            + "where chain_batch_id = $2 and id <> $1")
+        .execute(Tuple.of(id, chainBatchId)).mapEmpty();
+  }
+
+  /**
+   * A mined batch whose anchor the chain now holds in another block (a reorganisation put the
+   * transaction, or a re-sent one, elsewhere): its record follows the chain; it stays mined until buried.
+   */
+  public Future<Boolean> relocate(long id, Anchored a) {
+    return pool.withTransaction(tx -> freeChainBatchId(tx, id, a.chainBatchId()).compose(v -> tx.preparedQuery(
+            "update anchor_batches set chain_batch_id = $2, tx_hash = $3, block_number = $4, "
+            + "block_hash = $5, block_time = $6 where id = $1 and state = 'mined'")
+        .execute(Tuple.from(new Object[] {id, a.chainBatchId(), a.txHash(), a.blockNumber(), a.blockHash(),
+            Instant.ofEpochSecond(a.anchoredAt()).atOffset(ZoneOffset.UTC)}))
+        .map(rows -> rows.rowCount() == 1)));
   }
 
   public Future<Boolean> confirm(long id) {
@@ -255,6 +283,7 @@ public final class AnchorQueries {
     return new Batch(r.getLong("id"), r.getBuffer("root").getBytes(), r.getInteger("leaf_count"), r.getString("state"),
         r.getString("tx_hash"), nonce == null ? null : BigInteger.valueOf(nonce),
         fees, r.getInteger("attempts"), r.getLong("sent_ago_ms"),
-        r.getLong("search_from_block"), r.getLong("chain_batch_id"), r.getLong("block_number"));
+        r.getLong("search_from_block"), r.getLong("chain_batch_id"), r.getLong("block_number"),
+        r.getString("block_hash"));
   }
 }

@@ -296,12 +296,20 @@ public final class Anchorer {
         return reset(b, "sent");
       }
       long age = b.sentAgoMs() == null ? Long.MAX_VALUE : b.sentAgoMs();
-      if (age < config.replaceAfterMs()) {
-        return registry.known(b.txHash()).compose(known -> known
-            ? awaitLanding(b, b.txHash(), config.replaceAfterMs() - age)
-            : resend(b, 0, "the node does not know " + b.txHash()));
-      }
-      return resend(b, config.gasBumpPercent(), "no receipt for " + b.txHash() + " after " + age + " ms");
+      return registry.known(b.txHash()).compose(known -> {
+        if (!known && spent.compareTo(b.nonce()) < 0) {
+          // nonces below this one were mined when it was sent (one batch at a time, ticks awaited):
+          // the chain lost them (a reorganisation), and this nonce would wait behind the gap forever
+          LOG.warn("batch {}: nonce {} is past the chain's next nonce {} and {} is unknown to the node "
+              + "(reorganisation); sending afresh", b.id(), b.nonce(), spent, b.txHash());
+          return reset(b, "sent");
+        }
+        if (age < config.replaceAfterMs()) {
+          return known ? awaitLanding(b, b.txHash(), config.replaceAfterMs() - age)
+              : resend(b, 0, "the node does not know " + b.txHash());
+        }
+        return resend(b, config.gasBumpPercent(), "no receipt for " + b.txHash() + " after " + age + " ms");
+      });
     }));
   }
 
@@ -434,7 +442,12 @@ public final class Anchorer {
 
   // ------------------------------------------------------------------ confirming
 
-  /** Mined batches buried deep enough become anchored; one whose root left the chain is sent again. */
+  /**
+   * Mined batches buried deep enough become anchored, when the chain still holds their anchor in the
+   * block recorded; one whose anchor moved to another block (a reorganisation) is recorded there and
+   * waits to be buried again; one whose root left the chain is sent again. Batches come back here
+   * from {@code anchored} too, when the chain indexer finds their block replaced.
+   */
   private Future<Void> confirmMined() {
     return queries.mined(100).compose(mined -> {
       if (mined.isEmpty()) {
@@ -447,13 +460,28 @@ public final class Anchorer {
             continue;
           }
           chain = chain.compose(v -> registry.batchOfRoot(b.root()).compose(id -> {
-            if (id.equals(b.chainBatchId())) {
-              return queries.confirm(b.id()).onSuccess(ok -> LOG.info("batch {} confirmed ({} blocks deep)", b.id(),
-                  head - b.blockNumber())).mapEmpty();
+            if (id == 0) {
+              LOG.warn("batch {}: root no longer anchored (its block {} left the chain: reorganisation); sending again",
+                  b.id(), b.blockNumber());
+              return reset(b, "mined").mapEmpty();
             }
-            LOG.warn("batch {}: root no longer anchored as batch {} (reorganisation); sending again", b.id(),
-                b.chainBatchId());
-            return reset(b, "mined").mapEmpty();
+            long from = b.searchFromBlock() == null ? 0 : Math.max(0, b.searchFromBlock() - 1);
+            return registry.findAnchored(b.root(), from).compose(log -> {
+              if (log.isEmpty()) {
+                return Future.failedFuture(new ChainException("batch " + b.id() + ": root anchored as batch " + id
+                    + " but its BatchAnchored log is not found from block " + from));
+              }
+              ProvenanceRegistryGateway.Anchored a = log.get();
+              if (id.equals(b.chainBatchId()) && a.blockNumber() == b.blockNumber()
+                  && a.blockHash().equalsIgnoreCase(String.valueOf(b.blockHash()))
+                  && a.txHash().equalsIgnoreCase(String.valueOf(b.txHash()))) {
+                return queries.confirm(b.id()).onSuccess(ok -> LOG.info("batch {} confirmed ({} blocks deep)", b.id(),
+                    head - b.blockNumber())).mapEmpty();
+              }
+              LOG.warn("batch {}: anchor now in block {} ({}), not in block {} (reorganisation)", b.id(),
+                  a.blockNumber(), a.txHash(), b.blockNumber());
+              return queries.relocate(b.id(), a).mapEmpty();
+            });
           }));
         }
         return chain;

@@ -167,6 +167,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void confirmationsDefaultToNoneOnLocalChainsAndToASafeDepthElsewhere() throws Exception {
+    String keys = "0x" + "1".repeat(64);
+    assertThat(load(env()).work().confirmations()).as("the service's own Ganache").isZero();
+    assertThat(load(env("LABELLEDGER_RPC_URL", "http://a:8545", "LABELLEDGER_RELAYER_KEY", KEY,
+        "LABELLEDGER_ANCHORER_KEY", keys)).work().confirmations()).as("a node on chain id 1337").isZero();
+    assertThat(load(env("LABELLEDGER_RPC_URL", "http://a:8545", "LABELLEDGER_CHAIN_ID", "31337",
+        "LABELLEDGER_RELAYER_KEY", KEY, "LABELLEDGER_ANCHORER_KEY", keys)).work().confirmations())
+        .as("Hardhat").isZero();
+    assertThat(load(env("LABELLEDGER_RPC_URL", "http://a:8545", "LABELLEDGER_CHAIN_ID", "11155111",
+        "LABELLEDGER_RELAYER_KEY", KEY, "LABELLEDGER_ANCHORER_KEY", keys)).work().confirmations())
+        .as("Sepolia").isEqualTo(12);
+    assertThat(load(env("LABELLEDGER_RPC_URL", "http://a:8545", "LABELLEDGER_CHAIN_ID", "11155111",
+        "LABELLEDGER_CONFIRMATIONS", "0", "LABELLEDGER_RELAYER_KEY", KEY, "LABELLEDGER_ANCHORER_KEY", keys))
+        .work().confirmations()).as("set explicitly").isZero();
+    Files.writeString(dir.resolve("labelledger.yaml"), "chain:\n  rpcUrl: [http://a:8545]\n  chainId: 8453\n"
+        + "work:\n  confirmations: 3\n");
+    assertThat(load(env("LABELLEDGER_RELAYER_KEY", KEY, "LABELLEDGER_ANCHORER_KEY", keys)).work().confirmations())
+        .isEqualTo(3);
+    Files.writeString(dir.resolve("labelledger.yaml"), "chain:\n  rpcUrl: [http://a:8545]\n  chainId: 8453\n");
+    assertThat(load(env("LABELLEDGER_RELAYER_KEY", KEY, "LABELLEDGER_ANCHORER_KEY", keys)).work().confirmations())
+        .isEqualTo(12);
+  }
+
+  @Test
   void rpcUrlTakesACommaSeparatedListFromTheEnvironmentAndAListFromTheFile() throws Exception {
     String keys = "0x" + "1".repeat(64);
     assertThat(load(env("LABELLEDGER_RPC_URL", " http://a:8545 , https://b.example/v3/key ,",

@@ -15,7 +15,7 @@ import java.sql.Statement;
  * majority labels with confidence and accepted/rejected contributions. Anchoring is the service's
  * own anchorer's ({@link #anchorAll}), now that it is in the build.
  */
-final class DatasetPrerequisites {
+public final class DatasetPrerequisites {
   private DatasetPrerequisites() {}
 
   static void ensureSchema(DatabaseCoordinates db) throws SQLException {
@@ -29,7 +29,7 @@ final class DatasetPrerequisites {
   }
 
   /** Majority label and its share as confidence per item; contributions agreeing are accepted, others rejected. */
-  static void aggregateByMajority(DatabaseCoordinates db, long campaignId) throws SQLException {
+  public static void aggregateByMajority(DatabaseCoordinates db, long campaignId) throws SQLException {
     exec(db, """
         with votes as (
           select item_id, answer, count(*) as n, sum(count(*)) over (partition by item_id) as total,
@@ -47,7 +47,7 @@ final class DatasetPrerequisites {
    * Anchors every contribution of the campaign with the service's own anchorer (rounds run until
    * each is in a mined batch; the app needs anchor.maxBatchAgeMs 0 so that small batches close).
    */
-  static void anchorAll(TestApp app, long campaignId) throws SQLException {
+  public static void anchorAll(TestApp app, long campaignId) throws SQLException {
     for (int round = 0; round < 20; round++) {
       app.anchor();
       try (Connection c = TestDatabase.connect(app.database());
