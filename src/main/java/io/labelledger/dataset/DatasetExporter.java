@@ -112,12 +112,16 @@ public final class DatasetExporter {
        where di.dataset_id = $1
        order by di.position""";
 
-  /** An upload version's contributions that are not erased, with their signed fields: the archive's samples. */
+  /**
+   * An upload version's files that are not erased, with their signed fields: the archive's samples. Only
+   * the upload campaign's own contributions: the version also holds its validators' votes, which are no files.
+   */
   static final String SAMPLES_SQL = """
       select dc.item_id, i.external_id, i.payload::text, c.id, c.campaign_id, c.contributor, c.answer, c.terms_hash,
              c.submitted_at, c.digest
         from dataset_contributions dc
-        join contributions c on c.id = dc.contribution_id
+        join datasets d on d.id = dc.dataset_id
+        join contributions c on c.id = dc.contribution_id and c.campaign_id = d.campaign_id
         join items i on i.id = dc.item_id
        where dc.dataset_id = $1
          and not exists (select 1 from erasures e where e.contribution_id = dc.contribution_id)

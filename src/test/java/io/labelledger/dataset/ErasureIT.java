@@ -145,6 +145,13 @@ class ErasureIT {
         lostNote = UploadFixtures.keccak(text);
       }
     }
+    // peer validation: two validators (their own consent) find every file valid, which accepts it
+    List<Contributor> validators = WorkFixtures.consentingMany(app, chain, terms, 2);
+    for (long uploads : List.of(campaign, notes)) {
+      long validation = app.get("/api/campaigns/" + uploads).json().get("validationCampaignId").asLong();
+      UploadFixtures.voteOnAll(app, validators, validation, "valid");
+      DatasetPrerequisites.anchorAll(app, validation);
+    }
     app.aggregate();
     DatasetPrerequisites.anchorAll(app, campaign);
     DatasetPrerequisites.anchorAll(app, notes);
@@ -174,7 +181,8 @@ class ErasureIT {
     assertThat(built.status()).as(built.body()).isEqualTo(201);
     v1 = built.json().get("id").asLong();
     assertThat(built.json().get("itemCount").asLong()).isEqualTo(2);
-    assertThat(built.json().get("contributionCount").asLong()).isEqualTo(8);
+    assertThat(built.json().get("contributionCount").asLong()).as("8 files and their 2 validations each")
+        .isEqualTo(24);
     Reply listed = app.postJson("/api/datasets/" + v1 + "/listing", "", TestApp.OPERATOR_TOKEN);
     assertThat(listed.status()).as(listed.body()).isEqualTo(200);
     buyer = chain.newAccount(2);
@@ -308,14 +316,17 @@ class ErasureIT {
         Map.of("price", PRICE.toString(), "confidenceBar", 0.5), TestApp.OPERATOR_TOKEN);
     assertThat(built.status()).as(built.body()).isEqualTo(201);
     long v2 = built.json().get("id").asLong();
-    assertThat(built.json().get("contributionCount").asLong()).isEqualTo(4);
-    assertThat(built.json().get("contributorCount").asInt()).isEqualTo(2);
+    assertThat(built.json().get("contributionCount").asLong()).as("4 files left and their 2 validations each")
+        .isEqualTo(12);
+    assertThat(built.json().get("contributorCount").asInt()).as("2 uploaders left and the 2 validators")
+        .isEqualTo(4);
     assertThat(app.postJson("/api/datasets/" + v2 + "/listing", "", TestApp.OPERATOR_TOKEN).status()).isEqualTo(200);
     JsonNode notices = app.get("/api/notices/me", buyerToken).json().get("notices");
     assertThat(notices).singleElement().satisfies(n -> {
       assertThat(n.get("datasetId").asLong()).isEqualTo(v1);
       assertThat(n.get("contributorsRemoved").asInt()).isEqualTo(2);
-      assertThat(n.get("contributionsRemoved").asInt()).isEqualTo(4);
+      // their 4 files and the 8 votes on those files (a vote on a file the version no longer sells goes too)
+      assertThat(n.get("contributionsRemoved").asInt()).isEqualTo(12);
     });
 
     buy(v2);

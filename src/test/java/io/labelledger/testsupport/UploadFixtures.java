@@ -1,5 +1,7 @@
 package io.labelledger.testsupport;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.labelledger.chain.Hex;
 import io.labelledger.testsupport.TestApp.Reply;
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.web3j.crypto.Hash;
 
 /** Uploads of contributed files through the API, as a browser or a script would send them. */
@@ -55,5 +58,27 @@ public final class UploadFixtures {
   public static Reply upload(TestApp app, WorkFixtures.Contributor c, long campaignId, long itemId,
       String contentType, byte[] bytes) {
     return upload(app, c, campaignId, itemId, contentType, bytes, null, false);
+  }
+
+  /**
+   * Each validator votes {@code vote} on every upload the validation campaign serves them (peer
+   * validation: with two agreeing votes an upload is decided); the number of votes signed.
+   */
+  public static int voteOnAll(TestApp app, List<WorkFixtures.Contributor> validators, long validationCampaign,
+      String vote) {
+    int votes = 0;
+    for (WorkFixtures.Contributor validator : validators) {
+      while (true) {
+        Reply task = app.postJson("/api/campaigns/" + validationCampaign + "/tasks/next", "", validator.token());
+        if (task.status() == 404) {
+          break; // NO_TASK_AVAILABLE: this validator has seen every upload
+        }
+        assertThat(task.status()).as(task.body()).isEqualTo(200);
+        Reply signed = TypedFixtures.submit(app, validator, task.json(), vote);
+        assertThat(signed.status()).as(signed.body()).isEqualTo(201);
+        votes++;
+      }
+    }
+    return votes;
   }
 }
