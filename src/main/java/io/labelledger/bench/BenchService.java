@@ -27,7 +27,7 @@ record BenchService(Process process, Path data) {
 
   /** Where the service listens and keeps its data: {@code LABELLEDGER_*} ports (free ones when unset). */
   record Where(Path data, int httpPort, int dbPort, int chainPort) {
-    /** Ports from the caller's environment; the data directory is {@code sub} under LABELLEDGER_DATA_DIR or {@code out}. */
+    /** Ports from the environment (free ones when unset); data in {@code sub} of LABELLEDGER_DATA_DIR or {@code out}. */
     static Where fromEnvironment(Path out, String sub) throws IOException {
       Map<String, String> env = System.getenv();
       Path data = (env.containsKey("LABELLEDGER_DATA_DIR") ? Path.of(env.get("LABELLEDGER_DATA_DIR")) : out)
