@@ -152,22 +152,25 @@ public final class UploadBench {
   public static void main(String[] args) throws Exception {
     Options options = Options.parse(args);
     try {
-      new UploadBench(options, BenchService.Where.fromEnvironment(options.out(), "bench-upload")).run();
+      long lost = new UploadBench(options, BenchService.Where.fromEnvironment(options.out(), "bench-upload")).run();
+      System.exit(lost == 0 ? 0 : 1); // a lost file fails the run, as scripts/chaos fails on a lost contribution
     } catch (Exception | Error e) {
       e.printStackTrace();
       System.exit(1);
     }
-    System.exit(0);
   }
 
-  private void run() throws Exception {
+  /** Runs the passes, prints and writes the figures; returns how many acknowledged files were lost. */
+  private long run() throws Exception {
     deleteRecursively(where.data());
     Files.createDirectories(where.data());
     api = new StoryHttp(where.base());
     service.set(BenchService.start(env, where.data(), options.nodeDir(), options.serviceJavaOpts()));
     try {
       service.get().awaitReady(where.base());
-      BenchReport.printAndWrite(measure(), options.out(), "upload");
+      Map<String, Object> figures = measure();
+      BenchReport.printAndWrite(figures, options.out(), "upload");
+      return (Long) figures.get("lost");
     } finally {
       service.get().stop();
     }
@@ -229,7 +232,7 @@ public final class UploadBench {
       acked.addAll(crashPass.acked());
     }
     r.put("acknowledged", acked.size());
-    r.put("lost", acked.size() - verify(acked));
+    r.put("lost", (long) acked.size() - verify(acked));
     r.put("cpus", Runtime.getRuntime().availableProcessors());
     return r;
   }
@@ -520,11 +523,13 @@ public final class UploadBench {
       Path file = blobs.resolve(digits.substring(0, 2)).resolve(digits);
       boolean blobOk = Files.isRegularFile(file) && BlobHasher.of(file).id().hex().equals(a.file())
           && Files.size(file) == a.bytes();
-      if (blobOk && a.answer().equals(stored.get(a.contributionId()))) {
+      String answer = stored.get(a.contributionId());
+      if (blobOk && a.answer().equals(answer)) {
         intact++;
       } else {
         System.out.printf("LOST: file %s (contribution %d): blob %s, contribution %s%n", a.file(), a.contributionId(),
-            blobOk ? "intact" : "missing or wrong", stored.containsKey(a.contributionId()) ? "differs" : "missing");
+            blobOk ? "intact" : "missing or wrong", answer == null ? "missing" : a.answer().equals(answer) ? "intact"
+                : "with another answer");
       }
     }
     return intact;
