@@ -46,6 +46,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -291,34 +292,18 @@ public final class UploadBench {
   private Pass crashed(List<FileSpec> files, List<Iterator<Lease>> byClient, Map<String, Object> r)
       throws Exception {
     AtomicLong downMs = new AtomicLong();
+    AtomicBoolean killed = new AtomicBoolean();
     CompletableFuture<Void> restarted = new CompletableFuture<>();
-    Pass p = send(files, byClient, new Runnable() {
-      private boolean done;
-
-      @Override
-      public synchronized void run() { // called by a client after each acknowledgement; crashes once
-        if (done) {
-          return;
-        }
-        done = true;
-        Thread killer = new Thread(() -> {
-          try {
-            long t = System.nanoTime();
-            service.get().crash();
-            System.out.printf("crash: service killed with SIGKILL (and its PostgreSQL); restarting%n");
-            BenchService next = BenchService.start(env, where.data(), options.nodeDir(),
-                options.serviceJavaOpts());
-            service.set(next);
-            next.awaitReady(where.base());
-            downMs.set((System.nanoTime() - t) / 1_000_000);
-            restarted.complete(null);
-          } catch (Exception e) {
-            restarted.completeExceptionally(e);
-          }
-        }, "bench-crash");
-        killer.start();
+    // called by a client after each acknowledgement from half of the files on: crashes once, off the client's thread
+    Pass p = send(files, byClient, () -> {
+      if (killed.compareAndSet(false, true)) {
+        new Thread(() -> crashAndRestart(restarted, downMs), "bench-crash").start();
       }
     }, files.size() / 2);
+    if (!killed.get()) {
+      throw new IllegalStateException("the crash pass never reached half of its files acknowledged: "
+          + p.firstRefusal());
+    }
     restarted.get(10, TimeUnit.MINUTES); // the check reads the restarted service's database
     r.put("crash_files", files.size());
     r.put("crash_acknowledged", p.acked().size());
@@ -331,6 +316,22 @@ public final class UploadBench {
     System.out.printf("crash: %,d files, %,d acknowledged across a kill -9 and restart (down %.1f s)%n", files.size(),
         p.acked().size(), downMs.get() / 1000.0);
     return p;
+  }
+
+  /** kill -9 of the service (see {@link BenchService#crash}), then a restart on the same data directory. */
+  private void crashAndRestart(CompletableFuture<Void> restarted, AtomicLong downMs) {
+    try {
+      long t = System.nanoTime();
+      service.get().crash();
+      System.out.printf("crash: service killed with SIGKILL (and its PostgreSQL); restarting%n");
+      BenchService next = BenchService.start(env, where.data(), options.nodeDir(), options.serviceJavaOpts());
+      service.set(next);
+      next.awaitReady(where.base());
+      downMs.set((System.nanoTime() - t) / 1_000_000);
+      restarted.complete(null);
+    } catch (Exception e) {
+      restarted.completeExceptionally(e);
+    }
   }
 
   private Pass send(List<FileSpec> files, List<Iterator<Lease>> byClient, Runnable afterEach)
