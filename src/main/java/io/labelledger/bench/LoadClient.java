@@ -3,23 +3,15 @@ package io.labelledger.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.labelledger.chain.Abi;
 import io.labelledger.chain.Deployment;
-import io.labelledger.chain.Hex;
-import io.labelledger.chain.Signatures;
-import io.labelledger.consent.ConsentMessages;
 import io.labelledger.contribution.ContributionMessage;
-import io.labelledger.signing.SignedTypes;
+import io.labelledger.demo.StoryHttp;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Keys;
-import org.web3j.crypto.Sign;
 
 /**
  * Signed-contribution load through the public API, as real clients make it: contributors sign in
@@ -74,32 +64,25 @@ final class LoadClient {
     String terms = post(base, "/api/terms", Map.of("text", "Chaos terms " + System.nanoTime()), operatorToken)
         .get("termsHash").asText();
     int perAccount = (n + accounts - 1) / accounts;
-    List<Credentials> keys = new ArrayList<>();
-    for (int i = 0; i < accounts; i++) {
-      keys.add(Credentials.create(Keys.createEcKeyPair()));
-    }
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
-      List<String> tokens = parallel(pool, accounts, i -> signIn(base, keys.get(i), deployment.chainId()));
-      parallel(pool, accounts, i -> consent(base, keys.get(i), tokens.get(i), terms, deployment));
-      awaitConsent(base, tokens);
+      List<BenchContributors.Contributor> crowd = new BenchContributors(new StoryHttp(base))
+          .enrol(pool, accounts, terms, siweDomain, deployment);
+      List<Credentials> keys = crowd.stream().map(BenchContributors.Contributor::key).toList();
+      List<String> tokens = crowd.stream().map(BenchContributors.Contributor::token).toList();
       var domain = ContributionMessage.domain(deployment.chainId(), deployment.provenanceRegistry());
       // a campaign per contributor: leasing scans a campaign's items, so many small campaigns lease fast
-      List<Long> campaigns = parallel(pool, accounts, i -> campaign(base, terms, perAccount));
-      List<List<Signed>> signed = parallel(pool, accounts, i -> {
+      List<Long> campaigns = BenchContributors.parallel(pool, accounts, i -> campaign(base, terms, perAccount));
+      List<List<Signed>> signed = BenchContributors.parallel(pool, accounts, i -> {
         long campaign = campaigns.get(i);
         List<Signed> out = new ArrayList<>();
         for (int k = 0; k < perAccount; k++) {
           JsonNode task = post(base, "/api/campaigns/" + campaign + "/tasks/next", null, tokens.get(i));
           ObjectNode typed = (ObjectNode) task.get("typedData");
           ObjectNode m = (ObjectNode) typed.get("message");
-          String answer = LABELS[(int) (task.get("itemId").asLong() % LABELS.length)];
-          m.put("answer", answer);
-          byte[] digest = new ContributionMessage(m.get("contributor").asText(),
-              new BigInteger(m.get("campaignId").asText()), new BigInteger(m.get("itemId").asText()), answer,
-              m.get("termsHash").asText(), Long.parseLong(m.get("submittedAt").asText())).digest(domain);
-          out.add(new Signed(JSON.writeValueAsBytes(Map.of("typedData", typed,
-              "signature", Hex.encode(Signatures.sign(digest, keys.get(i))))), tokens.get(i)));
+          m.put("answer", LABELS[(int) (task.get("itemId").asLong() % LABELS.length)]);
+          out.add(new Signed(BenchContributors.signedContribution(typed, keys.get(i),
+              Long.parseLong(m.get("submittedAt").asText()), domain), tokens.get(i)));
         }
         return out;
       });
@@ -198,46 +181,6 @@ final class LoadClient {
     return id;
   }
 
-  private String signIn(String base, Credentials key, long chainId) throws Exception {
-    String nonce = get(base, "/api/auth/nonce", null).get("nonce").asText();
-    String text = siweDomain + " wants you to sign in with your Ethereum account:\n"
-        + Keys.toChecksumAddress(key.getAddress()) + "\n\nSign in to LabelLedger.\n\n"
-        + "URI: https://" + siweDomain + "/\nVersion: 1\nChain ID: " + chainId + "\nNonce: " + nonce
-        + "\nIssued At: " + Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.SECONDS);
-    Sign.SignatureData sig = Sign.signPrefixedMessage(text.getBytes(StandardCharsets.UTF_8), key.getEcKeyPair());
-    String signature = Hex.encode(Abi.concat(sig.getR(), sig.getS(), sig.getV()));
-    return post(base, "/api/auth/siwe", Map.of("message", text, "signature", signature), null).get("token").asText();
-  }
-
-  private Void consent(String base, Credentials key, String token, String terms, Deployment d) throws Exception {
-    long now = Instant.now().getEpochSecond();
-    var message = new ConsentMessages.Consent(key.getAddress(), terms, now + 30 * 86_400L, BigInteger.ZERO, now + 3600);
-    byte[] sig = Signatures.sign(message.digest(ConsentMessages.domain(d.chainId(), d.consentRegistry())), key);
-    ObjectNode typed = JSON.createObjectNode();
-    typed.set("types", JSON.valueToTree(SignedTypes.typesOf(SignedTypes.CONSENT)));
-    typed.put("primaryType", SignedTypes.CONSENT);
-    typed.putObject("domain").put("name", ConsentMessages.DOMAIN_NAME).put("version", ConsentMessages.DOMAIN_VERSION)
-        .put("chainId", d.chainId()).put("verifyingContract", d.consentRegistry());
-    typed.putObject("message").put("contributor", key.getAddress()).put("termsHash", terms)
-        .put("expiresAt", message.expiresAt()).put("nonce", 0).put("deadline", message.deadline());
-    post(base, "/api/consents", Map.of("typedData", typed, "signature", Hex.encode(sig)), token);
-    return null;
-  }
-
-  private void awaitConsent(String base, List<String> tokens) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    for (String token : tokens) {
-      while (true) {
-        JsonNode me = get(base, "/api/consents/me", token);
-        if (me.path("consents").size() > 0 && me.path("consents").get(0).path("valid").asBoolean()) {
-          break;
-        }
-        require(System.nanoTime() < deadline, "consent not confirmed within 2 minutes: " + me);
-        Thread.sleep(200);
-      }
-    }
-  }
-
   private JsonNode post(String base, String path, Object body, String token) throws Exception {
     return call(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
         .POST(body == null ? HttpRequest.BodyPublishers.noBody()
@@ -256,23 +199,6 @@ final class LoadClient {
         HttpResponse.BodyHandlers.ofString());
     require(reply.statusCode() / 100 == 2, path + " answered " + reply.statusCode() + ": " + reply.body());
     return JSON.readTree(reply.body());
-  }
-
-  private interface Task<T> {
-    T run(int i) throws Exception;
-  }
-
-  private static <T> List<T> parallel(ExecutorService pool, int n, Task<T> task) throws Exception {
-    List<Future<T>> futures = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      int index = i;
-      futures.add(pool.submit(() -> task.run(index)));
-    }
-    List<T> out = new ArrayList<>(n);
-    for (Future<T> f : futures) {
-      out.add(f.get(5, TimeUnit.MINUTES));
-    }
-    return out;
   }
 
   static void require(boolean ok, String message) {
