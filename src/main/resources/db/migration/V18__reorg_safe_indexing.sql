@@ -7,7 +7,7 @@
 create table chain_indexed_blocks (
   follower     text not null,
   block_number bigint not null check (block_number >= 0),
-  block_hash   text not null check (block_hash ~ '^0x[0-9a-f]{64}$'),
+  block_hash   text not null check (block_hash ~ '^0x[0-9a-f]*$' and octet_length(block_hash) = 66),
   has_logs     boolean not null,
   primary key (follower, block_number)
 );
