@@ -158,6 +158,8 @@ public final class Demo {
     env.put("LABELLEDGER_QUALITY_FLOOR_MIN_GOLD", Integer.toString(MarketplaceStory.Plan.standard().floorMinGold()));
     env.put("LABELLEDGER_ANCHOR_INTERVAL_MS", "200");
     env.put("LABELLEDGER_ANCHOR_MAX_BATCH_AGE_MS", "500");
+    // the collection story waits for the erasure round after a withdrawal
+    env.put("LABELLEDGER_BLOB_ERASURE_INTERVAL_MS", "500");
     return env;
   }
 
