@@ -27,12 +27,13 @@ import org.web3j.crypto.Credentials;
  * {@code scripts/demo}: the service on embedded defaults (its own Ganache and PostgreSQL, data in
  * {@code target/demo/data}, wiped first; free ports; the service's log in {@code
  * target/demo/service.log}), started in this process by the classes {@code scripts/start} runs,
- * then {@link MarketplaceStory} (and the audit of its first dataset), {@link PairwiseStory} and
- * {@link AnnotationStory}. Prints each story's summary and ends with {@code demo: ok} only when
- * every figure of all three checked out, otherwise {@code demo: FAILED: <story>: <check>: <why>}
- * for each that did not and exit status 1. Writes {@code target/demo/demo.json} (the marketplace
- * story: service and RPC URLs, contracts, the dataset's ids, every figure), {@code
- * target/demo/pairwise.json} and {@code target/demo/annotation.json} (the other stories').
+ * then {@link MarketplaceStory} (and the audit of its first dataset), {@link PairwiseStory},
+ * {@link AnnotationStory} and {@link CollectionStory}. Prints each story's summary and ends with
+ * {@code demo: ok} only when every figure of all four checked out, otherwise {@code demo: FAILED:
+ * <story>: <check>: <why>} for each that did not and exit status 1. Writes {@code
+ * target/demo/demo.json} (the marketplace story: service and RPC URLs, contracts, the dataset's ids,
+ * every figure), {@code target/demo/pairwise.json}, {@code target/demo/annotation.json} and {@code
+ * target/demo/collection.json} (the other stories').
  * {@code --keep-running} leaves the service up afterwards until Ctrl-C.
  */
 public final class Demo {
@@ -122,6 +123,17 @@ public final class Demo {
           outcome.contributionsSent(), outcome.acceptedContributions().size());
       out.printf("timings (s): %s%n", outcome.seconds());
     });
+    out.printf("%ndemo: the collection story%n");
+    story("collection story", failures, out, () -> {
+      CollectionStory.Outcome outcome = new CollectionStory(setup, CollectionStory.Plan.standard()).run();
+      Path record = write(dir.resolve("collection.json"), outcome);
+      out.printf("%nrecord: %s (campaign %d, validation campaign %d, dataset %d = DataMarketplace id %d: %d"
+          + " recordings, %d rejected, %d votes, %d files checked; %s withdrew, %d of their files erased)%n",
+          root.relativize(record), outcome.campaignId(), outcome.validationCampaignId(), outcome.datasetId(),
+          outcome.chainDatasetId(), outcome.uploads(), outcome.rejectedUploads(), outcome.votes(),
+          outcome.filesChecked(), outcome.withdrawn(), outcome.erasedFiles().size());
+      out.printf("timings (s): %s%n", outcome.seconds());
+    });
     failures.forEach(f -> out.println("demo: FAILED: " + f));
     int status = failures.isEmpty() ? 0 : 1;
     if (status == 0) {
@@ -158,6 +170,8 @@ public final class Demo {
     env.put("LABELLEDGER_QUALITY_FLOOR_MIN_GOLD", Integer.toString(MarketplaceStory.Plan.standard().floorMinGold()));
     env.put("LABELLEDGER_ANCHOR_INTERVAL_MS", "200");
     env.put("LABELLEDGER_ANCHOR_MAX_BATCH_AGE_MS", "500");
+    // the collection story waits for the erasure round after a withdrawal
+    env.put("LABELLEDGER_BLOB_ERASURE_INTERVAL_MS", "500");
     return env;
   }
 

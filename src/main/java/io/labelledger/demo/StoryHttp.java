@@ -30,8 +30,17 @@ public final class StoryHttp {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
   }
 
-  /** A reply: status and body bytes; {@link #json()} parses on demand. */
-  public record Reply(String request, int status, byte[] body) {
+  /** A reply: status, headers and body bytes; {@link #json()} parses on demand. */
+  public record Reply(String request, int status, java.net.http.HttpHeaders headers, byte[] body) {
+    public Reply(String request, int status, byte[] body) {
+      this(request, status, java.net.http.HttpHeaders.of(java.util.Map.of(), (a, b) -> true), body);
+    }
+
+    /** The first value of header {@code name}, or null. */
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+
     public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
@@ -94,7 +103,7 @@ public final class StoryHttp {
     }
     try {
       HttpResponse<byte[]> response = http.send(request.build(), BodyHandlers.ofByteArray());
-      return new Reply(method + " " + path, response.statusCode(), response.body());
+      return new Reply(method + " " + path, response.statusCode(), response.headers(), response.body());
     } catch (IOException e) {
       throw new StoryFailure(method + " " + path, "the service does not answer: " + e.getMessage());
     } catch (InterruptedException e) {

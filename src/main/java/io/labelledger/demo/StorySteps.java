@@ -200,8 +200,8 @@ final class StorySteps implements AutoCloseable {
   /**
    * Builds the next version of {@code campaignId} and lists it, checking the service's figures and
    * the listing on-chain against what the story expects: {@code digests} of the contributions it
-   * should hold in contribution-id order, one share per contribution ({@code shares} by lower-case
-   * address), {@code items} items.
+   * should hold in contribution-id order, {@code shares} by lower-case address (one per contribution
+   * under the plain rule, or as the campaign weighs them), {@code items} items.
    */
   Listing buildAndList(long campaignId, String name, BigInteger price, double confidenceBar, long items,
       List<String> digests, Map<String, Long> shares) {
@@ -211,7 +211,8 @@ final class StorySteps implements AutoCloseable {
     checkEqual(name + " items", items, built.get("itemCount").asLong());
     checkEqual(name + " contributions", (long) digests.size(), built.get("contributionCount").asLong());
     checkEqual(name + " contributors", (long) shares.size(), built.get("contributorCount").asLong());
-    checkEqual(name + " total shares", (long) digests.size(), built.get("totalShares").asLong());
+    long totalShares = shares.values().stream().mapToLong(Long::longValue).sum();
+    checkEqual(name + " total shares", totalShares, built.get("totalShares").asLong());
 
     JsonNode listed = http.post("/api/datasets/" + id + "/listing", null, setup.operatorToken())
         .expect(200, "list " + name).json();
@@ -219,7 +220,7 @@ final class StorySteps implements AutoCloseable {
     DataMarketplace.DatasetInfo onChain = chain.dataset(chainId);
     checkEqual(name + " content root on-chain", contentRoot(digests), Hex.encode(onChain.contentRoot));
     checkEqual(name + " shares root on-chain", sharesRoot(shares), Hex.encode(onChain.sharesRoot));
-    checkEqual(name + " total shares on-chain", BigInteger.valueOf(digests.size()), onChain.totalShares);
+    checkEqual(name + " total shares on-chain", BigInteger.valueOf(totalShares), onChain.totalShares);
     checkEqual(name + " price on-chain", price, onChain.price);
     return new Listing(id, chainId);
   }
