@@ -21,13 +21,19 @@ function chromiumPath() {
   return found;
 }
 
-async function launch() {
+/**
+ * Chromium, headless. With `fakeMedia` it has a fake microphone and camera (a synthetic tone and a
+ * test pattern) that pages get without a permission prompt, and media plays without a user gesture.
+ */
+async function launch({ fakeMedia = false } = {}) {
+  const media = fakeMedia ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+    '--autoplay-policy=no-user-gesture-required'] : [];
   // playwright gives every launch a fresh, empty --user-data-dir of its own
   return chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', ...media],
     timeout: 60000,
   });
 }

@@ -16,10 +16,11 @@ import pairwise from './pairwise.jsx';
 import rating from './rating.jsx';
 import singleChoice from './single_choice.jsx';
 import spans from './spans.jsx';
+import upload from './upload.jsx';
 
 export { AnswerProblem } from './common.js';
 
-const TYPES = new Map([singleChoice, multiChoice, rating, freeText, pairwise, spans, boxes].map((t) => [t.type, t]));
+const TYPES = new Map([singleChoice, multiChoice, rating, freeText, pairwise, spans, boxes, upload].map((t) => [t.type, t]));
 
 /** The answer type named `taskType` (single_choice when the service names none), or null when this page has none. */
 export function answerType(taskType) {

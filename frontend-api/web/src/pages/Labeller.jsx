@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { AnswerProblem, answerContext, answerType } from '../answers/index.js';
 import { ErrorMessage, errorText } from '../components.jsx';
+import { ContributedFileView, isContributedFile } from '../contributed.jsx';
 import { plural, percent } from '../format.js';
 import { session } from '../session.js';
 import { useStore } from '../store.js';
@@ -183,7 +184,8 @@ function TypedLabeller({ campaign, type }) {
         {phase === 'ready' && task && (
           <div data-item-id={task.itemId}>
             <p class="meta">Item {task.itemId}</p>
-            {type.Item ? <type.Item task={task} /> : <Payload payload={task.payload} />}
+            {type.Item ? <type.Item task={task} />
+              : isContributedFile(task.payload) ? <ContributedFileView task={task} /> : <Payload payload={task.payload} />}
           </div>
         )}
         {(phase === 'loading' || phase === 'waiting') && <p class="busy">Loading the next item…</p>}

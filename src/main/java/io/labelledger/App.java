@@ -84,6 +84,7 @@ import io.labelledger.upload.ErasureQueries;
 import io.labelledger.upload.ErasureSweeper;
 import io.labelledger.upload.UploadQueries;
 import io.labelledger.upload.UploadRoutes;
+import io.labelledger.upload.ValidationFileRoutes;
 import io.labelledger.upload.UploadService;
 import io.labelledger.web.ChainInfoRoutes;
 import io.labelledger.web.WebApp;
@@ -333,6 +334,7 @@ public final class App implements AutoCloseable {
         Math.min(work.commitWriters(), config.database().poolSize()), uploads),
         contributions, scores, json));
     modules.add(new UploadRoutes(uploads, json));
+    modules.add(new ValidationFileRoutes(vertx, pool, blobs, clock));
     modules.add(new QualityRoutes(pool, campaignService, scores, json));
     modules.add(new DatasetRoutes(
         new DatasetBuilder(pool, deployment.map(Deployment::paymentToken).orElse("0x" + "0".repeat(40)), quality,

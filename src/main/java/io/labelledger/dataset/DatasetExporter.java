@@ -563,7 +563,7 @@ public final class DatasetExporter {
       queue.add(END);
     }
 
-    void fail(Throwable err) {
+    public void fail(Throwable err) {
       if (failure == null) {
         failure = err;
       }
@@ -595,7 +595,7 @@ public final class DatasetExporter {
    * {@link #CHUNK_BYTES} chunks written on the response's context, and a write blocks while
    * {@link #CHUNKS_IN_FLIGHT} chunks are still on their way to the socket.
    */
-  static final class ResponseOutputStream extends OutputStream {
+  public static final class ResponseOutputStream extends OutputStream {
     private final Context context;
     private final HttpServerResponse response;
     private final Semaphore inFlight = new Semaphore(CHUNKS_IN_FLIGHT);
@@ -603,12 +603,12 @@ public final class DatasetExporter {
     private int used;
     private volatile Throwable failure;
 
-    ResponseOutputStream(Context context, HttpServerResponse response) {
+    public ResponseOutputStream(Context context, HttpServerResponse response) {
       this.context = context;
       this.response = response;
     }
 
-    void fail(Throwable err) {
+    public void fail(Throwable err) {
       if (failure == null) {
         failure = err;
       }
@@ -638,7 +638,7 @@ public final class DatasetExporter {
     }
 
     /** Sends what is buffered and waits until every chunk reached the socket. */
-    void flushAll() throws IOException {
+    public void flushAll() throws IOException {
       if (used > 0) {
         emit();
       }

@@ -102,6 +102,10 @@ public enum ErrorCode {
   FILE_NOT_UPLOADED_HERE(422, "file %s was not uploaded by you for item %s of campaign %s"),
   FILE_MISMATCH(422, "file %s was uploaded as %s bytes of %s, but the answer says %s bytes of %s"),
   FILE_UPLOAD_EXPIRED(409, "the upload of file %s expired at %s unsigned; upload it again"),
+  ITEM_HAS_NO_FILE(404, "item %s of campaign %s is not the validation of a contributed file"),
+  FILE_NOT_YOURS(403, "item %s of campaign %s is not leased to you %s: only its validators (and operators) may fetch its file"),
+  FILE_ERASED(410, "file %s was erased: its contributor withdrew consent"),
+  FILE_MISSING(404, "file %s is no longer stored"),
   ALREADY_ANSWERED(409, "you already answered item %s of campaign %s (contribution %s)"),
   SUBMITTED_AT_OUT_OF_RANGE(422, "submittedAt %s is more than %s s away from the server time %s"),
 

@@ -14,8 +14,10 @@ import java.util.stream.Collectors;
  * Serves the browser app (built by {@code node/build-web.js} into the classpath under
  * {@value #WEBROOT}) at {@code /}, with headers that keep it to its own origin: a strict
  * Content-Security-Policy (scripts, styles and fonts from this origin only; images from it and from
- * the origins the operator names for item images; connections to this origin and to the one public
- * JSON-RPC endpoint the page is told about), no framing, no
+ * the origins the operator names for item images; images and media also from {@code blob:} URLs the
+ * page makes of a recording or photo before upload and of a file fetched for validation; connections to
+ * this origin and to the one public JSON-RPC endpoint the page is told about), microphone and camera
+ * for this origin only, no framing, no
  * referrer, no MIME sniffing. Content-hashed files under {@code /assets/} are cached for a year
  * (a new build gives them new names); everything else is revalidated on every load.
  *
@@ -26,6 +28,11 @@ public final class WebApp {
   public static final String WEBROOT = "labelledger/web";
   static final String IMMUTABLE = "public, max-age=31536000, immutable";
   static final String REVALIDATE = "no-cache";
+  /**
+   * Microphone and camera for this origin only (the upload page records audio and takes photos; no frame
+   * of another origin may ask); everything else a page could ask for stays off.
+   */
+  static final String PERMISSIONS_POLICY = "camera=(self), microphone=(self), geolocation=(), payment=(), usb=()";
 
   private final String contentSecurityPolicy;
 
@@ -48,7 +55,8 @@ public final class WebApp {
 
   static String contentSecurityPolicy(Optional<String> rpcOrigin, List<String> imageOrigins) {
     String images = imageOrigins.stream().map(o -> " " + o).collect(Collectors.joining());
-    return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'" + images + "; font-src 'self'; "
+    return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:" + images + "; "
+        + "media-src 'self' blob:; font-src 'self'; "
         + "connect-src 'self'" + rpcOrigin.map(o -> " " + o).orElse("") + "; manifest-src 'self'; "
         + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
   }
@@ -81,7 +89,7 @@ public final class WebApp {
         .set("Referrer-Policy", "no-referrer")
         .set("Cross-Origin-Opener-Policy", "same-origin")
         .set("Cross-Origin-Resource-Policy", "same-origin")
-        .set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()");
+        .set("Permissions-Policy", PERMISSIONS_POLICY);
     boolean hashed = path.startsWith("/assets/");
     // StaticHandler writes its own Cache-Control; ours replaces it as the head is written
     ctx.addHeadersEndHandler(v -> {

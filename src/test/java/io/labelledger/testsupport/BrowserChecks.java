@@ -35,4 +35,11 @@ public final class BrowserChecks {
       }
     }
   }
+
+  /** axe-core ran on {@code atLeast} pages ({@code axe}: page → violations) and found nothing serious or critical. */
+  public static void noSeriousAxeViolations(JsonNode result, int atLeast) {
+    assertThat(result.get("axe").size()).isGreaterThanOrEqualTo(atLeast);
+    result.get("axe").fields().forEachRemaining(e -> e.getValue().forEach(v ->
+        assertThat(v.get("impact").asText()).as(e.getKey() + ": " + v).isNotIn("serious", "critical")));
+  }
 }

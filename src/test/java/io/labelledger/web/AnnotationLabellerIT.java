@@ -105,7 +105,7 @@ class AnnotationLabellerIT {
     TypedFixtures.items(app, campaigns.get("spans_overlap"), "o", List.of(Map.of("text", TEXT)));
     Map<String, Object> image = Map.of("image", imageOrigin() + "/street.png", "width", WIDTH, "height", HEIGHT);
     TypedFixtures.items(app, campaigns.get("boxes"), "b", List.of(image, image));
-    assertThat(app.get("/").header("Content-Security-Policy")).contains("img-src 'self' " + imageOrigin() + ";");
+    assertThat(app.get("/").header("Content-Security-Policy")).contains("img-src 'self' blob: " + imageOrigin() + ";");
 
     Map<String, Object> request = new LinkedHashMap<>();
     request.put("baseUrl", app.baseUrl());

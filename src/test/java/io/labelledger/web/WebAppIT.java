@@ -87,6 +87,9 @@ class WebAppIT {
     assertThat(csp).contains("connect-src 'self' " + WebApp.origin(rpcUrl) + ";");
     assertThat(index.header("X-Content-Type-Options")).isEqualTo("nosniff");
     assertThat(index.header("X-Frame-Options")).isEqualTo("DENY");
+    // the upload page records and takes photos: microphone and camera for our own origin, no other
+    assertThat(index.header("Permissions-Policy")).contains("microphone=(self)", "camera=(self)").doesNotContain("*");
+    assertThat(csp).contains("media-src 'self' blob:;");
     assertThat(index.header("Cache-Control")).isEqualTo("no-cache");
 
     Matcher scripts = Pattern.compile("(src|href)=\"(/assets/[^\"]+)\"").matcher(index.body());
