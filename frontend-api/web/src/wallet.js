@@ -14,9 +14,9 @@ function storage() {
   }
 }
 
-/** Whether the browser has an injected wallet. */
+/** Whether the browser has an injected wallet (never outside a browser: node evaluates the answer modules). */
 export function hasInjectedWallet() {
-  return typeof window.ethereum === 'object' && window.ethereum !== null
+  return typeof window !== 'undefined' && typeof window.ethereum === 'object' && window.ethereum !== null
     && typeof window.ethereum.request === 'function';
 }
 
