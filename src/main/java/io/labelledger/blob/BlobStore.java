@@ -24,7 +24,23 @@ public interface BlobStore extends AutoCloseable {
    * store or deleted. The embedded store renames it into place when it is on the same file system
    * (no copy).
    */
-  Blob putFile(Path file) throws IOException;
+  default Blob putFile(Path file) throws IOException {
+    Blob hashes;
+    try {
+      hashes = BlobHasher.of(file);
+    } catch (IOException | RuntimeException e) {
+      java.nio.file.Files.deleteIfExists(file);
+      throw e;
+    }
+    return putHashed(file, hashes);
+  }
+
+  /**
+   * {@link #putFile} for a file whose hashes the caller has just computed from its bytes, and which no
+   * one else writes (a staged upload): the store trusts {@code hashes} instead of reading the file once
+   * more. Takes the file over as {@code putFile} does.
+   */
+  Blob putHashed(Path file, Blob hashes) throws IOException;
 
   boolean exists(BlobId id) throws IOException;
 

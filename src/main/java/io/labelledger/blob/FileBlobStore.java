@@ -83,13 +83,12 @@ public final class FileBlobStore implements BlobStore {
   }
 
   @Override
-  public Blob putFile(Path file) throws IOException {
+  public Blob putHashed(Path file, Blob hashes) throws IOException {
     try {
-      Blob hashed = BlobHasher.of(file);
       try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
         channel.force(true);
       }
-      return place(file, new Blob(hashed.id(), hashed.sha256(), hashed.bytes(), true));
+      return place(file, new Blob(hashes.id(), hashes.sha256(), hashes.bytes(), true));
     } catch (AtomicMoveNotSupportedException otherFileSystem) {
       try (InputStream in = Files.newInputStream(file)) {
         return put(in);

@@ -128,21 +128,21 @@ public final class S3BlobStore implements BlobStore {
   public Blob put(InputStream in) throws IOException {
     Path part = Files.createTempFile(spool, "s3-put-", ".part");
     try {
+      BlobHasher hasher;
       try (OutputStream out = Files.newOutputStream(part)) {
-        BlobHasher.copy(in, out);
+        hasher = BlobHasher.copy(in, out);
       }
-      return putFile(part);
+      return putHashed(part, hasher.finish(true));
     } finally {
       Files.deleteIfExists(part);
     }
   }
 
   @Override
-  public Blob putFile(Path file) throws IOException {
+  public Blob putHashed(Path file, Blob blob) throws IOException {
     try {
-      Blob blob = BlobHasher.of(file);
       if (exists(blob.id())) {
-        return blob; // created = false
+        return new Blob(blob.id(), blob.sha256(), blob.bytes(), false);
       }
       call(() -> s3.putObject(p -> p.bucket(bucket).key(key(blob.id())).contentLength(blob.bytes())
           .metadata(Map.of(SHA256_METADATA, blob.sha256())), RequestBody.fromFile(file)));

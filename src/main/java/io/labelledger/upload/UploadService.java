@@ -123,7 +123,7 @@ public final class UploadService implements FileCheck {
                   file.bytes(), file.mediaType(), durationMs, fileName, campaignId, itemId, uploader, answer, now,
                   now.plus(leaseTtl));
               return queries.record(row)
-                  .compose(id -> vertx.executeBlocking(() -> store.putFile(staged), false))
+                  .compose(id -> vertx.executeBlocking(() -> store.putHashed(staged, checked.blob()), false))
                   .map(stored -> {
                     if (!stored.id().equals(checked.blob().id())) {
                       throw new IllegalStateException("the staged file changed between its check and its storing");

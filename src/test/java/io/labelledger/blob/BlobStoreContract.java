@@ -95,6 +95,24 @@ abstract class BlobStoreContract {
   }
 
   @Test
+  void takesOverAFileWithTheHashesItsWriterComputed() throws Exception {
+    byte[] bytes = GeneratedStream.bytes(4, 90_000);
+    Path file = Files.write(scratch.resolve("staged.bin"), bytes);
+    Blob hashes = BlobHasher.of(file);
+    Blob blob = store().putHashed(file, hashes);
+    assertThat(blob.id()).isEqualTo(hashes.id());
+    assertThat(blob.sha256()).isEqualTo(hashes.sha256());
+    assertThat(blob.created()).isTrue();
+    assertThat(file).doesNotExist();
+    try (InputStream in = store().open(blob.id())) {
+      assertThat(in.readAllBytes()).isEqualTo(bytes);
+    }
+    Path again = Files.write(scratch.resolve("staged-again.bin"), bytes);
+    assertThat(store().putHashed(again, hashes).created()).isFalse();
+    assertThat(again).doesNotExist();
+  }
+
+  @Test
   void storesAnEmptyBlobUnderTheKeccakOfNothing() throws Exception {
     Blob blob = store().put(InputStream.nullInputStream());
     assertThat(blob.id().hex()).isEqualTo(Hash.sha3("0x"));

@@ -49,7 +49,7 @@ class ExportFilesTest {
     }
 
     @Override
-    public Blob putFile(Path file) {
+    public Blob putHashed(Path file, Blob hashes) {
       throw new UnsupportedOperationException();
     }
 
