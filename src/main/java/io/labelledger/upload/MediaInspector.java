@@ -116,7 +116,12 @@ public final class MediaInspector {
     }
   }
 
-  /** Decodes the whole file as UTF-8, a buffer at a time. */
+  /**
+   * The whole file must be UTF-8 without NUL characters, read a buffer at a time. A NUL character is
+   * the byte 0 in UTF-8 (the decoder refuses overlong forms), so it is looked for in the bytes; and a
+   * run of plain ASCII, the common case, needs no decoding at all: only a buffer with a byte above
+   * 0x7F, or bytes left over from a sequence the previous buffer cut, goes through the JDK's decoder.
+   */
   private static void requireUtf8Text(Path file) throws IOException, MediaException {
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -125,19 +130,27 @@ public final class MediaInspector {
     try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
       boolean end = false;
       while (!end) {
+        int before = bytes.position(); // bytes of a sequence the last buffer cut
         end = in.read(bytes) < 0;
         bytes.flip();
-        var result = decoder.decode(bytes, chars, end);
-        if (result.isError()) {
-          throw MediaException.malformed("it is not UTF-8 text");
+        Scan scan = scan(bytes.array(), before, bytes.limit());
+        if (scan == Scan.NUL) {
+          throw MediaException.malformed("it holds NUL characters");
         }
-        chars.flip();
-        while (chars.hasRemaining()) {
-          if (chars.get() == '\0') {
-            throw MediaException.malformed("it holds NUL characters");
+        if (scan == Scan.ASCII && before == 0 && !end) {
+          bytes.clear();
+          continue;
+        }
+        while (true) {
+          var result = decoder.decode(bytes, chars, end);
+          if (result.isError()) {
+            throw MediaException.malformed("it is not UTF-8 text");
+          }
+          chars.clear();
+          if (!result.isOverflow()) {
+            break;
           }
         }
-        chars.clear();
         bytes.compact();
       }
       if (decoder.flush(chars).isError()) {
@@ -148,4 +161,20 @@ public final class MediaInspector {
     }
   }
 
+  private enum Scan { ASCII, OTHER, NUL }
+
+  /** Whether {@code bytes[from, to)} are all ASCII, hold a byte above 0x7F, or hold a NUL. */
+  private static Scan scan(byte[] bytes, int from, int to) {
+    Scan found = Scan.ASCII;
+    for (int i = from; i < to; i++) {
+      byte b = bytes[i];
+      if (b <= 0) { // 0, or 0x80..0xFF as a signed byte
+        if (b == 0) {
+          return Scan.NUL;
+        }
+        found = Scan.OTHER;
+      }
+    }
+    return found;
+  }
 }

@@ -110,4 +110,35 @@ class MediaInspectorTest {
       assertThat(e.code()).isEqualTo(ErrorCode.FILE_UNREADABLE);
     }
   }
+
+  /** Text longer than the checker's 64 KiB buffer: what matters may sit past the first buffer, or across two. */
+  @Test
+  void checksEveryByteOfALongText() throws Exception {
+    byte[] check = "\u2713".getBytes(java.nio.charset.StandardCharsets.UTF_8); // 3 bytes
+    for (int at : new int[] {65_534, 65_535, 65_536, 131_071}) {
+      byte[] text = ascii(200_000);
+      System.arraycopy(check, 0, text, at, check.length);
+      assertThat(inspect(text).mediaType()).as("a 3-byte character at %d", at).isEqualTo("text/plain");
+    }
+    byte[] nul = ascii(150_000);
+    nul[100_000] = 0;
+    assertThat(refusal(() -> inspect(nul))).isEqualTo(ErrorCode.FILE_UNREADABLE);
+    byte[] invalid = ascii(150_000);
+    invalid[140_000] = (byte) 0xff;
+    assertThat(refusal(() -> inspect(invalid))).isEqualTo(ErrorCode.FILE_UNREADABLE);
+    byte[] cutAtTheEnd = ascii(70_000);
+    cutAtTheEnd[69_999] = (byte) 0xc3; // the first byte of a two-byte character, then nothing
+    assertThat(refusal(() -> inspect(cutAtTheEnd))).isEqualTo(ErrorCode.FILE_UNREADABLE);
+    byte[] lone = ascii(70_000);
+    lone[65_536] = (byte) 0x80; // a continuation byte with nothing before it, at a buffer's start
+    assertThat(refusal(() -> inspect(lone))).isEqualTo(ErrorCode.FILE_UNREADABLE);
+  }
+
+  private static byte[] ascii(int length) {
+    byte[] text = new byte[length];
+    for (int i = 0; i < length; i++) {
+      text[i] = (byte) (i % 61 == 60 ? '\n' : 'a' + i % 26);
+    }
+    return text;
+  }
 }
