@@ -50,6 +50,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * {@code scripts/bench upload}: contributed files uploaded and signed over loopback, the service in its
@@ -60,12 +61,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * returns against its own, signs the returned answer and submits it ({@code POST /api/contributions}).
  * A file counts as acknowledged when both are accepted.
  *
- * <p>Files are generated while they are sent (never held in memory), seeded: text/plain (printable
- * ASCII) and audio/wav (16 kHz 16-bit mono noise) alternately. Three passes:
+ * <p>Files are seeded: text/plain (printable ASCII) and audio/wav (16 kHz 16-bit mono noise) alternately.
+ * Before each pass the client writes that pass's files to its own directory and hashes them (untimed,
+ * reported apart): generating and hashing what is sent is the client's work, and on one machine it
+ * would take CPU from the service while the service is measured. The passes:
  *
  * <ol>
- *   <li>small: {@code --small-files} files of {@code --small-kb} each (timed; it also warms the
- *       service's JIT up for the next);
+ *   <li>warm-up, small: {@code --warm-up-files} files of {@code --warm-up-kb} (untimed): a request's
+ *       code is compiled fully by the JIT only after thousands of calls, and a benchmark measures the
+ *       steady state;
+ *   <li>small: {@code --small-files} files of {@code --small-kb} each (timed);
+ *   <li>warm-up, mixed: {@code --warm-up-mixed-files} files of the mixed sizes (untimed; after the small
+ *       pass, so that no large file has been through the service before the small pass's memory peak);
  *   <li>mixed: {@code --files} files of log-uniform sizes from {@code --min-kb} to {@code --max-kb}
  *       (timed): the throughput figures;
  *   <li>crash: {@code --crash-files} more files of the mixed sizes; once half of them are acknowledged
@@ -99,17 +106,21 @@ public final class UploadBench {
       "LABELLEDGER_SUBMITTED_AT_SKEW_SECONDS", "3600");
 
   /** The bench's settings; each has a flag ({@code --files 400}) and a default. */
-  record Options(int files, int clients, int smallFiles, int smallKb, int crashFiles, int minKb, int maxKb, long seed,
-      Path out, Path nodeDir, List<String> serviceJavaOpts, Map<String, String> serviceEnv) {
+  record Options(int files, int clients, int warmUpFiles, int warmUpKb, int warmUpMixedFiles, int smallFiles,
+      int smallKb, int crashFiles, int minKb, int maxKb, long seed, Path out, Path nodeDir,
+      List<String> serviceJavaOpts, Map<String, String> serviceEnv) {
     static Options parse(String[] args) {
       BenchFlags flags = new BenchFlags(args);
       Options o = new Options(flags.integer("files", 400), flags.integer("clients", 16),
-          flags.integer("small-files", 200), flags.integer("small-kb", 100), flags.integer("crash-files", 100),
+          flags.integer("warm-up-files", 3000), flags.integer("warm-up-kb", 4),
+          flags.integer("warm-up-mixed-files", 100), flags.integer("small-files", 200), flags.integer("small-kb", 100),
+          flags.integer("crash-files", 100),
           flags.integer("min-kb", 100), flags.integer("max-kb", 5 * 1024), flags.integer("seed", 1),
           flags.path(0, "target/bench"), flags.path(1, "node"), flags.serviceJavaOpts(), flags.serviceEnv());
-      flags.requireAllTaken("--files --clients --small-files --small-kb --crash-files --min-kb --max-kb --seed"
-          + " --service-java-opts --service-env");
-      BenchFlags.require(o.files > 0 && o.clients > 0 && o.smallFiles > 0 && o.crashFiles >= 0,
+      flags.requireAllTaken("--files --clients --warm-up-files --warm-up-kb --warm-up-mixed-files --small-files"
+          + " --small-kb --crash-files --min-kb --max-kb --seed --service-java-opts --service-env");
+      BenchFlags.require(o.files > 0 && o.clients > 0 && o.smallFiles > 0 && o.crashFiles >= 0
+          && o.warmUpFiles >= 0 && o.warmUpKb > 0 && o.warmUpMixedFiles >= 0,
           "sizes must be positive");
       BenchFlags.require(o.minKb > 0 && o.maxKb >= o.minKb && o.smallKb > 0, "need 0 < --min-kb <= --max-kb");
       return o;
@@ -174,6 +185,7 @@ public final class UploadBench {
       return (Long) figures.get("lost");
     } finally {
       service.get().stop();
+      deleteRecursively(clientFiles());
     }
   }
 
@@ -183,9 +195,21 @@ public final class UploadBench {
     domain = ContributionMessage.domain(deployment.chainId(), deployment.provenanceRegistry());
     String terms = api.post("/api/terms", Map.of("text", "Bench terms: my files may be sold for training."), OPERATOR)
         .success("terms").json().get("termsHash").asText();
-    int total = options.smallFiles() + options.files() + options.crashFiles();
+
+    // the passes in order; file i of the run is seeded by i, so the files do not depend on the other passes' sizes
+    // (the warm-up draws its sizes from a stream of its own: the mixed and crash passes' sizes stay the same)
+    int[] index = {0};
+    SplittableRandom sizes = new SplittableRandom(options.seed());
+    SplittableRandom warmUpSizes = new SplittableRandom(~options.seed());
+    List<FileSpec> warmUpSmall = repeat(options.warmUpFiles(), () -> spec(index, options.warmUpKb() * 1024L));
+    List<FileSpec> small = repeat(options.smallFiles(), () -> spec(index, options.smallKb() * 1024L));
+    List<FileSpec> warmUpMixed = repeat(options.warmUpMixedFiles(), () -> spec(index, mixedSize(warmUpSizes)));
+    List<FileSpec> mixed = repeat(options.files(), () -> spec(index, mixedSize(sizes)));
+    List<FileSpec> crash = repeat(options.crashFiles(), () -> spec(index, mixedSize(sizes)));
+
     // files go round-robin to the clients pass by pass: a client leases at most this many
-    int perClient = perClient(options.smallFiles()) + perClient(options.files()) + perClient(options.crashFiles());
+    int perClient = perClient(warmUpSmall.size()) + perClient(small.size()) + perClient(warmUpMixed.size())
+        + perClient(mixed.size()) + perClient(crash.size());
     long campaign = campaign(terms, perClient * options.clients());
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, options.clients()));
     List<BenchContributors.Contributor> crowd;
@@ -198,22 +222,6 @@ public final class UploadBench {
     }
     System.out.printf("set-up: %d clients signed in, consented and leased %,d tasks (%.1f s)%n", options.clients(),
         perClient * options.clients(), BenchReport.secondsSince(t0));
-
-    SplittableRandom sizes = new SplittableRandom(options.seed());
-    List<FileSpec> small = new ArrayList<>();
-    List<FileSpec> mixed = new ArrayList<>();
-    List<FileSpec> crash = new ArrayList<>();
-    for (int i = 0; i < total; i++) {
-      boolean wav = i % 2 == 0;
-      if (i < options.smallFiles()) {
-        small.add(new FileSpec(i, options.smallKb() * 1024L, wav));
-      } else {
-        double logMin = Math.log(options.minKb() * 1024.0);
-        double logMax = Math.log(options.maxKb() * 1024.0);
-        long bytes = Math.round(Math.exp(logMin + sizes.nextDouble() * (logMax - logMin))) & ~1L; // WAV: whole samples
-        (i < options.smallFiles() + options.files() ? mixed : crash).add(new FileSpec(i, bytes, wav));
-      }
-    }
     // each client takes its leases in order, pass after pass
     List<Iterator<Lease>> byClient = leases.stream().map(List::iterator).toList();
 
@@ -221,21 +229,64 @@ public final class UploadBench {
     r.put("clients", options.clients());
     r.put("store", "fs (data/blobs)");
     r.put("service_settings", SETTINGS);
+    List<Acked> acked = new ArrayList<>();
+    acked.addAll(warmUp("warm_up_small", warmUpSmall, byClient, r));
     Pass smallPass = timed("small", small, byClient, r);
+    // after the small pass, so that no large file has touched memory before the small pass's peak is taken
+    acked.addAll(warmUp("warm_up_mixed", warmUpMixed, byClient, r));
     Pass mixedPass = timed("mixed", mixed, byClient, r);
     double peakRatio = smallPass.peakRssKib() == 0 ? 0 : (double) mixedPass.peakRssKib() / smallPass.peakRssKib();
     r.put("rss_peak_mixed_over_small", Math.round(peakRatio * 100) / 100.0);
 
-    List<Acked> acked = new ArrayList<>(smallPass.acked());
+    acked.addAll(smallPass.acked());
     acked.addAll(mixedPass.acked());
     if (!crash.isEmpty()) {
-      Pass crashPass = crashed(crash, byClient, r);
+      Pass crashPass = crashed(generate("crash", crash), byClient, r);
       acked.addAll(crashPass.acked());
     }
     r.put("acknowledged", acked.size());
     r.put("lost", (long) acked.size() - verify(acked));
     r.put("cpus", Runtime.getRuntime().availableProcessors());
     return r;
+  }
+
+  /** The next file of the run: WAV and text alternately; WAV lengths are whole 16-bit samples. */
+  private static FileSpec spec(int[] index, long bytes) {
+    int i = index[0]++;
+    boolean wav = i % 2 == 0;
+    return new FileSpec(i, wav ? bytes & ~1L : bytes, wav);
+  }
+
+  /** Log-uniform from {@code --min-kb} to {@code --max-kb}. */
+  private long mixedSize(SplittableRandom random) {
+    double logMin = Math.log(options.minKb() * 1024.0);
+    double logMax = Math.log(options.maxKb() * 1024.0);
+    return Math.round(Math.exp(logMin + random.nextDouble() * (logMax - logMin)));
+  }
+
+  private static List<FileSpec> repeat(int n, Supplier<FileSpec> next) {
+    List<FileSpec> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(next.get());
+    }
+    return out;
+  }
+
+  /**
+   * An untimed pass that brings the service's JIT to its steady state before a timed one (a request's code
+   * is compiled fully only after thousands of calls); its files are checked for loss like every other.
+   */
+  private List<Acked> warmUp(String name, List<FileSpec> files, List<Iterator<Lease>> byClient,
+      Map<String, Object> r) throws Exception {
+    if (files.isEmpty()) {
+      return List.of();
+    }
+    Pass warm = send(generate(name, files), byClient, () -> { });
+    r.put(name + "_files", files.size());
+    r.put(name + "_acknowledged", warm.acked().size());
+    r.put(name + "_retried_requests", retries.getAndSet(0));
+    System.out.printf("%s: %,d files, %,d acknowledged (untimed)%n", name, files.size(), warm.acked().size());
+    return warm.acked();
   }
 
   private int perClient(int files) {
@@ -248,8 +299,9 @@ public final class UploadBench {
       long peakRssKib) {}
 
   /** A timed pass: throughput, latency, CPU per GB and per file, resident memory. */
-  private Pass timed(String name, List<FileSpec> files, List<Iterator<Lease>> byClient,
+  private Pass timed(String name, List<FileSpec> specs, List<Iterator<Lease>> byClient,
       Map<String, Object> r) throws Exception {
+    List<ClientFile> files = generate(name, specs);
     BenchService s = service.get();
     ProcessCpu before = ProcessCpu.read(s.pid(), s.postgresPid());
     Pass p;
@@ -289,7 +341,7 @@ public final class UploadBench {
   }
 
   /** The crash pass: once half the files are acknowledged, kill -9 and restart; the clients retry meanwhile. */
-  private Pass crashed(List<FileSpec> files, List<Iterator<Lease>> byClient, Map<String, Object> r)
+  private Pass crashed(List<ClientFile> files, List<Iterator<Lease>> byClient, Map<String, Object> r)
       throws Exception {
     AtomicLong downMs = new AtomicLong();
     AtomicBoolean killed = new AtomicBoolean();
@@ -334,7 +386,7 @@ public final class UploadBench {
     }
   }
 
-  private Pass send(List<FileSpec> files, List<Iterator<Lease>> byClient, Runnable afterEach)
+  private Pass send(List<ClientFile> files, List<Iterator<Lease>> byClient, Runnable afterEach)
       throws Exception {
     return send(files, byClient, afterEach, 0);
   }
@@ -344,7 +396,7 @@ public final class UploadBench {
    * lease), each retried until acknowledged or refused; {@code afterEach} runs once {@code trigger}
    * files are acknowledged, and after every one from then on.
    */
-  private Pass send(List<FileSpec> files, List<Iterator<Lease>> byClient, Runnable afterEach, int trigger)
+  private Pass send(List<ClientFile> files, List<Iterator<Lease>> byClient, Runnable afterEach, int trigger)
       throws Exception {
     int clients = options.clients();
     List<List<Lease>> assigned = new ArrayList<>();
@@ -403,24 +455,23 @@ public final class UploadBench {
    * connection failure, a 5xx or a 429 (the service down or restarting); the signed body is built
    * once and re-sent as it is, so a contribution accepted just before a crash is answered as a repeat.
    */
-  private Acked deliver(FileSpec spec, Lease lease) throws Exception {
+  private Acked deliver(ClientFile file, Lease lease) throws Exception {
+    FileSpec spec = file.spec();
     long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(GIVE_UP_SECONDS);
     String token = lease.contributor().token();
     long itemId = lease.typedData().get("message").get("itemId").asLong();
     long campaignId = lease.typedData().get("message").get("campaignId").asLong();
     JsonNode uploaded = null;
     while (uploaded == null) {
-      GeneratedFile body = new GeneratedFile(spec, options.seed());
       HttpRequest request = HttpRequest.newBuilder(URI.create(where.base() + "/api/campaigns/" + campaignId
               + "/uploads?itemId=" + itemId))
           .timeout(Duration.ofSeconds(120)).header("Authorization", "Bearer " + token)
           .header("Content-Type", spec.mediaType())
-          .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body),
-              spec.bytes()))
+          .POST(HttpRequest.BodyPublishers.ofFile(file.path()))
           .build();
       uploaded = attempt(request, giveUp, "upload");
       if (uploaded != null) {
-        Blob sent = body.hashes();
+        Blob sent = file.hashes();
         if (!uploaded.path("file").asText().equals(sent.id().hex())
             || !uploaded.path("sha256").asText().equals(sent.sha256())
             || uploaded.path("bytes").asLong() != spec.bytes()) {
@@ -464,6 +515,39 @@ public final class UploadBench {
     retries.incrementAndGet();
     Thread.sleep(RETRY_PAUSE_MS);
     return null;
+  }
+
+  /** A generated file on the client's disk, with the hashes of its bytes. */
+  private record ClientFile(FileSpec spec, Path path, Blob hashes) {}
+
+  /**
+   * Writes a pass's files to the client's directory (emptied first) before the pass starts, hashing them
+   * as they are written: generating and hashing what is sent is the client's work, not the service's,
+   * and on one machine it would otherwise take CPU from the service while it is measured.
+   */
+  private List<ClientFile> generate(String pass, List<FileSpec> specs) throws IOException {
+    Path dir = clientFiles();
+    deleteRecursively(dir);
+    Files.createDirectories(dir);
+    long t = System.nanoTime();
+    List<ClientFile> files = new ArrayList<>(specs.size());
+    long bytes = 0;
+    for (FileSpec spec : specs) {
+      Path path = dir.resolve(pass + "-" + spec.index() + (spec.wav() ? ".wav" : ".txt"));
+      try (GeneratedFile in = new GeneratedFile(spec, options.seed())) {
+        Files.copy(in, path);
+        files.add(new ClientFile(spec, path, in.hashes()));
+      }
+      bytes += spec.bytes();
+    }
+    System.out.printf("%s: %,d files (%.1f MB) generated and hashed by the client (%.1f s, untimed)%n", pass,
+        specs.size(), bytes / 1e6, BenchReport.secondsSince(t));
+    return files;
+  }
+
+  /** Where the client keeps the files it sends: beside the service's data directory, never inside it. */
+  private Path clientFiles() {
+    return where.data().resolveSibling(where.data().getFileName() + "-client-files");
   }
 
   // ------------------------------------------------------------------ set-up
