@@ -42,7 +42,13 @@ public final class HealthRoutes {
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(new JsonObject().put("status", "up").toBuffer()));
 
-    router.get("/health/ready").handler(ctx -> {
+    // /health is /health/ready: what someone who runs the marketplace types first
+    router.get("/health").handler(this::ready);
+    router.get("/health/ready").handler(this::ready);
+  }
+
+  private void ready(io.vertx.ext.web.RoutingContext ctx) {
+    {
       List<Future<String>> results = new ArrayList<>();
       for (HealthCheck check : checks) {
         results.add(check.check().timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
@@ -75,6 +81,6 @@ public final class HealthRoutes {
             .end((details.isEmpty() ? new JsonObject().put("status", status).put("checks", states)
                 : new JsonObject().put("status", status).put("checks", states).put("details", details)).toBuffer());
       });
-    });
+    }
   }
 }

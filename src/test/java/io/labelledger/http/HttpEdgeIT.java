@@ -138,6 +138,14 @@ class HttpEdgeIT {
   }
 
   @Test
+  void healthIsReadiness() {
+    Reply reply = app.get("/health");
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.json().at("/checks/db").asText()).isEqualTo("up");
+    assertThat(reply.json().at("/checks/chain").asText()).isEqualTo("unknown");
+  }
+
+  @Test
   void metricsArePrometheusTextWithHttpServerRequests() {
     app.get("/api/campaigns");
     Reply reply = app.get("/metrics");
