@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { askedFor } from '../answers/index.js';
+import { useCampaignPages } from '../campaigns.js';
 import { Busy, ErrorMessage, Mono, Note, PageTitle, RequireSession, errorText } from '../components.jsx';
 import { consentFor, giveConsent, latestRequestFor, myConsents, revokeConsent, waitForConsentState } from '../consent.js';
 import { dateTime, plural, shortHex } from '../format.js';
@@ -11,20 +12,7 @@ import { useStore } from '../store.js';
 import { Labeller } from './Labeller.jsx';
 
 export function CampaignsPage() {
-  const [campaigns, setCampaigns] = useState(null);
-  const [next, setNext] = useState(0);
-  const [error, setError] = useState(null);
-
-  async function load(afterId) {
-    try {
-      const page = await api('GET', `/api/campaigns?afterId=${afterId}&limit=50`, { auth: false });
-      setCampaigns((old) => [...(afterId ? old || [] : []), ...page.campaigns]);
-      setNext(page.nextAfterId);
-    } catch (e) {
-      setError(e);
-    }
-  }
-  useEffect(() => { load(0); }, []);
+  const { campaigns, error, hasMore, loadMore } = useCampaignPages();
 
   return (
     <section>
@@ -46,9 +34,7 @@ export function CampaignsPage() {
           ))}
         </ul>
       )}
-      {next !== null && next !== undefined && campaigns && campaigns.length > 0 && (
-        <button type="button" onClick={() => load(next)}>More campaigns</button>
-      )}
+      {hasMore && <button type="button" onClick={loadMore}>More campaigns</button>}
     </section>
   );
 }

@@ -3,6 +3,7 @@
 // operators; anyone else who comes here is told so, and nothing operator-only is asked for.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
+import { useCampaignPages } from '../campaigns.js';
 import { Address, Busy, ErrorMessage, Note, PageTitle, SignInPanel } from '../components.jsx';
 import { dateTime, percent, plural, shortHex } from '../format.js';
 import { session } from '../session.js';
@@ -218,20 +219,8 @@ function ActivityPage({ limit }) {
 
 function CampaignsOverview() {
   const { address } = useStore(session);
-  const [campaigns, setCampaigns] = useState(null);
-  const [next, setNext] = useState(0);
-  const [error, setError] = useState(null);
-
-  async function load(afterId) {
-    try {
-      const page = await api('GET', `/api/campaigns?afterId=${afterId}&limit=50`, { auth: false });
-      setCampaigns((old) => [...(afterId ? old || [] : []), ...page.campaigns]);
-      setNext(page.nextAfterId);
-    } catch (e) {
-      setError(e);
-    }
-  }
-  useEffect(() => { load(0); }, [address]);
+  // the list is public, but a new sign-in may be looking at a marketplace changed meanwhile
+  const { campaigns, error, hasMore, loadMore } = useCampaignPages([address]);
 
   return (
     <section>
@@ -246,9 +235,7 @@ function CampaignsOverview() {
           {campaigns.map((c) => <CampaignRow key={c.id} campaign={c} />)}
         </ul>
       )}
-      {next !== null && next !== undefined && campaigns && campaigns.length > 0 && (
-        <button type="button" onClick={() => load(next)}>More campaigns</button>
-      )}
+      {hasMore && <button type="button" onClick={loadMore}>More campaigns</button>}
     </section>
   );
 }
