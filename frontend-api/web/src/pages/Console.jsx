@@ -10,6 +10,14 @@ import { dateTime, percent, plural, shortHex } from '../format.js';
 const PROGRESS_POLL_MS = 3000;
 const PREVIEW_LINES = 5;
 const TASK_TYPES = ['single_choice', 'multi_choice'];
+/** The campaign form's numeric settings, in form order; their bounds are the ones validateCampaign checks. */
+const NUMBER_FIELDS = [
+  { key: 'overlap', label: 'Overlap (answers per item)', min: '1', max: '50', step: '1' },
+  { key: 'maxOverlap', label: 'Most answers per item', min: '1', max: '50', step: '1' },
+  { key: 'goldRate', label: 'Gold rate (0 to 0.5)', min: '0', max: '0.5', step: '0.01' },
+  { key: 'accuracyFloor', label: 'Accuracy floor (0 to 1)', min: '0', max: '1', step: '0.01' },
+  { key: 'targetConfidence', label: 'Target confidence (above 0, up to 1)', min: '0', max: '1', step: '0.01' },
+];
 
 /** The API's rules for a new campaign (CreateCampaignRequest), checked before sending: field → problem. */
 export function validateCampaign(f) {
@@ -136,21 +144,11 @@ export function NewCampaign() {
           <input type="text" {...input('labels')} />
         </Field>
         <div class="grid-fields">
-          <Field id="nc-overlap" label="Overlap (answers per item)" error={show('overlap')}>
-            <input type="number" min="1" max="50" step="1" {...input('overlap')} />
-          </Field>
-          <Field id="nc-maxOverlap" label="Most answers per item" error={show('maxOverlap')}>
-            <input type="number" min="1" max="50" step="1" {...input('maxOverlap')} />
-          </Field>
-          <Field id="nc-goldRate" label="Gold rate (0 to 0.5)" error={show('goldRate')}>
-            <input type="number" min="0" max="0.5" step="0.01" {...input('goldRate')} />
-          </Field>
-          <Field id="nc-accuracyFloor" label="Accuracy floor (0 to 1)" error={show('accuracyFloor')}>
-            <input type="number" min="0" max="1" step="0.01" {...input('accuracyFloor')} />
-          </Field>
-          <Field id="nc-targetConfidence" label="Target confidence (above 0, up to 1)" error={show('targetConfidence')}>
-            <input type="number" min="0" max="1" step="0.01" {...input('targetConfidence')} />
-          </Field>
+          {NUMBER_FIELDS.map(({ key, label, min, max, step }) => (
+            <Field key={key} id={`nc-${key}`} label={label} error={show(key)}>
+              <input type="number" min={min} max={max} step={step} {...input(key)} />
+            </Field>
+          ))}
         </div>
         <Field id="nc-termsChoice" label="Terms contributors consent to" error={show('termsChoice')}>
           <select id="nc-termsChoice" value={f.termsChoice} onChange={set('termsChoice')}>
