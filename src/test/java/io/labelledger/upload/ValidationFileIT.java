@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code GET /api/campaigns/{id}/items/{itemId}/file} on the real service, PostgreSQL, Ganache and the
- * filesystem store: the file of a validation item goes to the validator holding its lease and to
+ * filesystem store ({@link S3ValidationFileIT} and {@link MinioValidationFileIT} run it on S3): the file of a validation item goes to the validator holding its lease and to
  * operators, to nobody else, never through another campaign's path, and never once erased.
  */
 @ExtendWith(ChainExtension.class)
@@ -32,14 +32,18 @@ class ValidationFileIT {
   private static TestChain chain;
   private static TestApp app;
   private static String terms;
+  /** The LABELLEDGER_BLOB_* settings of the store under test: none for the filesystem store. */
+  static Map<String, String> storeEnv = Map.of();
 
   @BeforeAll
   static void start(TestChain testChain) {
     chain = testChain;
-    app = TestApp.start("validation_file", Map.of(
+    Map<String, String> env = new HashMap<>(storeEnv);
+    env.putAll(Map.of(
         "LABELLEDGER_RELAY_INTERVAL_MS", "3600000",
         "LABELLEDGER_INDEX_INTERVAL_MS", "3600000",
-        "LABELLEDGER_BLOB_ERASURE_INTERVAL_MS", "3600000"), chain);
+        "LABELLEDGER_BLOB_ERASURE_INTERVAL_MS", "3600000"));
+    app = TestApp.start("validation_file" + storeEnv.size(), env, chain);
     terms = app.publishTerms("Validation file IT terms: my notes may be sold until I withdraw; then erase them.");
   }
 
