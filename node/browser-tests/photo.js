@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// Browser test: a photo contributed. A contributor signs in with a key created in the browser,
+// consents, and in an image campaign takes a photo (a PNG through the capture input, as a phone's
+// camera hands it over), then chooses another image instead (a JPEG through the plain file input);
+// the preview shows the chosen picture decoded, the upload shows its hashes, and "Sign and submit"
+// sends the answer naming it. axe-core runs on each step's page; screenshots at 1280 and 375 px.
+// stdin: {baseUrl, campaignId, photo: {png, jpeg}, screenshots, timeoutMs?}
+//   (png, jpeg: paths of image files)
+// stdout: {ok, contributor, itemId, keccak, previews, uploadRequests, axe, unnamedControls, problems, screenshots}
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { launch, newPage, tabAndPress, shoot, main } = require('./browser');
+
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+main(async (req) => {
+  const timeout = req.timeoutMs || 90000;
+  const shots = [];
+  const axe = {};
+  const unnamedControls = {};
+  const previews = {};
+  const uploadRequests = [];
+  const browser = await launch();
+  let problems = null;
+
+  async function audit(page, name) {
+    await page.evaluate(AXE);
+    axe[name] = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
+        targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    });
+    unnamedControls[name] = await page.locator('main').evaluate((root) => [...root.querySelectorAll('button, a, input, select, textarea, img')]
+      .filter((el) => !((el.getAttribute('aria-label') || '') + (el.getAttribute('alt') || '') + el.textContent
+        + (el.labels ? [...el.labels].map((l) => l.textContent).join('') : '')).trim())
+      .map((el) => el.outerHTML.slice(0, 120)));
+  }
+
+  /** The preview as the page decoded it: its size in pixels and where it comes from. */
+  const preview = (page) => page.getByTestId('photo-preview').evaluate(async (img) => {
+    await img.decode();
+    return { width: img.naturalWidth, height: img.naturalHeight, src: img.currentSrc.slice(0, 5) };
+  });
+
+  try {
+    const opened = await newPage(browser);
+    const page = opened.page;
+    problems = opened.problems;
+    page.setDefaultTimeout(timeout);
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && /\/api\/campaigns\/\d+\/uploads/.test(r.url())) uploadRequests.push(r.url());
+    });
+
+    await page.goto(`${req.baseUrl}/#/contribute/${req.campaignId}`);
+    await page.getByText('Create a key in this browser and sign in').waitFor();
+    await tabAndPress(page, 'Create a key in this browser');
+    await page.locator('.signed-in').waitFor();
+    const contributor = (await page.locator('.signed-in').getAttribute('aria-label')).replace('Signed in as ', '');
+    await tabAndPress(page, 'I have read the terms', 'Space');
+    await tabAndPress(page, 'Sign my consent');
+    await page.getByText('You consented').waitFor({ timeout: 120000 });
+    await page.locator('.item [data-item-id]').waitFor();
+    const itemId = Number(await page.locator('.item [data-item-id]').getAttribute('data-item-id'));
+    await shoot(page, req.screenshots, '01-photo-task', shots);
+    await audit(page, 'photo-task');
+
+    // "Take a photo": the capture input, which a phone answers with its camera
+    await page.getByTestId('take-photo').setInputFiles(req.photo.png);
+    previews.taken = await preview(page);
+    previews.takenCaption = await page.locator('.preview .meta').innerText();
+
+    // "Choose an image" instead: the new file replaces the first, nothing was sent yet
+    await page.getByTestId('choose-image').setInputFiles(req.photo.jpeg);
+    await page.waitForFunction(() => /\.jpg/.test(document.querySelector('.preview .meta')?.textContent || ''));
+    previews.chosen = await preview(page);
+    previews.chosenCaption = await page.locator('.preview .meta').innerText();
+    previews.requestsBeforeUpload = uploadRequests.length;
+    await shoot(page, req.screenshots, '02-photo-preview', shots);
+    await audit(page, 'photo-preview');
+
+    await page.getByRole('button', { name: 'Upload the file' }).click();
+    await page.getByTestId('uploaded').waitFor();
+    const keccak = await page.getByTestId('keccak').innerText();
+    await shoot(page, req.screenshots, '03-photo-uploaded', shots);
+    await audit(page, 'photo-uploaded');
+
+    await page.getByRole('button', { name: 'Sign and submit' }).click();
+    await page.waitForFunction((id) => (document.querySelector('.outcome')?.textContent || '').startsWith(`Item ${id}:`), itemId);
+    const outcome = await page.locator('.outcome').innerText();
+    if (!/submitted \(/.test(outcome)) throw new Error(`item ${itemId} was not accepted: ${outcome}`);
+    await shoot(page, req.screenshots, '04-photo-submitted', shots);
+
+    return { contributor, itemId, keccak, outcome, previews, uploadRequests, axe, unnamedControls, problems,
+      screenshots: shots };
+  } catch (e) {
+    fs.mkdirSync(req.screenshots, { recursive: true });
+    const pages = browser.contexts().flatMap((c) => c.pages());
+    await Promise.all(pages.map((p, i) => p.screenshot({ path: path.join(req.screenshots, `failure-${i}.png`), fullPage: true }).catch(() => {})));
+    throw new Error(`${e && e.stack || e} [problems: ${JSON.stringify(problems)}]`);
+  } finally {
+    await browser.close();
+  }
+});
