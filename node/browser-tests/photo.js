@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Browser test: a photo contributed. A contributor signs in with a key created in the browser,
-// consents, and in an image campaign takes a photo (a PNG through the capture input, as a phone's
+// consents, and in an image campaign first takes a photo larger than the campaign takes (refused in
+// the page with the limit, nothing sent), then takes a photo (a PNG through the capture input, as a phone's
 // camera hands it over), then chooses another image instead (a JPEG through the plain file input);
 // the preview shows the chosen picture decoded, the upload shows its hashes, and "Sign and submit"
 // sends the answer naming it. axe-core runs on each step's page; screenshots at 1280 and 375 px.
-// stdin: {baseUrl, campaignId, photo: {png, jpeg}, screenshots, timeoutMs?}
-//   (png, jpeg: paths of image files)
-// stdout: {ok, contributor, itemId, keccak, previews, uploadRequests, axe, unnamedControls, problems, screenshots}
+// stdin: {baseUrl, campaignId, photo: {tooLarge, png, jpeg}, screenshots, timeoutMs?}
+//   (tooLarge, png, jpeg: paths of image files)
+// stdout: {ok, contributor, itemId, keccak, tooLarge, previews, uploadRequests, axe, unnamedControls, problems, screenshots}
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -65,8 +66,21 @@ main(async (req) => {
     await shoot(page, req.screenshots, '01-photo-task', shots);
     await audit(page, 'photo-task');
 
+    // a photo over the campaign's maxBytes: said at once, with the limit, and it cannot be sent
+    await page.getByTestId('take-photo').setInputFiles(req.photo.tooLarge);
+    await page.getByTestId('upload-error').waitFor();
+    const uploadButton = page.getByRole('button', { name: 'Upload the file' });
+    const tooLarge = { message: await page.getByTestId('upload-error').innerText(),
+      uploadDisabled: await uploadButton.isDisabled() };
+    await uploadButton.click({ force: true }).catch(() => {});
+    await page.waitForTimeout(300);
+    tooLarge.requests = uploadRequests.length;
+    await shoot(page, req.screenshots, '02-photo-too-large', shots);
+    await audit(page, 'photo-too-large');
+
     // "Take a photo": the capture input, which a phone answers with its camera
     await page.getByTestId('take-photo').setInputFiles(req.photo.png);
+    tooLarge.clearedByNextPhoto = await page.getByTestId('upload-error').count() === 0;
     previews.taken = await preview(page);
     previews.takenCaption = await page.locator('.preview .meta').innerText();
 
@@ -76,22 +90,22 @@ main(async (req) => {
     previews.chosen = await preview(page);
     previews.chosenCaption = await page.locator('.preview .meta').innerText();
     previews.requestsBeforeUpload = uploadRequests.length;
-    await shoot(page, req.screenshots, '02-photo-preview', shots);
+    await shoot(page, req.screenshots, '03-photo-preview', shots);
     await audit(page, 'photo-preview');
 
     await page.getByRole('button', { name: 'Upload the file' }).click();
     await page.getByTestId('uploaded').waitFor();
     const keccak = await page.getByTestId('keccak').innerText();
-    await shoot(page, req.screenshots, '03-photo-uploaded', shots);
+    await shoot(page, req.screenshots, '04-photo-uploaded', shots);
     await audit(page, 'photo-uploaded');
 
     await page.getByRole('button', { name: 'Sign and submit' }).click();
     await page.waitForFunction((id) => (document.querySelector('.outcome')?.textContent || '').startsWith(`Item ${id}:`), itemId);
     const outcome = await page.locator('.outcome').innerText();
     if (!/submitted \(/.test(outcome)) throw new Error(`item ${itemId} was not accepted: ${outcome}`);
-    await shoot(page, req.screenshots, '04-photo-submitted', shots);
+    await shoot(page, req.screenshots, '05-photo-submitted', shots);
 
-    return { contributor, itemId, keccak, outcome, previews, uploadRequests, axe, unnamedControls, problems,
+    return { contributor, itemId, keccak, outcome, tooLarge, previews, uploadRequests, axe, unnamedControls, problems,
       screenshots: shots };
   } catch (e) {
     fs.mkdirSync(req.screenshots, { recursive: true });

@@ -4,8 +4,9 @@
 // The file is uploaded first (POST /api/campaigns/{id}/uploads, with progress); the service answers
 // with its keccak256 and sha256 and the exact answer string to sign,
 // {"bytes":N,"file":"0x<keccak256>","mediaType":"..."}, which "Sign and submit" signs and sends.
-// The service's refusals (too large, a media type it does not take, a recording too short or long)
-// are shown as it words them.
+// A file larger than the campaign's maxBytes is refused here, before anything is sent, with the
+// limit; the service's refusals (too large, a media type it does not take, a recording too short or
+// long) are shown as it words them.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorText } from '../components.jsx';
 import { baseType, byteSize, uploadFile } from '../contributed.jsx';
@@ -25,6 +26,17 @@ const kinds = (s) => ({
   image: s.mediaTypes.filter((t) => t.startsWith('image/')),
   text: s.mediaTypes.includes('text/plain'),
 });
+
+/**
+ * Why `size` bytes cannot go to this campaign (null when they can), said before anything is sent. The
+ * service refuses such a file too (413 FILE_TOO_LARGE), but before it reads the body, so a browser may
+ * see only a connection cut mid-upload and nothing of why.
+ */
+export function tooLarge(size, s) {
+  if (size <= s.maxBytes) return null;
+  return `This is too large to upload: ${byteSize(size)}, and this campaign takes at most ${byteSize(s.maxBytes)} `
+    + `(${s.maxBytes.toLocaleString('en')} bytes) a file. Nothing was sent.`;
+}
 
 function clock(ms) {
   const s = Math.max(0, ms) / 1000;
@@ -128,7 +140,9 @@ function Picture({ ctx, disabled, onFile }) {
 
 function Input({ task, ctx, ready, give, edited }) {
   // per task: the file chosen or recorded, its upload, and the text typed
-  const [draft, setDraft] = useTaskState(task, { file: null, uploaded: null, progress: null, error: null, text: '' });
+  // problem: why the file cannot be sent, found here; error: the service's refusal or a failed upload
+  const [draft, setDraft] = useTaskState(task, { file: null, uploaded: null, progress: null, error: null, problem: null,
+    text: '' });
   const k = kinds(ctx.settings);
 
   useEffect(() => {
@@ -139,13 +153,18 @@ function Input({ task, ctx, ready, give, edited }) {
   function chosen(blob, mediaType, ms, name) {
     edited();
     setDraft((d) => ({ ...d, file: { blob, mediaType, ms, name, url: URL.createObjectURL(blob) }, uploaded: null,
-      progress: null, error: null }));
+      progress: null, error: null, problem: tooLarge(blob.size, ctx.settings) }));
   }
 
   async function upload(blob, mediaType) {
     edited();
     const t = task;
-    setDraft((d) => ({ ...d, progress: 0, error: null, uploaded: null }));
+    const problem = tooLarge(blob.size, ctx.settings);
+    if (problem) {
+      setDraft((d) => ({ ...d, problem, error: null, uploaded: null }));
+      return;
+    }
+    setDraft((d) => ({ ...d, progress: 0, error: null, problem: null, uploaded: null }));
     try {
       const reply = await uploadFile(t.campaignId, t.itemId, blob, mediaType,
         (p) => setDraft((d) => ({ ...d, progress: p })));
@@ -166,7 +185,7 @@ function Input({ task, ctx, ready, give, edited }) {
         <div class="free-text">
           <label for="upload-text">Your text</label>
           <textarea id="upload-text" rows={4} value={draft.text} readOnly={!ready || busy} spellcheck
-            onInput={(e) => { const text = e.currentTarget.value; edited(); setDraft((d) => ({ ...d, text, uploaded: null, error: null })); }} />
+            onInput={(e) => { const text = e.currentTarget.value; edited(); setDraft((d) => ({ ...d, text, uploaded: null, error: null, problem: null })); }} />
           <div class="submit-row">
             <button type="button" disabled={!ready || busy || !draft.text.trim()}
               onClick={() => upload(new Blob([draft.text], { type: 'text/plain' }), 'text/plain')}>Upload the text</button>
@@ -182,12 +201,15 @@ function Input({ task, ctx, ready, give, edited }) {
           {f.mediaType.startsWith('audio/') && <audio controls src={f.url} aria-label="Your recording" data-testid="playback" />}
           {f.mediaType.startsWith('image/') && <img class="contributed-image" src={f.url} alt="Your photo" data-testid="photo-preview" />}
           <div class="submit-row">
-            <button type="button" disabled={!ready || busy || Boolean(u)} onClick={() => upload(f.blob, f.mediaType)}>Upload the file</button>
+            <button type="button" disabled={!ready || busy || Boolean(u) || Boolean(draft.problem)}
+              onClick={() => upload(f.blob, f.mediaType)}>Upload the file</button>
           </div>
         </div>
       )}
       {busy && <progress max="1" value={draft.progress} aria-label="Upload progress">{Math.round(draft.progress * 100)}%</progress>}
-      {draft.error && <p class="message error" role="alert" data-testid="upload-error">{errorText(draft.error)}</p>}
+      {(draft.problem || draft.error) && (
+        <p class="message error" role="alert" data-testid="upload-error">{draft.problem || errorText(draft.error)}</p>
+      )}
       {u && (
         <div class="uploaded" data-testid="uploaded">
           <p class="meta">Uploaded. This is what you sign (the file itself stays off the chain; its hash goes in):</p>

@@ -14,6 +14,9 @@ import io.labelledger.testsupport.TestChain;
 import io.labelledger.testsupport.TypedFixtures;
 import io.labelledger.testsupport.TypedFixtures.StoredAnswer;
 import io.labelledger.testsupport.UploadFixtures;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +34,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The photo path of the contributor's upload page on the real service, driven by a headless Chromium
- * ({@code node/browser-tests/photo.js}): a PNG taken through the capture input, replaced by a JPEG chosen
+ * ({@code node/browser-tests/photo.js}): a photo over the campaign's maxBytes refused in the page with the
+ * limit and never sent; a PNG taken through the capture input, replaced by a JPEG chosen
  * through the file input, each previewed as decoded pixels before anything is sent; the JPEG uploaded,
  * the keccak256 the page shows is the file's, signed, and stored byte for byte. Screenshots at 1280 and
  * 375 px, named controls, no serious axe-core violation.
@@ -59,19 +65,24 @@ class PhotoUploadIT {
 
   @Test
   void contributorTakesThenChoosesAPhotoPreviewsUploadsAndSignsIt() throws Exception {
+    int maxBytes = 50_000;
+    byte[] big = noisyPng(200, 200);
     byte[] png = MediaSamples.png(120, 90);
     byte[] jpeg = MediaSamples.jpeg(160, 100);
+    assertThat(big.length).isGreaterThan(maxBytes);
+    assertThat(jpeg.length).isLessThan(maxBytes);
     Path dir = Files.createTempDirectory("photo-upload-it");
+    Path bigFile = Files.write(dir.resolve("big.png"), big);
     Path pngFile = Files.write(dir.resolve("photo.png"), png);
     Path jpegFile = Files.write(dir.resolve("photo.jpg"), jpeg);
     long campaign = TypedFixtures.campaign(app, terms, "upload", null,
-        Map.of("mediaTypes", List.of("image/jpeg", "image/png"), "maxBytes", 1_000_000));
+        Map.of("mediaTypes", List.of("image/jpeg", "image/png"), "maxBytes", maxBytes));
     TypedFixtures.items(app, campaign, "p", List.of(Map.of("text", "Photograph a street sign.")));
 
     Map<String, Object> request = new LinkedHashMap<>();
     request.put("baseUrl", app.baseUrl());
     request.put("campaignId", campaign);
-    request.put("photo", Map.of("png", pngFile.toString(), "jpeg", jpegFile.toString()));
+    request.put("photo", Map.of("tooLarge", bigFile.toString(), "png", pngFile.toString(), "jpeg", jpegFile.toString()));
     request.put("screenshots", SCREENSHOTS.resolve("photo").toString());
     request.put("timeoutMs", 90_000);
     JsonNode result = app.clock().followingWallClock(() ->
@@ -80,6 +91,13 @@ class PhotoUploadIT {
     for (String kind : List.of("consoleErrors", "pageErrors", "cspViolations", "failedRequests")) {
       assertThat(result.at("/problems/" + kind)).as(kind + ": " + result.at("/problems/" + kind)).isEmpty();
     }
+
+    // the file over the limit was refused in the page, saying so and what the limit is, and never sent
+    assertThat(result.at("/tooLarge/message").asText())
+        .contains("too large", String.format(Locale.ROOT, "%.1f KiB", big.length / 1024.0), "48.8 KiB", "50,000 bytes");
+    assertThat(result.at("/tooLarge/uploadDisabled").asBoolean()).isTrue();
+    assertThat(result.at("/tooLarge/requests").asInt()).isZero();
+    assertThat(result.at("/tooLarge/clearedByNextPhoto").asBoolean()).isTrue();
 
     // each picture was previewed from the file itself (a blob: URL, decoded to its own size), before any upload
     assertThat(result.at("/previews/taken/src").asText()).isEqualTo("blob:");
@@ -109,7 +127,21 @@ class PhotoUploadIT {
     }
 
     BrowserChecks.everyControlNamed(result);
-    BrowserChecks.noSeriousAxeViolations(result, 3);
-    BrowserChecks.screenshotsFitAt375(result, 4);
+    BrowserChecks.noSeriousAxeViolations(result, 4);
+    BrowserChecks.screenshotsFitAt375(result, 5);
+  }
+
+  /** A real PNG that does not compress: random pixels, about 4 bytes each. */
+  private static byte[] noisyPng(int width, int height) throws IOException {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
+    Random random = new Random(7);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        image.setRGB(x, y, random.nextInt());
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(image, "png", out);
+    return out.toByteArray();
   }
 }
