@@ -80,7 +80,8 @@ main(async (req) => {
 
     // "Take a photo": the capture input, which a phone answers with its camera
     await page.getByTestId('take-photo').setInputFiles(req.photo.png);
-    tooLarge.clearedByNextPhoto = await page.getByTestId('upload-error').count() === 0;
+    tooLarge.clearedByNextPhoto = await page.getByTestId('upload-error').waitFor({ state: 'detached', timeout: 5000 })
+      .then(() => true, () => false);
     previews.taken = await preview(page);
     previews.takenCaption = await page.locator('.preview .meta').innerText();
 
