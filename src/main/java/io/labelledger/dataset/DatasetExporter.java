@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import io.labelledger.answer.upload.UploadType;
 import io.labelledger.blob.BlobStore;
@@ -327,25 +328,12 @@ public final class DatasetExporter {
         }, false);
       });
     }
-    Promise<Long> done = Promise.promise();
-    written.onComplete(ar -> {
-      if (ar.failed()) {
-        Handoff<ExportFiles.Sample> h = current.get();
-        if (h != null) {
-          h.fail(ar.cause());
-        }
-        abort(response, done, ar.cause());
-      } else {
-        response.end().onComplete(end -> {
-          if (end.succeeded()) {
-            done.tryComplete(ar.result());
-          } else {
-            done.tryFail(end.cause());
-          }
-        });
+    return finish(written, response, err -> {
+      Handoff<ExportFiles.Sample> h = current.get();
+      if (h != null) {
+        h.fail(err);
       }
     });
-    return done.future();
   }
 
   /** A cursor over the version's samples into a new handoff (event loop). */
@@ -489,10 +477,20 @@ public final class DatasetExporter {
       out.flushAll();
       return count;
     }, false);
+    return finish(written, response, handoff::fail);
+  }
+
+  /**
+   * Ends the response once the worker has written every row, or, when writing failed, stops the
+   * producer through {@code stopFeed} and resets the response so the client sees a broken stream
+   * rather than a short file that looks whole. Completes with the number of rows written.
+   */
+  private static Future<Long> finish(Future<Long> written, HttpServerResponse response,
+      Consumer<Throwable> stopFeed) {
     Promise<Long> done = Promise.promise();
     written.onComplete(ar -> {
       if (ar.failed()) {
-        handoff.fail(ar.cause());
+        stopFeed.accept(ar.cause());
         abort(response, done, ar.cause());
       } else {
         response.end().onComplete(end -> {
