@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labelledger.demo.StoryHttp.Reply;
 import io.labelledger.demo.StorySteps.Buyer;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.parquet.example.data.Group;
@@ -46,7 +44,7 @@ import org.web3j.crypto.Credentials;
  * both versions' audit bundles are verified by {@code labelledger audit}. The first figure that
  * does not check out stops it with a {@link StoryFailure}.
  */
-public final class AnnotationStory {
+public final class AnnotationStory extends Story<AnnotationStory.Outcome> {
   static final List<String> SPAN_LABELS = List.of("LOC", "ORG", "PER");
   static final List<String> BOX_LABELS = List.of("bicycle", "car", "person");
   static final int WIDTH = 640;
@@ -74,11 +72,7 @@ public final class AnnotationStory {
       long boxesDatasetId, int contributors, long contributionsSent, List<Long> acceptedContributions,
       long rejected, long entities, long tokens, long objects, long cocoAnnotations, Map<String, Double> seconds) {}
 
-  private record Person(String name, boolean careful, Credentials key, String token) {
-    String address() {
-      return key.getAddress().toLowerCase();
-    }
-  }
+  private record Person(String name, boolean careful, Credentials key, String token) implements StorySteps.Signer {}
 
   private record Span(int start, int end, String label) {}
 
@@ -101,16 +95,11 @@ public final class AnnotationStory {
   /** A signed annotation the service acknowledged; {@code accepted} is what the story expects of it. */
   private record Sent(Person who, String ref, long itemId, boolean accepted, long id, String digest) {}
 
-  private final StorySetup setup;
   private final Plan plan;
-  private final PrintStream out;
-  private final SplittableRandom random;
   private final Map<String, Sentence> sentences = new LinkedHashMap<>();
   private final Map<String, Image> images = new LinkedHashMap<>();
   private final List<Person> people = new ArrayList<>();
   private final List<Sent> sent = new ArrayList<>();
-  private StorySteps steps;
-  private StoryHttp http;
   private String terms;
   private long spansCampaign;
   private long boxesCampaign;
@@ -121,42 +110,34 @@ public final class AnnotationStory {
   private long cocoAnnotations;
 
   public AnnotationStory(StorySetup setup, Plan plan) {
+    super(setup, plan.seed());
     if (plan.careful() < 3 || plan.overlap() > plan.careful() + 1 || plan.sentences() < 1 || plan.images() < 1) {
       throw new IllegalArgumentException("need three careful contributors (their slips are on the first three),"
           + " an item of each type, and no more overlap than contributors");
     }
-    this.setup = setup;
     this.plan = plan;
-    this.out = setup.out();
-    this.random = new SplittableRandom(plan.seed());
   }
 
-  /** Runs the whole story; throws {@link StoryFailure} at the first figure that does not check out. */
-  public Outcome run() {
-    long t0 = System.nanoTime();
-    try (StorySteps opened = new StorySteps(setup)) {
-      steps = opened;
-      http = steps.http;
-      steps.timed("set-up", this::publish);
-      steps.timed("sign-in and consent", this::enrol);
-      steps.timed("annotation", this::annotate);
-      steps.timed("quality and anchoring", this::awaitQualityAndAnchoring);
-      steps.timed("versions built and listed", this::buildAndList);
-      steps.timed("purchase", this::purchase);
-      steps.timed("exports", this::export);
-      steps.timed("audit", () -> out.printf("audit: labelledger audit verified %s; %s%n", steps.audit(spansDataset),
-          steps.audit(boxesDataset)));
-      List<Sent> accepted = sent.stream().filter(Sent::accepted).toList();
-      return new Outcome(setup.serviceUrl(), spansCampaign, boxesCampaign, spansDataset, boxesDataset, people.size(),
-          sent.size(), accepted.stream().map(Sent::id).sorted().toList(), sent.size() - accepted.size(),
-          sentences.values().stream().mapToLong(s -> s.entities().size()).sum(), tokens,
-          images.values().stream().mapToLong(i -> i.objects().size()).sum(), cocoAnnotations, steps.seconds(t0));
-    }
+  @Override
+  Outcome play(long t0) {
+    steps.timed("annotation", this::annotate);
+    steps.timed("quality and anchoring", this::awaitQualityAndAnchoring);
+    steps.timed("versions built and listed", this::buildAndList);
+    steps.timed("purchase", this::purchase);
+    steps.timed("exports", this::export);
+    steps.timed("audit", () -> out.printf("audit: labelledger audit verified %s; %s%n", steps.audit(spansDataset),
+        steps.audit(boxesDataset)));
+    List<Sent> accepted = sent.stream().filter(Sent::accepted).toList();
+    return new Outcome(setup.serviceUrl(), spansCampaign, boxesCampaign, spansDataset, boxesDataset, people.size(),
+        sent.size(), accepted.stream().map(Sent::id).sorted().toList(), sent.size() - accepted.size(),
+        sentences.values().stream().mapToLong(s -> s.entities().size()).sum(), tokens,
+        images.values().stream().mapToLong(i -> i.objects().size()).sum(), cocoAnnotations, steps.seconds(t0));
   }
 
   // ------------------------------------------------------------------ the operator sets up
 
-  private void publish() {
+  @Override
+  void publish() {
     terms = steps.publishTerms("You may sell my annotations (entities in texts, objects in images) for model"
         + " training. (annotation story " + Instant.now() + ")");
     spansCampaign = campaign("Story entities", "Mark every person (PER), organisation (ORG) and place (LOC).",
@@ -275,16 +256,13 @@ public final class AnnotationStory {
 
   // ------------------------------------------------------------------ contributors sign in and consent
 
-  private void enrol() {
+  @Override
+  void enrol() {
     for (int i = 0; i < plan.careful(); i++) {
       people.add(person("careful-" + (i + 1), true));
     }
     people.add(person("careless", false));
-    for (Person p : people) {
-      steps.consent(p.name(), p.key(), p.token(), terms);
-    }
-    await("every consent relayed and indexed", () -> people.stream()
-        .allMatch(p -> steps.consentValid(p.token(), terms, true)));
+    steps.consentAll(people, terms);
     out.printf("contributors: %d signed in with their own keys and consented on-chain (%d careful, 1 careless)%n",
         people.size(), plan.careful());
   }

@@ -15,7 +15,6 @@ import io.labelledger.demo.StorySteps.Buyer;
 import io.labelledger.provenance.StandardMerkleTree;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -65,7 +64,7 @@ import org.web3j.crypto.StructuredDataEncoder;
  * (the exports, which are streamed from the store); {@code CollectionStoryIT} also asks the store. The
  * first figure that does not check out stops it with a {@link StoryFailure}.
  */
-public final class CollectionStory {
+public final class CollectionStory extends Story<CollectionStory.Outcome> {
   static final String WAV = "audio/wav";
   static final int RATE = 8000;
   /** A validator hears nothing below this RMS (16-bit samples); the recordings are far above it. */
@@ -97,11 +96,7 @@ public final class CollectionStory {
       long versionContributions, Map<String, Long> shares, long filesChecked, String withdrawn,
       long erasedContributions, List<String> erasedFiles, List<String> keptFiles, Map<String, Double> seconds) {}
 
-  private record Person(String name, Credentials key, String token) {
-    String address() {
-      return key.getAddress().toLowerCase();
-    }
-  }
+  private record Person(String name, Credentials key, String token) implements StorySteps.Signer {}
 
   /** A signed upload: the story's own bytes, what it expects of it, and the service's receipt. */
   private record Upload(Person who, String prompt, long itemId, byte[] bytes, String file, String answer,
@@ -110,18 +105,13 @@ public final class CollectionStory {
   /** A signed vote on an upload. */
   private record Vote(Person who, Upload upload, String vote, long id, String digest) {}
 
-  private final StorySetup setup;
   private final Plan plan;
-  private final PrintStream out;
-  private final SplittableRandom random;
   private final Map<String, String> prompts = new LinkedHashMap<>();
   private final List<Person> speakers = new ArrayList<>();
   private final List<Person> validators = new ArrayList<>();
   private final List<Upload> uploads = new ArrayList<>();
   private final List<Vote> votes = new ArrayList<>();
   private final Map<String, Upload> byFile = new HashMap<>();
-  private StorySteps steps;
-  private StoryHttp http;
   private String terms;
   private long campaign;
   private long validation;
@@ -133,45 +123,37 @@ public final class CollectionStory {
   private long erased;
 
   public CollectionStory(StorySetup setup, Plan plan) {
+    super(setup, plan.seed());
     if (plan.prompts() < 1 || plan.prompts() > MAX_PROMPTS || plan.speakers() < 2 || plan.validators() < 2) {
       throw new IllegalArgumentException("need 1 to " + MAX_PROMPTS + " prompts, two speakers (one withdraws, one"
           + " mumbles once) and two validators (two agreeing votes decide)");
     }
-    this.setup = setup;
     this.plan = plan;
-    this.out = setup.out();
-    this.random = new SplittableRandom(plan.seed());
   }
 
-  /** Runs the whole story; throws {@link StoryFailure} at the first figure that does not check out. */
-  public Outcome run() {
-    long t0 = System.nanoTime();
-    try (StorySteps opened = new StorySteps(setup)) {
-      steps = opened;
-      http = steps.http;
-      steps.timed("set-up", this::publish);
-      steps.timed("sign-in and consent", this::enrol);
-      steps.timed("recordings", this::record);
-      steps.timed("validation", this::validate);
-      steps.timed("decisions and anchoring", this::awaitDecidedAndAnchored);
-      steps.timed("version built and listed", this::buildAndList);
-      steps.timed("purchase", this::purchase);
-      steps.timed("exports with files", this::export);
-      steps.timed("audit", () -> out.printf("audit: labelledger audit verified %s%n", steps.audit(listing.id())));
-      steps.timed("withdrawal and erasure", this::withdrawAndErase);
-      List<String> gone = filesOf(withdrawn);
-      List<String> kept = uploads.stream().filter(u -> u.who() != withdrawn && u.audible()).map(Upload::file)
-          .toList();
-      return new Outcome(setup.serviceUrl(), campaign, validation, listing.id(), listing.chainDatasetId(),
-          prompts.size(), speakers.size(), validators.size(), uploads.size(),
-          uploads.stream().filter(u -> !u.audible()).count(), votes.size(), versionContributions().size(),
-          shares, filesChecked, withdrawn.address(), erased, gone, kept, steps.seconds(t0));
-    }
+  @Override
+  Outcome play(long t0) {
+    steps.timed("recordings", this::record);
+    steps.timed("validation", this::validate);
+    steps.timed("decisions and anchoring", this::awaitDecidedAndAnchored);
+    steps.timed("version built and listed", this::buildAndList);
+    steps.timed("purchase", this::purchase);
+    steps.timed("exports with files", this::export);
+    steps.timed("audit", () -> out.printf("audit: labelledger audit verified %s%n", steps.audit(listing.id())));
+    steps.timed("withdrawal and erasure", this::withdrawAndErase);
+    List<String> gone = filesOf(withdrawn);
+    List<String> kept = uploads.stream().filter(u -> u.who() != withdrawn && u.audible()).map(Upload::file)
+        .toList();
+    return new Outcome(setup.serviceUrl(), campaign, validation, listing.id(), listing.chainDatasetId(),
+        prompts.size(), speakers.size(), validators.size(), uploads.size(),
+        uploads.stream().filter(u -> !u.audible()).count(), votes.size(), versionContributions().size(),
+        shares, filesChecked, withdrawn.address(), erased, gone, kept, steps.seconds(t0));
   }
 
   // ------------------------------------------------------------------ the operator sets up
 
-  private void publish() {
+  @Override
+  void publish() {
     terms = steps.publishTerms("You may sell my voice recordings and my validations of others' recordings for"
         + " model training until I withdraw; then erase my recordings. (collection story " + Instant.now() + ")");
     Map<String, Object> settings = new LinkedHashMap<>();
@@ -213,7 +195,8 @@ public final class CollectionStory {
 
   // ------------------------------------------------------------------ people sign in and consent
 
-  private void enrol() {
+  @Override
+  void enrol() {
     for (int i = 0; i < plan.speakers(); i++) {
       speakers.add(person("speaker-" + (i + 1)));
     }
@@ -222,11 +205,7 @@ public final class CollectionStory {
     }
     List<Person> everyone = new ArrayList<>(speakers);
     everyone.addAll(validators);
-    for (Person p : everyone) {
-      steps.consent(p.name(), p.key(), p.token(), terms);
-    }
-    await("every consent relayed and indexed", () -> everyone.stream()
-        .allMatch(p -> steps.consentValid(p.token(), terms, true)));
+    steps.consentAll(everyone, terms);
     out.printf("people: %d speakers and %d validators signed in with their own keys and consented on-chain%n",
         speakers.size(), validators.size());
   }

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labelledger.demo.StoryHttp.Reply;
 import io.labelledger.demo.StorySteps.Buyer;
-import java.io.PrintStream;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.parquet.example.data.Group;
@@ -48,7 +46,7 @@ import org.web3j.crypto.Credentials;
  * Parquet consistent with it, and the version's audit bundle through {@code labelledger audit}.
  * The first figure that does not check out stops it with a {@link StoryFailure}.
  */
-public final class PairwiseStory {
+public final class PairwiseStory extends Story<PairwiseStory.Outcome> {
   static final List<String> CHOICES = List.of("a", "b", "tie");
   /** honest-1 picks the worse response on this answer of theirs... */
   static final int SLIP_AT = 5;
@@ -77,11 +75,7 @@ public final class PairwiseStory {
 
   private enum Role { HONEST, RANDOM, ADVERSARIAL }
 
-  private record Person(String name, Role role, Credentials key, String token) {
-    String address() {
-      return key.getAddress().toLowerCase();
-    }
-  }
+  private record Person(String name, Role role, Credentials key, String token) implements StorySteps.Signer {}
 
   /** A pair as the story wrote it; {@code truth} is a, b or tie. */
   private record Pair(String ref, String prompt, String a, String b, String truth) {
@@ -105,16 +99,11 @@ public final class PairwiseStory {
     }
   }
 
-  private final StorySetup setup;
   private final Plan plan;
-  private final PrintStream out;
-  private final SplittableRandom random;
   private final Map<String, Pair> byPrompt = new LinkedHashMap<>();
   private final Map<String, Pair> byRef = new LinkedHashMap<>();
   private final List<Person> people = new ArrayList<>();
   private final List<Sent> sent = new ArrayList<>();
-  private StorySteps steps;
-  private StoryHttp http;
   private String terms;
   private long campaignId;
   private Map<String, Double> reliabilities;
@@ -126,41 +115,33 @@ public final class PairwiseStory {
   private long tieRows;
 
   public PairwiseStory(StorySetup setup, Plan plan) {
+    super(setup, plan.seed());
     if (plan.honest() < 2 || plan.pairs() < 2 || plan.overlap() > plan.honest()) {
       throw new IllegalArgumentException("need two honest contributors with slips, two pairs, and no more overlap"
           + " than honest contributors (the tied pairs are theirs alone)");
     }
-    this.setup = setup;
     this.plan = plan;
-    this.out = setup.out();
-    this.random = new SplittableRandom(plan.seed());
   }
 
-  /** Runs the whole story; throws {@link StoryFailure} at the first figure that does not check out. */
-  public Outcome run() {
-    long t0 = System.nanoTime();
-    try (StorySteps opened = new StorySteps(setup)) {
-      steps = opened;
-      http = steps.http;
-      steps.timed("set-up", this::publish);
-      steps.timed("sign-in and consent", this::enrol);
-      steps.timed("labelling", this::label);
-      steps.timed("quality and anchoring", this::awaitQualityAndAnchoring);
-      steps.timed("version built and listed", this::buildAndList);
-      steps.timed("reliabilities", this::checkReliabilities);
-      steps.timed("purchase", this::purchase);
-      steps.timed("exports", this::export);
-      steps.timed("audit", () -> out.printf("audit: labelledger audit verified %s%n", steps.audit(datasetId)));
-      return new Outcome(setup.serviceUrl(), setup.rpcUrl(), campaignId, datasetId, chainDatasetId, people.size(),
-          sent.size(), accepted.stream().map(Sent::id).toList(), sent.size() - accepted.size(),
-          accepted.stream().map(Sent::itemId).distinct().count(), preferenceRows, tieRows, reliabilities,
-          steps.seconds(t0));
-    }
+  @Override
+  Outcome play(long t0) {
+    steps.timed("labelling", this::label);
+    steps.timed("quality and anchoring", this::awaitQualityAndAnchoring);
+    steps.timed("version built and listed", this::buildAndList);
+    steps.timed("reliabilities", this::checkReliabilities);
+    steps.timed("purchase", this::purchase);
+    steps.timed("exports", this::export);
+    steps.timed("audit", () -> out.printf("audit: labelledger audit verified %s%n", steps.audit(datasetId)));
+    return new Outcome(setup.serviceUrl(), setup.rpcUrl(), campaignId, datasetId, chainDatasetId, people.size(),
+        sent.size(), accepted.stream().map(Sent::id).toList(), sent.size() - accepted.size(),
+        accepted.stream().map(Sent::itemId).distinct().count(), preferenceRows, tieRows, reliabilities,
+        steps.seconds(t0));
   }
 
   // ------------------------------------------------------------------ the operator sets up
 
-  private void publish() {
+  @Override
+  void publish() {
     terms = steps.publishTerms("You may sell my preference judgements for model training. (pairwise story "
         + Instant.now() + ")");
     Map<String, Object> body = new LinkedHashMap<>();
@@ -261,17 +242,14 @@ public final class PairwiseStory {
 
   // ------------------------------------------------------------------ contributors sign in and consent
 
-  private void enrol() {
+  @Override
+  void enrol() {
     for (int i = 0; i < plan.honest(); i++) {
       people.add(person("honest-" + (i + 1), Role.HONEST));
     }
     people.add(person("random", Role.RANDOM));
     people.add(person("adversary", Role.ADVERSARIAL));
-    for (Person p : people) {
-      steps.consent(p.name(), p.key(), p.token(), terms);
-    }
-    await("every consent relayed and indexed", () -> people.stream()
-        .allMatch(p -> steps.consentValid(p.token(), terms, true)));
+    steps.consentAll(people, terms);
     out.printf("contributors: %d signed in with their own keys and consented on-chain (%d honest, 1 random, 1 who"
         + " always picks the worse response)%n", people.size(), plan.honest());
   }

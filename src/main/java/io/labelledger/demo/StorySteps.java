@@ -122,6 +122,29 @@ final class StorySteps implements AutoCloseable {
     http.post("/api/consents", signed(typedData("Consent", message), key), token).expect(202, "consent of " + who);
   }
 
+  /** Someone in a story who signs with their own key and holds a session token. */
+  interface Signer {
+    String name();
+
+    Credentials key();
+
+    String token();
+
+    /** The account, lower-case hex. */
+    default String address() {
+      return key().getAddress().toLowerCase();
+    }
+  }
+
+  /** Everyone in {@code people} consents to {@code terms}; waits until the service has indexed each consent. */
+  void consentAll(List<? extends Signer> people, String terms) {
+    for (Signer p : people) {
+      consent(p.name(), p.key(), p.token(), terms);
+    }
+    await("every consent relayed and indexed",
+        () -> people.stream().allMatch(p -> consentValid(p.token(), terms, true)));
+  }
+
   /** Whether the account's consent to {@code terms}, as the service indexed it, is {@code valid}. */
   boolean consentValid(String token, String terms, boolean valid) {
     for (JsonNode c : http.get("/api/consents/me", token).expect(200, "consents/me").json().path("consents")) {
