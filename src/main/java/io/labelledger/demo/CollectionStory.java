@@ -23,7 +23,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +45,10 @@ import org.web3j.crypto.StructuredDataEncoder;
  * every prompt — WAV files the story synthesizes (speech-like: a voiced tone with harmonics in syllables,
  * each speaker at their own pitch, seeded), uploaded, then signed by reference — one of them once uploads a
  * silent file. Validators (their own consent) are served each upload by the validation campaign and vote
- * on what they hear: the story plays them its own bytes of the file the task names (no route serves files
- * to validators yet), so every recording is voted valid and the silent one invalid, which rejects it.
+ * on what they hear: each fetches the file the task names as the web app does, through {@code GET
+ * /api/campaigns/{id}/items/{itemId}/file} while holding the item's lease, and the story checks that
+ * keccak256 of the bytes they got is the file the task names; every recording is voted valid and the
+ * silent one invalid, which rejects it.
  *
  * <p>The service's workers decide and anchor. The operator builds the version and lists it: shares per
  * account exactly {@code uploadShares × accepted recordings + validationShares × accepted votes}, the
@@ -346,8 +347,8 @@ public final class CollectionStory extends Story<CollectionStory.Outcome> {
       third += on.size() == MAX_VOTES ? 1 : 0;
     }
     out.printf("validation: %d signed votes (%d valid, %d invalid: the silent file), each validator served uploads"
-        + " with their prompt and file, never their own; every upload decided by its agreeing votes (%d asked a"
-        + " third)%n", votes.size(), votes.size() - invalid, invalid, third);
+        + " with their prompt and file (fetched under their lease, keccak256 checked), never their own; every"
+        + " upload decided by its agreeing votes (%d asked a third)%n", votes.size(), votes.size() - invalid, invalid, third);
   }
 
   private boolean voteNext(Person v) {
@@ -365,10 +366,26 @@ public final class CollectionStory extends Story<CollectionStory.Outcome> {
     checkEqual(where + ": file", u.file(), payload.path("file").asText());
     checkEqual(where + ": media type", WAV, payload.path("mediaType").asText());
     check(where + ": not the validator's own", u.who() != v, v.name());
-    String vote = rms(byFile.get(payload.path("file").asText()).bytes()) > SILENCE_RMS ? "valid" : "invalid";
+    byte[] heard = fetchFile(v, t.path("itemId").asLong(), where);
+    checkEqual(where + ": keccak256 of the file the validator was served", payload.path("file").asText(),
+        keccak(heard));
+    String vote = rms(heard) > SILENCE_RMS ? "valid" : "invalid";
     StorySteps.Receipt receipt = steps.submit(t, vote, v.key(), v.token(), v.name());
     votes.add(new Vote(v, u, vote, receipt.id(), receipt.digest()));
     return true;
+  }
+
+  /**
+   * The file a validation item is about, as a validator's client fetches it: with their session, while
+   * they hold the item's lease. The reply must state the signed media type and must not be cached by a
+   * shared cache.
+   */
+  private byte[] fetchFile(Person v, long itemId, String where) {
+    Reply file = http.get("/api/campaigns/" + validation + "/items/" + itemId + "/file", v.token())
+        .expect(200, where + ": the file for " + v.name());
+    checkEqual(where + ": media type served", WAV, file.header("Content-Type"));
+    checkEqual(where + ": cache control", "private, no-store", file.header("Cache-Control"));
+    return file.body();
   }
 
   // ------------------------------------------------------------------ the service's workers
