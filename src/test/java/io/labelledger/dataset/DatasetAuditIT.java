@@ -12,7 +12,6 @@ import io.labelledger.audit.AuditFailure;
 import io.labelledger.audit.AuditReport;
 import io.labelledger.audit.AuditVerifier;
 import io.labelledger.chain.Hex;
-import io.labelledger.chain.contracts.TestToken;
 import io.labelledger.testsupport.ChainExtension;
 import io.labelledger.testsupport.NodeScript;
 import io.labelledger.testsupport.TestApp;
@@ -38,9 +37,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.web3j.crypto.Credentials;
-import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
  * {@code GET /api/datasets/{id}/audit-bundle} on the real service, PostgreSQL and Ganache: a dataset
@@ -68,12 +64,11 @@ class DatasetAuditIT {
   @BeforeAll
   static void start(TestChain testChain) throws Exception {
     chain = testChain;
-    app = TestApp.start("dataset_audit", Map.of(
+    app = DatasetPrerequisites.startAnchoring("dataset_audit", Map.of(
         "LABELLEDGER_RELAY_INTERVAL_MS", "300",
         "LABELLEDGER_INDEX_INTERVAL_MS", "300",
         "LABELLEDGER_PURCHASE_INDEX_INTERVAL_MS", "300",
-        "LABELLEDGER_ANCHOR_MAX_BATCH_SIZE", "3",
-        "LABELLEDGER_ANCHOR_MAX_BATCH_AGE_MS", "0"), chain);
+        "LABELLEDGER_ANCHOR_MAX_BATCH_SIZE", "3"), chain);
     DatasetPrerequisites.ensureSchema(app.database());
     String terms = app.publishTerms("You may sell my labels for model training; auditors may check it all.");
     campaign = WorkFixtures.campaign(app, terms, 3, 0.0);
@@ -85,23 +80,13 @@ class DatasetAuditIT {
     }
     DatasetPrerequisites.aggregateByMajority(app.database(), campaign);
     DatasetPrerequisites.anchorAll(app, campaign);
-    Reply built = app.postJson("/api/campaigns/" + campaign + "/datasets",
-        Map.of("price", PRICE.toString(), "name", "Audited reviews"), TestApp.OPERATOR_TOKEN);
-    assertThat(built.status()).as(built.body()).isEqualTo(201);
-    dataset = built.json().get("id").asLong();
-    Reply listed = app.postJson("/api/datasets/" + dataset + "/listing", "", TestApp.OPERATOR_TOKEN);
-    assertThat(listed.status()).as(listed.body()).isEqualTo(200);
-    chainDataset = listed.json().get("chainDatasetId").asLong();
+    dataset = DatasetPrerequisites.buildVersion(app, campaign, Map.of("price", PRICE.toString(), "name",
+        "Audited reviews"));
+    chainDataset = DatasetPrerequisites.list(app, dataset).get("chainDatasetId").asLong();
 
     // bought, and one contributor paid, so the payouts check has claims to add up
-    Credentials buyer = chain.newAccount(2);
-    TestToken.load(app.deployment().paymentToken(), chain.web3j(), chain.txManager(chain.funder()), chain.gas())
-        .faucet(buyer.getAddress(), PRICE).send();
-    for (JsonNode call : app.get("/api/datasets/" + dataset + "/purchase").json().get("approveThenPurchase")) {
-      assertThat(sendRaw(buyer, call.get("to").asText(), call.get("data").asText()).isStatusOK()).isTrue();
-    }
-    Reply claimed = app.postJson("/api/earnings/me/claims", "", contributors.get(0).token());
-    assertThat(claimed.status()).as(claimed.body()).isEqualTo(200);
+    DatasetPrerequisites.buyFromNewWallet(app, chain, dataset, PRICE);
+    DatasetPrerequisites.claim(app, contributors.get(0).token());
   }
 
   @AfterAll
@@ -307,13 +292,5 @@ class DatasetAuditIT {
 
   private static List<Long> failed(AuditReport report, AuditCheck check) {
     return report.failures().stream().filter(f -> f.check() == check).map(AuditFailure::contribution).toList();
-  }
-
-  private static TransactionReceipt sendRaw(Credentials from, String to, String data) throws Exception {
-    var sent = chain.txManager(from).sendTransaction(TestChain.GAS_PRICE, TestChain.GAS_LIMIT, to, data,
-        BigInteger.ZERO);
-    assertThat(sent.hasError()).as(sent.hasError() ? sent.getError().getMessage() : "").isFalse();
-    return new PollingTransactionReceiptProcessor(chain.web3j(), 50, 1200)
-        .waitForTransactionReceipt(sent.getTransactionHash());
   }
 }

@@ -10,7 +10,6 @@ import io.labelledger.audit.AuditCheck;
 import io.labelledger.audit.AuditFailure;
 import io.labelledger.audit.AuditReport;
 import io.labelledger.audit.AuditVerifier;
-import io.labelledger.chain.contracts.TestToken;
 import io.labelledger.testsupport.ChainExtension;
 import io.labelledger.testsupport.MediaSamples;
 import io.labelledger.testsupport.TestApp;
@@ -33,9 +32,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.web3j.crypto.Credentials;
-import org.web3j.protocol.core.methods.response.TransactionReceipt;
-import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
  * Peer validation and weighted shares on the real service, PostgreSQL and Ganache: three uploads to a
@@ -69,11 +65,10 @@ class PeerValidationIT {
     chain = testChain;
     // the aggregation worker runs only when the test says (app.aggregate), after the votes: the uploads'
     // items are then decided by it after their validations, and must keep the validations' statuses
-    app = TestApp.start("peer_validation", Map.of(
+    app = DatasetPrerequisites.startAnchoring("peer_validation", Map.of(
         "LABELLEDGER_QUALITY_INTERVAL_MS", "3600000",
         "LABELLEDGER_PURCHASE_INDEX_INTERVAL_MS", "300",
-        "LABELLEDGER_ANCHOR_MAX_BATCH_SIZE", "4",
-        "LABELLEDGER_ANCHOR_MAX_BATCH_AGE_MS", "0"), chain);
+        "LABELLEDGER_ANCHOR_MAX_BATCH_SIZE", "4"), chain);
     terms = app.publishTerms("You may sell my recordings and my validations of others' recordings.");
     List<Contributor> crowd = WorkFixtures.consentingMany(app, chain, terms, 5);
     uploaders.addAll(crowd.subList(0, 3));
@@ -134,10 +129,8 @@ class PeerValidationIT {
 
     DatasetPrerequisites.anchorAll(app, campaign);
     DatasetPrerequisites.anchorAll(app, validation);
-    Reply built = app.postJson("/api/campaigns/" + campaign + "/datasets",
-        Map.of("price", PRICE.toString(), "name", "Validated sentences"), TestApp.OPERATOR_TOKEN);
-    assertThat(built.status()).as(built.body()).isEqualTo(201);
-    dataset = built.json().get("id").asLong();
+    dataset = DatasetPrerequisites.buildVersion(app, campaign, Map.of("price", PRICE.toString(), "name",
+        "Validated sentences"));
     JsonNode view = app.get("/api/datasets/" + dataset).json();
     assertThat(view.get("itemCount").asLong()).as("only the upload decided valid").isEqualTo(1);
     assertThat(view.get("contributionCount").asLong()).as("the upload and its two validations").isEqualTo(3);
@@ -148,16 +141,9 @@ class PeerValidationIT {
     shares.put(validatorB.address().toLowerCase(), 1L);
     assertThat(sharesOf(dataset)).isEqualTo(shares);
 
-    Reply listed = app.postJson("/api/datasets/" + dataset + "/listing", "", TestApp.OPERATOR_TOKEN);
-    assertThat(listed.status()).as(listed.body()).isEqualTo(200);
-    Credentials buyer = chain.newAccount(2);
-    TestToken.load(app.deployment().paymentToken(), chain.web3j(), chain.txManager(chain.funder()), chain.gas())
-        .faucet(buyer.getAddress(), PRICE).send();
-    for (JsonNode call : app.get("/api/datasets/" + dataset + "/purchase").json().get("approveThenPurchase")) {
-      assertThat(sendRaw(buyer, call.get("to").asText(), call.get("data").asText()).isStatusOK()).isTrue();
-    }
-    Reply claimed = app.postJson("/api/earnings/me/claims", "", uploaders.get(0).token());
-    assertThat(claimed.status()).as(claimed.body()).isEqualTo(200);
+    DatasetPrerequisites.list(app, dataset);
+    DatasetPrerequisites.buyFromNewWallet(app, chain, dataset, PRICE);
+    DatasetPrerequisites.claim(app, uploaders.get(0).token());
 
     Reply reply = app.get("/api/datasets/" + dataset + "/audit-bundle");
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
@@ -233,13 +219,5 @@ class PeerValidationIT {
 
   private static AuditReport verify(Path file) throws IOException {
     return new AuditVerifier(chain.rpcUrl(), new AuditVerifier.Options(2, 1_000, null)).verify(file);
-  }
-
-  private static TransactionReceipt sendRaw(Credentials from, String to, String data) throws Exception {
-    var sent = chain.txManager(from).sendTransaction(TestChain.GAS_PRICE, TestChain.GAS_LIMIT, to, data,
-        BigInteger.ZERO);
-    assertThat(sent.hasError()).as(sent.hasError() ? sent.getError().getMessage() : "").isFalse();
-    return new PollingTransactionReceiptProcessor(chain.web3j(), 50, 1200)
-        .waitForTransactionReceipt(sent.getTransactionHash());
   }
 }

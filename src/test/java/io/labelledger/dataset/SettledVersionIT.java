@@ -61,8 +61,8 @@ class SettledVersionIT {
   static void start(TestChain testChain) {
     chain = testChain;
     // a full re-estimate at most once a minute, as by default: the build may not wait for one
-    app = TestApp.start("SettledVersionIT", Map.of("LABELLEDGER_QUALITY_REESTIMATE_INTERVAL_MS", "60000",
-        "LABELLEDGER_ANCHOR_MAX_BATCH_AGE_MS", "0"), chain);
+    app = DatasetPrerequisites.startAnchoring("SettledVersionIT",
+        Map.of("LABELLEDGER_QUALITY_REESTIMATE_INTERVAL_MS", "60000"), chain);
     terms = app.publishTerms("Settled version IT terms");
   }
 
@@ -113,10 +113,7 @@ class SettledVersionIT {
     assertThat(stale.keySet().stream().filter(item -> !stale.get(item).equals(expected.get(item))).count())
         .as("items the worker's stale model labels otherwise than the model on all answers").isPositive();
 
-    Reply built = app.postJson("/api/campaigns/" + campaign + "/datasets",
-        Map.of("price", "1000", "confidenceBar", 0.01), TestApp.OPERATOR_TOKEN);
-    assertThat(built.status()).as(built.body()).isEqualTo(201);
-    long version = built.json().get("id").asLong();
+    long version = DatasetPrerequisites.buildVersion(app, campaign, Map.of("price", "1000", "confidenceBar", 0.01));
 
     Map<Long, String> labels = new TreeMap<>();
     Map<Long, String> answers = new HashMap<>();

@@ -50,8 +50,7 @@ class ReorgIT {
   @BeforeAll
   static void start(TestChain testChain) {
     chain = testChain;
-    app = TestApp.start("ReorgIT", Map.of("LABELLEDGER_CONFIRMATIONS", "0",
-        "LABELLEDGER_ANCHOR_MAX_BATCH_AGE_MS", "0"), chain);
+    app = DatasetPrerequisites.startAnchoring("ReorgIT", Map.of("LABELLEDGER_CONFIRMATIONS", "0"), chain);
     terms = app.publishTerms("Reorg IT terms");
     app.relay(); // registers the terms on-chain, before any snapshot
   }
@@ -201,18 +200,15 @@ class ReorgIT {
     AnchorFixtures.contribute(app, worker, campaign, 2);
     DatasetPrerequisites.aggregateByMajority(app.database(), campaign);
     DatasetPrerequisites.anchorAll(app, campaign);
-    Reply built = app.postJson("/api/campaigns/" + campaign + "/datasets",
-        Map.of("price", "1000", "name", "Reorg", "confidenceBar", 0.5), TestApp.OPERATOR_TOKEN);
-    assertThat(built.status()).as(built.body()).isEqualTo(201);
-    long dataset = built.json().get("id").asLong();
-    Reply listed = app.postJson("/api/datasets/" + dataset + "/listing", "", TestApp.OPERATOR_TOKEN);
-    assertThat(listed.status()).as(listed.body()).isEqualTo(200);
+    long dataset = DatasetPrerequisites.buildVersion(app, campaign, Map.of("price", "1000", "name", "Reorg",
+        "confidenceBar", 0.5));
+    JsonNode listed = DatasetPrerequisites.list(app, dataset);
     Credentials buyer = chain.newAccount(2);
     String buyerToken = app.signIn(buyer);
     var market = MarketplaceFixture.of(chain, app.operator(), app.deployment().paymentToken(),
         app.deployment().marketplace());
     market.faucet(buyer.getAddress(), BigInteger.valueOf(2000));
-    BigInteger chainDataset = BigInteger.valueOf(listed.json().get("chainDatasetId").asLong());
+    BigInteger chainDataset = BigInteger.valueOf(listed.get("chainDatasetId").asLong());
     app.purchases();
 
     String fork = chain.snapshot();
