@@ -56,16 +56,9 @@ record BenchService(Process process, Path data) {
      * the consent relay interval and batch size, the index interval and the lease time.
      */
     Map<String, String> environment(String operatorToken) {
-      Map<String, String> env = new HashMap<>();
-      env.put("LABELLEDGER_DATA_DIR", data.toString());
-      env.put("LABELLEDGER_HTTP_HOST", "127.0.0.1");
-      env.put("LABELLEDGER_HTTP_PORT", Integer.toString(httpPort));
+      Map<String, String> env = new HashMap<>(onLoopback(data, httpPort, siweDomain(), operatorToken));
       env.put("LABELLEDGER_DB_EMBEDDED_PORT", Integer.toString(dbPort));
       env.put("LABELLEDGER_CHAIN_PORT", Integer.toString(chainPort));
-      env.put("LABELLEDGER_SIWE_DOMAIN", siweDomain());
-      env.put("LABELLEDGER_OPERATOR_TOKEN", operatorToken);
-      env.put("LABELLEDGER_RATE_LIMIT_PER_SECOND", "1000000");
-      env.put("LABELLEDGER_RATE_LIMIT_BURST", "1000000");
       // Ganache estimates the gas of a relayed batch by running it repeatedly (100 ecrecovers each
       // time); on a busy machine that outlasts the RPC client's timeout, so set-up relays smaller ones
       env.put("LABELLEDGER_RELAY_BATCH_SIZE", "20");
@@ -77,6 +70,23 @@ record BenchService(Process process, Path data) {
       env.put("LABELLEDGER_LEASE_TTL_SECONDS", "7200");
       return env;
     }
+  }
+
+  /**
+   * What every bench tells the service it starts about where it runs: its data directory, its HTTP
+   * address on loopback, its SIWE domain and operator token, and the per-IP rate limits lifted (every
+   * client of a bench is 127.0.0.1, and anonymous sign-in is limited per IP). The rest (database,
+   * chain, worker intervals) is each bench's own.
+   */
+  static Map<String, String> onLoopback(Path data, int httpPort, String siweDomain, String operatorToken) {
+    return Map.of(
+        "LABELLEDGER_DATA_DIR", data.toString(),
+        "LABELLEDGER_HTTP_HOST", "127.0.0.1",
+        "LABELLEDGER_HTTP_PORT", Integer.toString(httpPort),
+        "LABELLEDGER_SIWE_DOMAIN", siweDomain,
+        "LABELLEDGER_OPERATOR_TOKEN", operatorToken,
+        "LABELLEDGER_RATE_LIMIT_PER_SECOND", "1000000",
+        "LABELLEDGER_RATE_LIMIT_BURST", "1000000");
   }
 
   static BenchService start(Map<String, String> env, Path data, Path nodeDir, List<String> javaOpts)

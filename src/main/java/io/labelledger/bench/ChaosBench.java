@@ -496,9 +496,7 @@ public final class ChaosBench {
         "io.labelledger.App");
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("LABELLEDGER_"));
-    env.put("LABELLEDGER_DATA_DIR", data.toString());
-    env.put("LABELLEDGER_HTTP_HOST", "127.0.0.1");
-    env.put("LABELLEDGER_HTTP_PORT", Integer.toString(port));
+    env.putAll(BenchService.onLoopback(data, port, SIWE_DOMAIN, OPERATOR_TOKEN));
     env.put("LABELLEDGER_DB_URL", db.jdbcUrl());
     env.put("LABELLEDGER_DB_USER", db.user());
     env.put("LABELLEDGER_DB_PASSWORD_FILE", postgres.passwordFile().toString());
@@ -508,10 +506,6 @@ public final class ChaosBench {
     env.put("LABELLEDGER_CHAIN_ID", Long.toString(CHAIN_ID));
     env.put("LABELLEDGER_RELAYER_KEY", LocalGanache.DEV_OPERATOR_KEY);
     env.put("LABELLEDGER_ANCHORER_KEY", LocalGanache.DEV_ANCHORER_KEY);
-    env.put("LABELLEDGER_OPERATOR_TOKEN", OPERATOR_TOKEN);
-    env.put("LABELLEDGER_SIWE_DOMAIN", SIWE_DOMAIN);
-    env.put("LABELLEDGER_RATE_LIMIT_PER_SECOND", "1000000");
-    env.put("LABELLEDGER_RATE_LIMIT_BURST", "1000000");
     env.put("LABELLEDGER_RELAY_INTERVAL_MS", "200");
     env.put("LABELLEDGER_INDEX_INTERVAL_MS", "500");
     env.put("LABELLEDGER_ANCHOR_INTERVAL_MS", "200");
