@@ -19,7 +19,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { DESKTOP, PHONE, launch, newPage, tabAndPress, tabTo, shoot, main } = require('./browser');
+const { DESKTOP, PHONE, launch, newPage, tabAndPress, tabTo, shoot, signInAndConsent, main } = require('./browser');
 
 main(async (req) => {
   const timeout = req.timeoutMs || 60000;
@@ -146,14 +146,7 @@ main(async (req) => {
     checks.campaignCards = await page.locator('ul.cards .meta').allInnerTexts();
 
     // sign in with a key created in this browser, consent once
-    await page.goto(`${req.baseUrl}/#/contribute/${req.campaigns.spans}`);
-    await page.getByText('Create a key in this browser and sign in').waitFor();
-    await tabAndPress(page, 'Create a key in this browser');
-    await page.locator('.signed-in').waitFor();
-    const address = (await page.locator('.signed-in').getAttribute('aria-label')).replace('Signed in as ', '');
-    await tabAndPress(page, 'I have read the terms', 'Space');
-    await tabAndPress(page, 'Sign my consent');
-    await page.getByText('You consented').waitFor({ timeout: 120000 });
+    const address = await signInAndConsent(page, `${req.baseUrl}/#/contribute/${req.campaigns.spans}`);
 
     // spans, no overlap: labels PER, LOC, ORG (keys 1-3)
     let type = 'spans';

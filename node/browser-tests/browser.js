@@ -134,4 +134,50 @@ function main(scenario) {
   });
 }
 
-module.exports = { DESKTOP, PHONE, launch, newPage, tabTo, tabAndPress, tabToSelectorAndPress, shoot, main };
+/** On a contribute page: signs in with a key created in the browser, by keyboard; the signed-in address. */
+async function signInWithNewKey(page) {
+  await page.getByText('Create a key in this browser and sign in').waitFor();
+  await tabAndPress(page, 'Create a key in this browser');
+  await page.locator('.signed-in').waitFor();
+  return (await page.locator('.signed-in').getAttribute('aria-label')).replace('Signed in as ', '');
+}
+
+/** On a contribute page, signed in: ticks "I have read the terms", signs the consent, waits for it to be recorded. */
+async function consent(page) {
+  await tabAndPress(page, 'I have read the terms', 'Space');
+  await tabAndPress(page, 'Sign my consent');
+  await page.getByText('You consented').waitFor({ timeout: 120000 });
+}
+
+/** Opens `url` (a contribute page), signs in with a new key and consents; the signed-in address. */
+async function signInAndConsent(page, url) {
+  await page.goto(url);
+  const address = await signInWithNewKey(page);
+  await consent(page);
+  return address;
+}
+
+let axeSource = null;
+
+/**
+ * axe-core's violations on the page, and the controls under <main> matching `controls` that have no
+ * accessible name (no aria-label, alt, text or label). axe-core is evaluated as a script in the page: the
+ * app's Content-Security-Policy governs the app's own scripts only.
+ */
+async function accessibility(page, controls = 'button, a, input, select, textarea') {
+  axeSource = axeSource || fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  const unnamed = await page.locator('main').evaluate((root, selector) => [...root.querySelectorAll(selector)]
+    .filter((el) => !((el.getAttribute('aria-label') || '') + (el.getAttribute('alt') || '') + el.textContent
+      + (el.labels ? [...el.labels].map((l) => l.textContent).join('') : '')).trim())
+    .map((el) => el.outerHTML.slice(0, 120)), controls);
+  return { violations, unnamed };
+}
+
+module.exports = { DESKTOP, PHONE, launch, newPage, tabTo, tabAndPress, tabToSelectorAndPress, shoot, accessibility,
+  signInWithNewKey, consent, signInAndConsent, main };

@@ -11,9 +11,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { launch, newPage, tabAndPress, shoot, main } = require('./browser');
-
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const { launch, newPage, shoot, accessibility, signInAndConsent, main } = require('./browser');
 
 main(async (req) => {
   const timeout = req.timeoutMs || 90000;
@@ -26,16 +24,9 @@ main(async (req) => {
   let problems = null;
 
   async function audit(page, name) {
-    await page.evaluate(AXE);
-    axe[name] = await page.evaluate(async () => {
-      const r = await window.axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
-        targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-    });
-    unnamedControls[name] = await page.locator('main').evaluate((root) => [...root.querySelectorAll('button, a, input, select, textarea, img')]
-      .filter((el) => !((el.getAttribute('aria-label') || '') + (el.getAttribute('alt') || '') + el.textContent
-        + (el.labels ? [...el.labels].map((l) => l.textContent).join('') : '')).trim())
-      .map((el) => el.outerHTML.slice(0, 120)));
+    const found = await accessibility(page, 'button, a, input, select, textarea, img');
+    axe[name] = found.violations;
+    unnamedControls[name] = found.unnamed;
   }
 
   /** The preview as the page decoded it: its size in pixels and where it comes from. */
@@ -53,14 +44,7 @@ main(async (req) => {
       if (r.method() === 'POST' && /\/api\/campaigns\/\d+\/uploads/.test(r.url())) uploadRequests.push(r.url());
     });
 
-    await page.goto(`${req.baseUrl}/#/contribute/${req.campaignId}`);
-    await page.getByText('Create a key in this browser and sign in').waitFor();
-    await tabAndPress(page, 'Create a key in this browser');
-    await page.locator('.signed-in').waitFor();
-    const contributor = (await page.locator('.signed-in').getAttribute('aria-label')).replace('Signed in as ', '');
-    await tabAndPress(page, 'I have read the terms', 'Space');
-    await tabAndPress(page, 'Sign my consent');
-    await page.getByText('You consented').waitFor({ timeout: 120000 });
+    const contributor = await signInAndConsent(page, `${req.baseUrl}/#/contribute/${req.campaignId}`);
     await page.locator('.item [data-item-id]').waitFor();
     const itemId = Number(await page.locator('.item [data-item-id]').getAttribute('data-item-id'));
     await shoot(page, req.screenshots, '01-photo-task', shots);

@@ -10,7 +10,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { launch, newPage, tabAndPress, shoot, main } = require('./browser');
+const { launch, newPage, shoot, accessibility, signInAndConsent, main } = require('./browser');
 
 /** Plays an <audio> until 0.2 s of it went by (run in the page). */
 const playFor = (audio) => new Promise((resolve, reject) => {
@@ -25,8 +25,6 @@ const playFor = (audio) => new Promise((resolve, reject) => {
   audio.play().catch(reject);
 });
 
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
 main(async (req) => {
   const timeout = req.timeoutMs || 90000;
   const shots = [];
@@ -38,16 +36,9 @@ main(async (req) => {
   const browser = await launch({ fakeMedia: true });
 
   async function audit(page, name) {
-    await page.evaluate(AXE);
-    axe[name] = await page.evaluate(async () => {
-      const r = await window.axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
-        targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-    });
-    unnamedControls[name] = await page.locator('main').evaluate((root) => [...root.querySelectorAll('button, a, input, select, textarea, audio')]
-      .filter((el) => !((el.getAttribute('aria-label') || '') + el.textContent
-        + (el.labels ? [...el.labels].map((l) => l.textContent).join('') : '')).trim())
-      .map((el) => el.outerHTML.slice(0, 120)));
+    const found = await accessibility(page, 'button, a, input, select, textarea, audio');
+    axe[name] = found.violations;
+    unnamedControls[name] = found.unnamed;
   }
 
   async function person() {
@@ -57,17 +48,7 @@ main(async (req) => {
     return page;
   }
 
-  async function signInAndConsent(page, campaignId) {
-    await page.goto(`${req.baseUrl}/#/contribute/${campaignId}`);
-    await page.getByText('Create a key in this browser and sign in').waitFor();
-    await tabAndPress(page, 'Create a key in this browser');
-    await page.locator('.signed-in').waitFor();
-    const address = (await page.locator('.signed-in').getAttribute('aria-label')).replace('Signed in as ', '');
-    await tabAndPress(page, 'I have read the terms', 'Space');
-    await tabAndPress(page, 'Sign my consent');
-    await page.getByText('You consented').waitFor({ timeout: 120000 });
-    return address;
-  }
+  const enrol = (page, campaignId) => signInAndConsent(page, `${req.baseUrl}/#/contribute/${campaignId}`);
 
   const itemOnScreen = async (page) => Number(await page.locator('.item [data-item-id]').getAttribute('data-item-id'));
 
@@ -98,7 +79,7 @@ main(async (req) => {
   try {
     // the contributor: audio first
     const page = await person();
-    const contributor = await signInAndConsent(page, req.audioCampaign);
+    const contributor = await enrol(page, req.audioCampaign);
     const audioItem = await itemOnScreen(page);
     await shoot(page, req.screenshots, '01-recorder', shots);
     await audit(page, 'recorder');
@@ -134,7 +115,7 @@ main(async (req) => {
     // two validators, in browser contexts of their own, vote by key: A valid (1), B invalid (2)
     for (const [who, key, vote] of [['A', '1', 'valid'], ['B', '2', 'invalid']]) {
       const v = await person();
-      const address = await signInAndConsent(v, req.audioValidation);
+      const address = await enrol(v, req.audioValidation);
       for (const [campaignId, kind] of [[req.audioValidation, 'audio'], [req.textValidation, 'text']]) {
         if (campaignId !== req.audioValidation) {
           await v.goto(`${req.baseUrl}/#/contribute/${campaignId}`);

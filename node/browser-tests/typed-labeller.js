@@ -13,7 +13,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { launch, newPage, tabAndPress, tabTo, shoot, main } = require('./browser');
+const { launch, newPage, tabAndPress, tabTo, shoot, signInWithNewKey, consent, main } = require('./browser');
 
 main(async (req) => {
   const timeout = req.timeoutMs || 60000;
@@ -91,14 +91,9 @@ main(async (req) => {
 
     // sign in with a key created in this browser, consent once
     await page.goto(`${req.baseUrl}/#/contribute/${req.campaigns.multi_choice}`);
-    await page.getByText('Create a key in this browser and sign in').waitFor();
-    await tabAndPress(page, 'Create a key in this browser');
-    await page.locator('.signed-in').waitFor();
-    const address = (await page.locator('.signed-in').getAttribute('aria-label')).replace('Signed in as ', '');
+    const address = await signInWithNewKey(page);
     checks.summary = await page.locator('.instructions .meta').innerText();
-    await tabAndPress(page, 'I have read the terms', 'Space');
-    await tabAndPress(page, 'Sign my consent');
-    await page.getByText('You consented').waitFor({ timeout: 120000 });
+    await consent(page);
 
     // multi_choice: labels zebra, Apple, ant, éclair (keys 1-4), 1 to 2 picks
     let type = 'multi_choice';
