@@ -15,6 +15,8 @@ import io.labelledger.db.EmbeddedDatabase;
 import io.labelledger.provenance.StandardMerkleTree;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,6 +37,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,7 +53,7 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
  * {@code scripts/chaos}: five fault scenarios against the real service processes, a real
- * PostgreSQL and a real Ganache (both owned by this harness, so the service can be killed without
+ * PostgreSQL and real Ganache nodes (all owned by this harness, so the service can be killed without
  * them), each under sustained signed-contribution load from {@link LoadClient}:
  *
  * <ol>
@@ -69,8 +75,14 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
  * recomputed from its contributions' digests, is the root the contract holds under the recorded
  * batch id, with the same leaf count) and that the on-chain batches are exactly the recorded ones.
  * Prints one line per scenario, writes {@code target/bench/chaos.json}, exits 1 when any figure is
- * wrong. Each scenario has its own database and its own contract deployment. {@code
- * -Dchaos.scenarios=a,b} runs only those.
+ * wrong. {@code -Dchaos.scenarios=a,b} runs only those.
+ *
+ * <p>Scenarios run {@code -Dchaos.parallel} at a time (2 by default; 1 runs them one after the
+ * other), in the order given, so the longest start first. Each has its own Ganache process (port,
+ * chain directory), its own database on the shared PostgreSQL, its own contract deployment, data
+ * directories, logs and service processes on ports never handed out twice: its kill -9 hits its own
+ * service process (by its {@link Process} handle), its outage stops its own Ganache and its
+ * reorganisation reverts its own chain, so no scenario's fault reaches another's figures.
  */
 public final class ChaosBench {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -83,19 +95,19 @@ public final class ChaosBench {
   private final int contributions;
   private final int accounts;
   private final PortRange ports;
+  private final int parallel;
   private EmbeddedDatabase postgres;
-  private LocalGanache ganache;
-  private int ganachePort;
-  /** A port nothing listens on: the first endpoint of the two-endpoint scenario. */
-  private int deadPort;
+  /** Every scenario's chain, so that {@link #stopAll} stops them all. */
+  private final List<ScenarioChain> chains = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  private ChaosBench(Path root, Path nodeDir, int contributions, int accounts, PortRange ports) {
+  private ChaosBench(Path root, Path nodeDir, int contributions, int accounts, PortRange ports, int parallel) {
     this.root = root;
     this.nodeDir = nodeDir;
     this.contributions = contributions;
     this.accounts = accounts;
     this.ports = ports;
+    this.parallel = parallel;
   }
 
   public static void main(String[] args) throws Exception {
@@ -104,7 +116,7 @@ public final class ChaosBench {
     int n = Integer.getInteger("chaos.contributions", 5_050);
     int accounts = Integer.getInteger("chaos.accounts", 40);
     ChaosBench bench = new ChaosBench(out.resolveSibling("chaos"), nodeDir, n, accounts,
-        new PortRange(Integer.getInteger("chaos.portBase", 0)));
+        new PortRange(Integer.getInteger("chaos.portBase", 0)), Math.max(1, Integer.getInteger("chaos.parallel", 2)));
     // stops the service processes, Ganache and PostgreSQL also when the harness itself is stopped
     Runtime.getRuntime().addShutdownHook(new Thread(bench::stopAll, "chaos-stop"));
     boolean ok;
@@ -121,25 +133,46 @@ public final class ChaosBench {
     deleteRecursively(root);
     Files.createDirectories(root.resolve("logs"));
     postgres = EmbeddedDatabase.start(root.resolve("postgres"), ports.next());
-    ganachePort = ports.next();
-    deadPort = ports.next();
-    ganache = LocalGanache.start(nodeDir, ganachePort, root.resolve("chain"));
 
-    Map<String, Object> scenarios = new LinkedHashMap<>();
-    boolean ok = true;
     List<String> names = List.of(System.getProperty("chaos.scenarios",
         "kill9,ganache_outage,ganache_outage_two_endpoints,two_instances,ganache_reorg_under_load").split(","));
-    for (String name : names) {
-      Map<String, Object> r = scenario(name);
-      scenarios.put(name, r);
-      boolean passed = Boolean.TRUE.equals(r.get("passed"));
-      ok &= passed;
-      System.out.printf("chaos %-15s acknowledged %,d  anchored_once %,d  lost %d  duplicated %d  orphan_batches %d"
-              + "  (%d batches, %s, %.0f s) %s%n", name, r.get("acknowledged"), r.get("anchored_once"), r.get("lost"),
-          r.get("duplicated"), r.get("orphan_batches"), r.get("batches"), r.get("fault"), r.get("seconds"),
-          passed ? "OK" : "FAILED: " + r.get("problems"));
+    // Scenarios run `parallel` at a time, longest first (the order above): each has its own Ganache,
+    // ports, data directories, database and service processes, so one scenario's faults (kill -9 of
+    // its services, its Ganache stopped or reverted) cannot reach another's. Much of a scenario is
+    // waiting (Ganache down 30+ s, a paced load), which is why two share two cores well.
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, names.size()));
+    Map<String, Future<Map<String, Object>>> running = new LinkedHashMap<>();
+    try {
+      for (String name : names) {
+        running.put(name, pool.submit(() -> {
+          Map<String, Object> r;
+          try {
+            r = scenario(name);
+          } catch (Exception e) {
+            e.printStackTrace();
+            r = new LinkedHashMap<>();
+            r.put("passed", false);
+            r.put("problems", List.of("the scenario did not finish: " + e));
+          }
+          System.out.printf("chaos %-15s acknowledged %,d  anchored_once %,d  lost %d  duplicated %d  orphan_batches %d"
+                  + "  (%d batches, %s, %.0f s) %s%n", name, r.get("acknowledged"), r.get("anchored_once"),
+              r.get("lost"), r.get("duplicated"), r.get("orphan_batches"), r.get("batches"), r.get("fault"),
+              r.get("seconds"), Boolean.TRUE.equals(r.get("passed")) ? "OK" : "FAILED: " + r.get("problems"));
+          return r;
+        }));
+      }
+    } finally {
+      pool.shutdown();
+    }
+    Map<String, Object> scenarios = new LinkedHashMap<>();
+    boolean ok = true;
+    for (Map.Entry<String, Future<Map<String, Object>>> e : running.entrySet()) {
+      Map<String, Object> r = e.getValue().get();
+      scenarios.put(e.getKey(), r);
+      ok &= Boolean.TRUE.equals(r.get("passed"));
     }
     Map<String, Object> report = new LinkedHashMap<>();
+    report.put("parallel", Math.min(parallel, names.size()));
     report.put("scenarios", scenarios);
     report.put("seconds", Math.round((System.nanoTime() - t0) / 1e9));
     report.put("passed", ok);
@@ -155,11 +188,34 @@ public final class ChaosBench {
   private Map<String, Object> scenario(String name) throws Exception {
     long t0 = System.nanoTime();
     DatabaseCoordinates db = database("chaos_" + name);
-    Deployment deployment = deploy();
+    ScenarioChain chain = new ScenarioChain(name);
+    try {
+      return scenario(name, t0, db, chain);
+    } finally {
+      synchronized (started) { // also when the scenario failed half-way: its services, then its chain
+        started.stream().filter(s -> s.name().equals(name) && s.process().isAlive()).forEach(Service::stop);
+      }
+      chain.stop();
+    }
+  }
+
+  /**
+   * Runs a fault or load task on a thread of its own: with scenarios side by side, the common
+   * fork-join pool (one thread on two cores) would make one scenario's task wait for another's.
+   */
+  private static final Executor OWN_THREAD = task -> {
+    Thread t = new Thread(task, "chaos-task");
+    t.setDaemon(true);
+    t.start();
+  };
+
+  private Map<String, Object> scenario(String name, long t0, DatabaseCoordinates db, ScenarioChain chain)
+      throws Exception {
+    Deployment deployment = deploy(chain);
     List<Service> services = new java.util.concurrent.CopyOnWriteArrayList<>();
-    services.add(startService(name, 1, db, deployment));
+    services.add(startService(name, 1, db, chain, deployment));
     if (name.equals("two_instances")) {
-      services.add(startService(name, 2, db, deployment));
+      services.add(startService(name, 2, db, chain, deployment));
     }
     LoadClient load = new LoadClient(OPERATOR_TOKEN, SIWE_DOMAIN);
     List<LoadClient.Signed> bodies = load.prepare(services.get(0).base(), deployment, contributions, accounts);
@@ -177,9 +233,9 @@ public final class ChaosBench {
             sleep(5_000);
             services.get(0).kill();
             kills.incrementAndGet();
-            services.set(0, restart(services.get(0), db, deployment));
+            services.set(0, restart(services.get(0), db, chain, deployment));
           }
-        });
+        }, OWN_THREAD);
         outcome = load.send(bodies, i -> services.get(0).base(), 250, 16, 180);
         faults.get(5, TimeUnit.MINUTES);
         r.put("fault", kills.get() + " x kill -9");
@@ -194,7 +250,7 @@ public final class ChaosBench {
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }
-        });
+        }, OWN_THREAD);
         sleep(5_000);
         if (name.endsWith("two_endpoints")) {
           String before = get(services.get(0).base() + "/health/ready");
@@ -205,13 +261,13 @@ public final class ChaosBench {
         }
         long downAt = System.nanoTime();
         int beforeCount = countContributions(db);
-        ganache.close();
+        chain.down();
         sleep(5_000);
         String health = get(services.get(0).base() + "/health/ready");
         chainDownReported.set(health.contains("\"chain\":\"down\""));
         sleep(27_000);
         acknowledgedDuring.set(countContributions(db) - beforeCount);
-        ganache = LocalGanache.start(nodeDir, ganachePort, root.resolve("chain"));
+        chain.up();
         outageMs[0] = (System.nanoTime() - downAt) / 1_000_000;
         outcome = sending.get(5, TimeUnit.MINUTES);
         r.put("fault", String.format("Ganache down %.1f s", outageMs[0] / 1000.0));
@@ -234,18 +290,18 @@ public final class ChaosBench {
         CompletableFuture<Void> faults = CompletableFuture.runAsync(() -> {
           for (int k = 0; k < 3; k++) {
             sleep(3_000);
-            String snapshot = rpc("evm_snapshot", "[]");
-            long forkHead = blockNumber();
+            String snapshot = rpc(chain, "evm_snapshot", "[]");
+            long forkHead = blockNumber(chain);
             sleep(4_000); // anchors sent, mined, recorded and indexed on a branch about to vanish
-            long oldHead = blockNumber();
-            rpc("evm_revert", "[" + snapshot + "]");
-            while (blockNumber() <= oldHead) {
-              rpc("evm_mine", "[]"); // other blocks at the same heights, and one more
+            long oldHead = blockNumber(chain);
+            rpc(chain, "evm_revert", "[" + snapshot + "]");
+            while (blockNumber(chain) <= oldHead) {
+              rpc(chain, "evm_mine", "[]"); // other blocks at the same heights, and one more
             }
             replaced.addAndGet((int) (oldHead - forkHead));
             reorgs.incrementAndGet();
           }
-        });
+        }, OWN_THREAD);
         outcome = load.send(bodies, i -> services.get(0).base(), 250, 16, 180);
         faults.get(5, TimeUnit.MINUTES);
         sleep(10_000); // the indexer's rounds find the last replaced blocks before anchoring is awaited
@@ -261,7 +317,7 @@ public final class ChaosBench {
       }
     }
     awaitAnchored(db, 120);
-    Figures f = check(db, deployment, outcome.acknowledged());
+    Figures f = check(db, chain, deployment, outcome.acknowledged());
     services.forEach(Service::stop);
 
     r.put("acknowledged", outcome.acknowledged().size());
@@ -306,8 +362,9 @@ public final class ChaosBench {
    * counts leaves the chain holds more than once; orphans are on-chain batches no recorded batch
    * explains, plus recorded anchored batches the chain does not confirm.
    */
-  private Figures check(DatabaseCoordinates db, Deployment d, Set<Long> acknowledged) throws Exception {
-    Web3j web3j = Web3j.build(new HttpService(ganache.rpcUrl()));
+  private Figures check(DatabaseCoordinates db, ScenarioChain chain, Deployment d, Set<Long> acknowledged)
+      throws Exception {
+    Web3j web3j = Web3j.build(new HttpService(chain.rpcUrl()));
     try (Connection c = connect(db)) {
       var registry = new ProvenanceRegistryGateway(web3j, Credentials.create(LocalGanache.DEV_ANCHORER_KEY), CHAIN_ID,
           d.provenanceRegistry());
@@ -409,11 +466,11 @@ public final class ChaosBench {
     }
   }
 
-  /** A raw JSON-RPC call to the harness's Ganache; the {@code result} as JSON text. */
-  private String rpc(String method, String params) {
+  /** A raw JSON-RPC call to the scenario's Ganache; the {@code result} as JSON text. */
+  private String rpc(ScenarioChain chain, String method, String params) {
     String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + params + "}";
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(ganache.rpcUrl()))
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(chain.rpcUrl()))
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
           HttpResponse.BodyHandlers.ofString());
       var reply = JSON.readTree(response.body());
@@ -429,8 +486,8 @@ public final class ChaosBench {
     }
   }
 
-  private long blockNumber() {
-    return Long.decode(rpc("eth_blockNumber", "[]").replace("\"", ""));
+  private long blockNumber(ScenarioChain chain) {
+    return Long.decode(rpc(chain, "eth_blockNumber", "[]").replace("\"", ""));
   }
 
   private int countContributions(DatabaseCoordinates db) {
@@ -474,20 +531,21 @@ public final class ChaosBench {
 
   private final List<Service> started = new ArrayList<>();
 
-  private Service startService(String name, int instance, DatabaseCoordinates db, Deployment d) throws Exception {
-    return launch(name, instance, 1, ports.next(), db, d);
+  private Service startService(String name, int instance, DatabaseCoordinates db, ScenarioChain chain, Deployment d)
+      throws Exception {
+    return launch(name, instance, 1, ports.next(), db, chain, d);
   }
 
-  private Service restart(Service old, DatabaseCoordinates db, Deployment d) {
+  private Service restart(Service old, DatabaseCoordinates db, ScenarioChain chain, Deployment d) {
     try {
-      return launch(old.name(), old.instance(), old.generation() + 1, old.port(), db, d);
+      return launch(old.name(), old.instance(), old.generation() + 1, old.port(), db, chain, d);
     } catch (Exception e) {
       throw new IllegalStateException("cannot restart " + old.name(), e);
     }
   }
 
-  private Service launch(String name, int instance, int generation, int port, DatabaseCoordinates db, Deployment d)
-      throws Exception {
+  private Service launch(String name, int instance, int generation, int port, DatabaseCoordinates db,
+      ScenarioChain chain, Deployment d) throws Exception {
     Path data = root.resolve(name + "-" + instance);
     Files.createDirectories(data);
     d.write(data.resolve("deployment.json"));
@@ -501,8 +559,8 @@ public final class ChaosBench {
     env.put("LABELLEDGER_DB_USER", db.user());
     env.put("LABELLEDGER_DB_PASSWORD_FILE", postgres.passwordFile().toString());
     env.put("LABELLEDGER_DB_POOL_SIZE", "8");
-    env.put("LABELLEDGER_RPC_URL", (name.endsWith("two_endpoints") ? "http://127.0.0.1:" + deadPort + "," : "")
-        + "http://127.0.0.1:" + ganachePort);
+    env.put("LABELLEDGER_RPC_URL", (name.endsWith("two_endpoints") ? "http://127.0.0.1:" + chain.deadPort() + "," : "")
+        + chain.rpcUrl());
     env.put("LABELLEDGER_CHAIN_ID", Long.toString(CHAIN_ID));
     env.put("LABELLEDGER_RELAYER_KEY", LocalGanache.DEV_OPERATOR_KEY);
     env.put("LABELLEDGER_ANCHORER_KEY", LocalGanache.DEV_ANCHORER_KEY);
@@ -539,8 +597,8 @@ public final class ChaosBench {
     }
   }
 
-  private Deployment deploy() throws Exception {
-    Web3j web3j = Web3j.build(new HttpService(ganache.rpcUrl()));
+  private Deployment deploy(ScenarioChain chain) throws Exception {
+    Web3j web3j = Web3j.build(new HttpService(chain.rpcUrl()));
     try {
       Credentials operator = Credentials.create(LocalGanache.DEV_OPERATOR_KEY);
       var tx = new FastRawTransactionManager(web3j, operator, CHAIN_ID, new PollingTransactionReceiptProcessor(web3j,
@@ -582,10 +640,7 @@ public final class ChaosBench {
         }
       });
     }
-    if (ganache != null) {
-      ganache.close();
-      ganache = null;
-    }
+    chains.forEach(ScenarioChain::stop);
     if (postgres != null) {
       postgres.close();
       postgres = null;
@@ -605,9 +660,67 @@ public final class ChaosBench {
     }
   }
 
-  /** Ports: consecutive from a base (a fixed range for shared machines), or free ones when the base is 0. */
+  /**
+   * A scenario's own chain: a Ganache process on a port of its own with its state in a directory of
+   * its own, so that stopping it (the outages) or reverting it (the reorganisation) reaches that
+   * scenario's services only. The dead port (the first, never-answering endpoint of the two-endpoint
+   * scenario) is held by a socket that is bound but never listens, so connections to it are refused
+   * and no other process can take that port while the scenario runs.
+   */
+  private final class ScenarioChain {
+    private final int port;
+    private final Path dir;
+    private final Socket dead = new Socket();
+    private volatile LocalGanache node;
+
+    ScenarioChain(String name) throws IOException {
+      chains.add(this);
+      this.port = ports.next();
+      this.dir = root.resolve("chain-" + name);
+      dead.bind(new InetSocketAddress("127.0.0.1", ports.next()));
+      up();
+    }
+
+    String rpcUrl() {
+      return "http://127.0.0.1:" + port;
+    }
+
+    int deadPort() {
+      return dead.getLocalPort();
+    }
+
+    /** Starts this scenario's Ganache on its port and directory (again after {@link #down}, with its state). */
+    void up() throws IOException {
+      node = LocalGanache.start(nodeDir, port, dir);
+    }
+
+    /** Stops this scenario's Ganache process, and only it. */
+    synchronized void down() {
+      LocalGanache running = node;
+      node = null;
+      if (running != null) {
+        running.close();
+      }
+    }
+
+    void stop() {
+      down();
+      try {
+        dead.close();
+      } catch (IOException ignored) {
+        // nothing to release
+      }
+    }
+  }
+
+  /**
+   * Ports: consecutive from a base (a fixed range for shared machines), or free ones when the base
+   * is 0. Never the same port twice in one run, so a scenario's port (its Ganache's while that is
+   * stopped, a killed service's before its restart) cannot be handed to a concurrent scenario.
+   */
   private static final class PortRange {
     private int next;
+    private final Set<Integer> given = new java.util.HashSet<>();
 
     PortRange(int base) {
       this.next = base;
@@ -615,7 +728,11 @@ public final class ChaosBench {
 
     synchronized int next() throws IOException {
       if (next == 0) {
-        return freePort();
+        int port = freePort();
+        while (!given.add(port)) {
+          port = freePort();
+        }
+        return port;
       }
       return next++;
     }
