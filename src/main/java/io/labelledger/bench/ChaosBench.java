@@ -41,6 +41,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -185,17 +186,36 @@ public final class ChaosBench {
 
   // ------------------------------------------------------------------ scenarios
 
+  /**
+   * One scenario's set-up at a time: starting Ganache, the service JVMs and signing 5,050
+   * contributions are what keep both cores busy, while the load and fault phases mostly wait. So a
+   * scenario sets up while the one beside it is under load, and no service start-up has to share the
+   * machine with another (a start-up slower than 90 s fails its scenario).
+   */
+  private final Semaphore setUpGate = new Semaphore(1);
+
   private Map<String, Object> scenario(String name) throws Exception {
+    setUpGate.acquire();
+    AtomicBoolean gateHeld = new AtomicBoolean(true);
+    Runnable setUpDone = () -> {
+      if (gateHeld.getAndSet(false)) {
+        setUpGate.release();
+      }
+    };
     long t0 = System.nanoTime();
-    DatabaseCoordinates db = database("chaos_" + name);
-    ScenarioChain chain = new ScenarioChain(name);
+    ScenarioChain chain = null;
     try {
-      return scenario(name, t0, db, chain);
+      DatabaseCoordinates db = database("chaos_" + name);
+      chain = new ScenarioChain(name);
+      return scenario(name, t0, db, chain, setUpDone);
     } finally {
+      setUpDone.run();
       synchronized (started) { // also when the scenario failed half-way: its services, then its chain
         started.stream().filter(s -> s.name().equals(name) && s.process().isAlive()).forEach(Service::stop);
       }
-      chain.stop();
+      if (chain != null) {
+        chain.stop();
+      }
     }
   }
 
@@ -209,8 +229,8 @@ public final class ChaosBench {
     t.start();
   };
 
-  private Map<String, Object> scenario(String name, long t0, DatabaseCoordinates db, ScenarioChain chain)
-      throws Exception {
+  private Map<String, Object> scenario(String name, long t0, DatabaseCoordinates db, ScenarioChain chain,
+      Runnable setUpDone) throws Exception {
     Deployment deployment = deploy(chain);
     List<Service> services = new java.util.concurrent.CopyOnWriteArrayList<>();
     services.add(startService(name, 1, db, chain, deployment));
@@ -219,6 +239,7 @@ public final class ChaosBench {
     }
     LoadClient load = new LoadClient(OPERATOR_TOKEN, SIWE_DOMAIN);
     List<LoadClient.Signed> bodies = load.prepare(services.get(0).base(), deployment, contributions, accounts);
+    setUpDone.run();
     System.out.printf("chaos %s: %,d contributions signed by %d contributors (set-up %.1f s)%n", name, bodies.size(),
         accounts, (System.nanoTime() - t0) / 1e9);
 
