@@ -210,9 +210,11 @@ public final class ChaosBench {
       return scenario(name, t0, db, chain, setUpDone);
     } finally {
       setUpDone.run();
-      synchronized (started) { // also when the scenario failed half-way: its services, then its chain
-        started.stream().filter(s -> s.name().equals(name) && s.process().isAlive()).forEach(Service::stop);
+      List<Service> own; // also when the scenario failed half-way: its services, then its chain
+      synchronized (started) {
+        own = started.stream().filter(s -> s.name().equals(name)).toList();
       }
+      own.stream().filter(s -> s.process().isAlive()).forEach(Service::stop);
       if (chain != null) {
         chain.stop();
       }
@@ -220,8 +222,9 @@ public final class ChaosBench {
   }
 
   /**
-   * Runs a fault or load task on a thread of its own: with scenarios side by side, the common
-   * fork-join pool (one thread on two cores) would make one scenario's task wait for another's.
+   * Runs a fault or load task on a thread of its own, whatever the size of the common fork-join
+   * pool: these tasks sleep and block for minutes, and with scenarios side by side one scenario's
+   * task must never queue behind another's.
    */
   private static final Executor OWN_THREAD = task -> {
     Thread t = new Thread(task, "chaos-task");
