@@ -25,7 +25,6 @@ import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.OptionalLong;
 
 /**
  * {@code GET /api/campaigns/{id}/items/{itemId}/file}: the bytes of the contributed file a validation
@@ -94,13 +93,8 @@ public final class ValidationFileRoutes implements ApiModule {
         throw new ApiException(ErrorCode.FILE_ERASED, file);
       }
       BlobId blob = new BlobId(file);
-      return vertx.executeBlocking(() -> store.size(blob), false).map(size -> {
-        OptionalLong bytes = size;
-        if (bytes.isEmpty()) {
-          throw new ApiException(ErrorCode.FILE_MISSING, file);
-        }
-        return new Target(blob, mediaType, bytes.getAsLong());
-      });
+      return vertx.executeBlocking(() -> store.size(blob), false).map(size -> new Target(blob, mediaType,
+          size.orElseThrow(() -> new ApiException(ErrorCode.FILE_MISSING, file))));
     }).onSuccess(target -> stream(ctx, target)).onFailure(ctx::fail);
   }
 
