@@ -110,8 +110,15 @@ async function shoot(page, dir, name, shots) {
   await page.setViewportSize(DESKTOP);
   await page.screenshot({ path: desktop, fullPage: true });
   await page.setViewportSize(PHONE);
-  await page.waitForTimeout(50);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  // charts resize to a new width in a ResizeObserver callback a frame or more later: measure once layout has
+  // settled (a real overflow stays, and is reported after 2 s)
+  let overflow = 0;
+  for (const until = Date.now() + 2000; ;) {
+    await page.waitForTimeout(50);
+    overflow = await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() =>
+      requestAnimationFrame(() => resolve(document.documentElement.scrollWidth - window.innerWidth)))));
+    if (overflow <= 0 || Date.now() > until) break;
+  }
   const phone = path.join(dir, `${name}-375.png`);
   await page.screenshot({ path: phone, fullPage: true });
   await page.setViewportSize(DESKTOP);
