@@ -20,10 +20,30 @@ import java.util.Optional;
 public final class UploadQueries {
   private static final String LOCK = "select pg_advisory_xact_lock(hashtextextended($1, 0))";
 
+  /**
+   * Records an upload in one statement, and so in one round trip and one implicit transaction: the CTE
+   * takes the blob's advisory lock before the row is inserted, and the lock is held until that
+   * transaction commits. (Parameters are cast because an {@code insert ... select} does not type them
+   * from the target columns.)
+   */
   private static final String INSERT = """
+      with locked as (select pg_advisory_xact_lock(hashtextextended($1::text, 0)))
       insert into uploads (file, sha256, bytes, media_type, duration_ms, file_name, campaign_id, item_id, uploader,
                            answer, uploaded_at, expires_at)
-      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id
+      select $1::text, $2::text, $3::bigint, $4::text, $5::bigint, $6::text, $7::bigint, $8::bigint, $9::text,
+             $10::text, $11::timestamptz, $12::timestamptz
+      from locked returning id
+      """;
+
+  /**
+   * What admitting an upload needs to know, in one round trip: the expiry of the uploader's lease on
+   * the item (null without one), and how many uploads the account made since the window opened, with
+   * the time of the first of them.
+   */
+  private static final String ADMISSION = """
+      select (select expires_at from leases where item_id = $1 and contributor = $2 and campaign_id = $3) as lease,
+             count(*) as recent, min(uploaded_at) as first
+      from uploads where uploader = $2 and uploaded_at > $4
       """;
 
   /**
@@ -57,32 +77,29 @@ public final class UploadQueries {
   public record Upload(long campaignId, long itemId, String uploader, long bytes, String mediaType, Instant expiresAt,
       boolean swept) {}
 
-  /** When the contributor's lease on the item expires, if they hold one on it for this campaign. */
-  public Future<Optional<Instant>> leaseExpiry(long campaignId, long itemId, String contributor) {
-    return pool.preparedQuery("select expires_at from leases where item_id = $1 and contributor = $2 and campaign_id = $3")
-        .execute(Tuple.of(itemId, contributor, campaignId))
-        .map(rows -> rows.size() == 0 ? Optional.<Instant>empty()
-            : Optional.of(rows.iterator().next().getOffsetDateTime(0).toInstant()));
-  }
-
-  /** The account's uploads since {@code since}: how many, and the time of the first. */
+  /** The account's uploads since the window opened: how many, and the time of the first (null when none). */
   public record Recent(long count, Instant first) {}
 
-  public Future<Recent> since(String uploader, Instant since) {
-    return pool.preparedQuery("select count(*), min(uploaded_at) from uploads where uploader = $1 and uploaded_at > $2")
-        .execute(Tuple.of(uploader, utc(since))).map(rows -> {
-          Row row = rows.iterator().next();
-          OffsetDateTime first = row.getOffsetDateTime(1);
-          return new Recent(row.getLong(0), first == null ? null : first.toInstant());
-        });
+  /** What {@link #admission} found: the lease's expiry, if the uploader holds one on the item, and the recent uploads. */
+  public record Admission(Optional<Instant> lease, Recent recent) {}
+
+  /** The uploader's lease on the campaign's item, and their uploads since {@code since}. */
+  public Future<Admission> admission(long campaignId, long itemId, String uploader, Instant since) {
+    return pool.preparedQuery(ADMISSION).execute(Tuple.of(itemId, uploader, campaignId, utc(since))).map(rows -> {
+      Row row = rows.iterator().next();
+      OffsetDateTime lease = row.getOffsetDateTime("lease");
+      OffsetDateTime first = row.getOffsetDateTime("first");
+      return new Admission(Optional.ofNullable(lease).map(OffsetDateTime::toInstant),
+          new Recent(row.getLong("recent"), first == null ? null : first.toInstant()));
+    });
   }
 
-  /** Records an upload under the blob's lock, in its own transaction; returns its id. */
+  /** Records an upload under the blob's lock (see {@link #INSERT}); returns its id. */
   public Future<Long> record(NewUpload u) {
-    return pool.withTransaction(tx -> lock(tx, u.file()).compose(v -> tx.preparedQuery(INSERT).execute(Tuple.from(
-            new Object[] {u.file(), u.sha256(), u.bytes(), u.mediaType(), u.durationMs(), u.fileName(), u.campaignId(),
-                u.itemId(), u.uploader(), u.answer(), utc(u.uploadedAt()), utc(u.expiresAt())})))
-        .map(rows -> rows.iterator().next().getLong(0)));
+    return pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {u.file(), u.sha256(), u.bytes(), u.mediaType(),
+            u.durationMs(), u.fileName(), u.campaignId(), u.itemId(), u.uploader(), u.answer(), utc(u.uploadedAt()),
+            utc(u.expiresAt())}))
+        .map(rows -> rows.iterator().next().getLong(0));
   }
 
   /** Every upload of {@code file} by {@code uploader} (any campaign, swept or not), and whether anyone's is live. */

@@ -85,15 +85,15 @@ public final class UploadService implements FileCheck {
             upload.mediaTypes());
       }
       Instant now = clock.instant();
-      return queries.leaseExpiry(campaignId, itemId, uploader).compose(lease -> {
+      return queries.admission(campaignId, itemId, uploader, now.minus(WINDOW)).map(asked -> {
+        Optional<Instant> lease = asked.lease();
         if (lease.isEmpty()) {
           throw new ApiException(ErrorCode.ITEM_NOT_ASSIGNED, itemId, campaignId, campaignId);
         }
         if (!lease.get().isAfter(now)) {
           throw new ApiException(ErrorCode.LEASE_EXPIRED, itemId, lease.get());
         }
-        return queries.since(uploader, now.minus(WINDOW));
-      }).map(recent -> {
+        UploadQueries.Recent recent = asked.recent();
         if (recent.count() >= perHour) {
           long retryAfter = Math.max(1, Duration.between(now, recent.first().plus(WINDOW)).toSeconds() + 1);
           throw new ApiException(ErrorCode.UPLOAD_RATE_LIMITED, Map.of(ErrorResponder.RETRY_AFTER_SECONDS, retryAfter),

@@ -356,6 +356,11 @@ class UploadsIT {
 
     Reply late = TypedFixtures.submit(app, idler, idlerTask, UploadType_answer(lonely));
     assertThat(late.status()).as(late.body()).isIn(409, 422);
+
+    long before = uploadRows();
+    byte[] afterLease = MediaSamples.text("uploaded once the lease ran out\n");
+    assertRefused(upload(idler, campaign, idlerTask, "text/plain", afterLease), 409, "LEASE_EXPIRED");
+    assertNothingStored(before, afterLease);
   }
 
   private static String UploadType_answer(byte[] webm) {
