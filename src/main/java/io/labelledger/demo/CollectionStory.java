@@ -13,7 +13,6 @@ import io.labelledger.chain.Hex;
 import io.labelledger.demo.StoryHttp.Reply;
 import io.labelledger.demo.StorySteps.Buyer;
 import io.labelledger.provenance.StandardMerkleTree;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -29,10 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import org.apache.commons.compress.archivers.ArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.StructuredDataEncoder;
@@ -467,9 +462,6 @@ public final class CollectionStory extends Story<CollectionStory.Outcome> {
 
   // ------------------------------------------------------------------ exports, checked file by file
 
-  /** A sample of an export: its metadata and the file's bytes. */
-  private record Sample(JsonNode meta, byte[] file) {}
-
   private void export() {
     JsonNode bundle = http.get("/api/datasets/" + listing.id() + "/audit-bundle", null).expect(200, "audit bundle")
         .json();
@@ -487,9 +479,9 @@ public final class CollectionStory extends Story<CollectionStory.Outcome> {
     List<String> expected = uploads.stream().filter(Upload::audible).map(Upload::file).sorted().toList();
     Reply tar = export("webdataset");
     checkEqual("webdataset erased-contributions header", "0", header(tar, "LabelLedger-Erased-Contributions"));
-    List<Sample> samples = readTar(tar.body());
+    List<ExportArchives.Sample> samples = ExportArchives.webDataset(tar.body());
     checkFiles("webdataset", samples, expected, leaves);
-    List<Sample> folder = readFolder(export("audiofolder").body());
+    List<ExportArchives.Sample> folder = ExportArchives.audioFolder(export("audiofolder").body());
     checkFiles("audiofolder", folder, expected, leaves);
     filesChecked = samples.size() + folder.size();
     out.printf("exports: WebDataset tar and audiofolder zip, %d files each; every file checked: its bytes are the"
@@ -505,9 +497,9 @@ public final class CollectionStory extends Story<CollectionStory.Outcome> {
   }
 
   /** Each sample checks out from its bytes to a leaf of the bundle; together they are exactly {@code expected}. */
-  private void checkFiles(String format, List<Sample> samples, List<String> expected, Map<String, JsonNode> leaves) {
+  private void checkFiles(String format, List<ExportArchives.Sample> samples, List<String> expected, Map<String, JsonNode> leaves) {
     List<String> files = new ArrayList<>();
-    for (Sample s : samples) {
+    for (ExportArchives.Sample s : samples) {
       JsonNode m = s.meta();
       String file = keccak(s.file());
       String where = format + " file " + abbreviate(file);
@@ -550,56 +542,6 @@ public final class CollectionStory extends Story<CollectionStory.Outcome> {
     }
   }
 
-  /** WebDataset: {@code <key>.json} then {@code <key>.wav}, consecutively, for each sample. */
-  private static List<Sample> readTar(byte[] tar) {
-    List<Sample> out = new ArrayList<>();
-    try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
-      JsonNode meta = null;
-      String key = null;
-      for (ArchiveEntry e; (e = in.getNextEntry()) != null; ) {
-        String name = e.getName();
-        byte[] bytes = in.readAllBytes();
-        if (name.endsWith(".json")) {
-          check("webdataset: a sample's metadata then its file", meta == null, name);
-          meta = StoryHttp.JSON.readTree(bytes);
-          key = name.substring(0, name.length() - ".json".length());
-        } else {
-          checkEqual("webdataset entry after " + key + ".json", key + ".wav", name);
-          out.add(new Sample(meta, bytes));
-          meta = null;
-        }
-      }
-      check("webdataset: every metadata has its file", meta == null, String.valueOf(key));
-    } catch (IOException e) {
-      throw new StoryFailure("webdataset export", "not a tar: " + e.getMessage());
-    }
-    return out;
-  }
-
-  /** Hugging Face audiofolder: {@code metadata.jsonl} whose {@code file_name}s are exactly the other entries. */
-  private static List<Sample> readFolder(byte[] zip) {
-    Map<String, byte[]> entries = new TreeMap<>();
-    try (ZipArchiveInputStream in = new ZipArchiveInputStream(new ByteArrayInputStream(zip))) {
-      for (ArchiveEntry e; (e = in.getNextEntry()) != null; ) {
-        entries.put(e.getName(), in.readAllBytes());
-      }
-    } catch (IOException e) {
-      throw new StoryFailure("audiofolder export", "not a zip: " + e.getMessage());
-    }
-    byte[] metadata = entries.remove("metadata.jsonl");
-    check("audiofolder has metadata.jsonl", metadata != null, entries.keySet().toString());
-    List<Sample> out = new ArrayList<>();
-    TreeSet<String> named = new TreeSet<>();
-    for (JsonNode meta : StorySteps.jsonLines(new Reply("audiofolder metadata", 200, metadata), "metadata.jsonl")) {
-      String name = meta.path("file_name").asText();
-      named.add(name);
-      check("audiofolder entry " + name, entries.containsKey(name), "missing");
-      out.add(new Sample(meta, entries.get(name)));
-    }
-    checkEqual("audiofolder entries besides metadata.jsonl", entries.keySet(), named);
-    return out;
-  }
-
   private static String header(Reply reply, String name) {
     String value = reply.header(name);
     return value == null ? "none" : value;
@@ -638,8 +580,8 @@ public final class CollectionStory extends Story<CollectionStory.Outcome> {
           header(r, "LabelLedger-Erased-Contributions"));
       checkEqual(format + " erased-items header after the withdrawal", "0", header(r, "LabelLedger-Erased-Items"));
       switch (format) {
-        case "webdataset" -> checkFiles(format + " after the withdrawal", readTar(r.body()), kept, leaves);
-        case "audiofolder" -> checkFiles(format + " after the withdrawal", readFolder(r.body()), kept, leaves);
+        case "webdataset" -> checkFiles(format + " after the withdrawal", ExportArchives.webDataset(r.body()), kept, leaves);
+        case "audiofolder" -> checkFiles(format + " after the withdrawal", ExportArchives.audioFolder(r.body()), kept, leaves);
         case "jsonl" -> {
           List<String> files = new ArrayList<>();
           for (JsonNode row : StorySteps.jsonLines(r, "JSONL export")) {

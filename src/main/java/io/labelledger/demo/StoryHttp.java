@@ -6,12 +6,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * A client of the public API as any client speaks it (bearer tokens, JSON bodies), nothing of the
@@ -31,9 +33,9 @@ public final class StoryHttp {
   }
 
   /** A reply: status, headers and body bytes; {@link #json()} parses on demand. */
-  public record Reply(String request, int status, java.net.http.HttpHeaders headers, byte[] body) {
+  public record Reply(String request, int status, HttpHeaders headers, byte[] body) {
     public Reply(String request, int status, byte[] body) {
-      this(request, status, java.net.http.HttpHeaders.of(java.util.Map.of(), (a, b) -> true), body);
+      this(request, status, HttpHeaders.of(Map.of(), (a, b) -> true), body);
     }
 
     /** The first value of header {@code name}, or null. */
