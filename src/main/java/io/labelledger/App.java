@@ -122,7 +122,7 @@ public final class App implements AutoCloseable {
   private static final long SWEEP_INTERVAL_MS = TimeUnit.MINUTES.toMillis(10);
   private static final long BUCKET_EVICTION_MS = TimeUnit.MINUTES.toMillis(1);
   /** The largest piece of a request body handed to a handler at once (Netty's default is 8 KiB). */
-  static final int HTTP_MAX_CHUNK = 64 * 1024;
+  public static final int HTTP_MAX_CHUNK = 64 * 1024;
   /** How long a shutdown waits for running worker rounds before it closes the pool. */
   private static final long WORKER_STOP_SECONDS = 10;
 

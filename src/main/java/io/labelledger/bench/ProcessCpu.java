@@ -76,7 +76,7 @@ record ProcessCpu(long service, Map<String, Long> jitThreads, long postgres, lon
   }
 
   /** utime + stime of a process that may have exited since it was listed (then 0). */
-  private static long ticksIfAlive(long pid) {
+  static long ticksIfAlive(long pid) {
     String[] f = stat(pid);
     return f == null ? 0 : Long.parseLong(f[13]) + Long.parseLong(f[14]);
   }

@@ -21,7 +21,7 @@ import java.util.UUID;
  * upload. On any failure the file is deleted. The staging file's name is the service's own, never
  * the client's.
  */
-final class StagedBody {
+public final class StagedBody {
   private final HttpServerRequest request;
   private final Path path;
   private final long maxBytes;
@@ -37,7 +37,7 @@ final class StagedBody {
   }
 
   /** Completes with the staged file once the whole body is written and the file closed. */
-  static Future<Path> receive(Vertx vertx, HttpServerRequest request, Path stagingDir, long maxBytes) {
+  public static Future<Path> receive(Vertx vertx, HttpServerRequest request, Path stagingDir, long maxBytes) {
     Path path = stagingDir.resolve("upload-" + UUID.randomUUID() + ".part");
     StagedBody body = new StagedBody(request, path, maxBytes);
     return vertx.fileSystem().mkdirs(stagingDir.toString())
