@@ -316,7 +316,8 @@ public final class App implements AutoCloseable {
     UploadQueries uploadQueries = new UploadQueries(pool);
     UploadService uploads = new UploadService(vertx, blobs, uploadQueries, campaignTypes,
         BlobStores.stagingDir(config.blobs(), config.dataPath()), clock, Duration.ofSeconds(work.leaseTtlSeconds()),
-        config.blobs().uploadsPerHour());
+        new UploadService.Limits(config.blobs().uploadsPerHour(), config.blobs().uploadsInFlight(),
+            Duration.ofSeconds(config.blobs().uploadIdleSeconds())));
     BlobSweeper sweeper = new BlobSweeper(vertx, uploadQueries, blobs, clock);
     ErasureSweeper erasures = new ErasureSweeper(vertx, new ErasureQueries(pool), blobs, clock);
 

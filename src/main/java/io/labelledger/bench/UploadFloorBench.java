@@ -127,7 +127,7 @@ public final class UploadFloorBench {
         return;
       }
       request.pause();
-      StagedBody.receive(vertx, request, store.tmpDir(), Long.MAX_VALUE)
+      StagedBody.receive(vertx, request, store.tmpDir(), Long.MAX_VALUE, Duration.ofMinutes(1))
           .compose(staged -> vertx.executeBlocking(() -> {
             // unhashed: a random name of the same shape, so that each file is still renamed into place
             Blob hashes = hashed ? BlobHasher.of(staged) : new Blob(new BlobId("0x" + UUID.randomUUID().toString()

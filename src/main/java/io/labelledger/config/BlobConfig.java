@@ -18,7 +18,10 @@ import jakarta.validation.constraints.Pattern;
  * @param secretKey the S3 secret key (a secret: environment or file only)
  * @param pathStyle S3 path-style URLs ({@code endpoint/bucket/key}), which most self-hosted stores need
  * @param prefix prepended to every object key (e.g. {@code labelledger/})
- * @param uploadsPerHour files one account may upload in an hour (the next gets 429)
+ * @param uploadsPerHour files one account may upload in an hour (the next gets 429); uploads still
+ *     in progress count too
+ * @param uploadsInFlight uploads one account may have in progress at once on one instance (the next gets 429)
+ * @param uploadIdleSeconds an upload whose body sends no byte for this long is refused (408) and closed
  * @param sweepIntervalMs period of the sweeper that deletes files nobody signed within the lease time
  * @param erasureIntervalMs period of the sweeper that erases the files of contributors whose consent is
  *     withdrawn: the bound on the delay between the indexed revocation and the deletion
@@ -35,6 +38,8 @@ public record BlobConfig(
     @NotNull @Pattern(regexp = "[A-Za-z0-9/._-]{0,200}", message = "may hold letters, digits and / . _ - only")
     String prefix,
     @Min(1) @Max(1_000_000) int uploadsPerHour,
+    @Min(1) @Max(1_000) int uploadsInFlight,
+    @Min(1) @Max(3_600) int uploadIdleSeconds,
     @Min(100) @Max(86_400_000) long sweepIntervalMs,
     @Min(100) @Max(86_400_000) long erasureIntervalMs) {
 

@@ -105,6 +105,8 @@ public final class ConfigLoader {
       "LABELLEDGER_BLOB_PATH_STYLE", "blobs.pathStyle",
       "LABELLEDGER_BLOB_PREFIX", "blobs.prefix",
       "LABELLEDGER_BLOB_UPLOADS_PER_HOUR", "blobs.uploadsPerHour",
+      "LABELLEDGER_BLOB_UPLOADS_IN_FLIGHT", "blobs.uploadsInFlight",
+      "LABELLEDGER_BLOB_UPLOAD_IDLE_SECONDS", "blobs.uploadIdleSeconds",
       "LABELLEDGER_BLOB_SWEEP_INTERVAL_MS", "blobs.sweepIntervalMs",
       "LABELLEDGER_BLOB_ERASURE_INTERVAL_MS", "blobs.erasureIntervalMs");
 

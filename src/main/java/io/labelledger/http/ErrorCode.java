@@ -98,6 +98,8 @@ public enum ErrorCode {
   FILE_NAME_INVALID(400, "file name %s is refused: %s"),
   AUDIO_DURATION_OUT_OF_RANGE(422, "the recording lasts %s s; this campaign takes %s to %s s"),
   UPLOAD_RATE_LIMITED(429, "%s files uploaded in the last hour, the limit per account; retry after %s s"),
+  UPLOADS_IN_PROGRESS(429, "%s uploads of yours are already in progress, the most at once; send this one when one of them has finished"),
+  UPLOAD_STALLED(408, "no byte of the upload arrived for %s s; send it again"),
   FILE_NOT_STORED(422, "file %s is not stored: upload it with POST /api/campaigns/%s/uploads before signing"),
   FILE_NOT_UPLOADED_HERE(422, "file %s was not uploaded by you for item %s of campaign %s"),
   FILE_MISMATCH(422, "file %s was uploaded as %s bytes of %s, but the answer says %s bytes of %s"),

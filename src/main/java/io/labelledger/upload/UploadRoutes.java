@@ -47,15 +47,16 @@ public final class UploadRoutes implements ApiModule {
     String fileName = fileName(ctx.request().getHeader("Content-Disposition"));
     String claimed = mediaType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
     String uploader = Guards.account(ctx).address();
+    UploadService.Slot slot = uploads.claim(uploader); // 429 when the account's slots are all taken
     RequestPausing.pauseUntilConsumed(ctx); // the checks below are asynchronous
-    json.reply(ctx, 201, uploads.admit(uploader, campaignId, itemId, claimed).compose(admitted -> {
+    json.reply(ctx, 201, uploads.admit(slot, campaignId, itemId, claimed).compose(admitted -> {
       String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
       if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > admitted.campaign().maxBytes()) {
         ctx.response().putHeader(HttpHeaders.CONNECTION, "close"); // refused before a byte of it is read
         throw new ApiException(ErrorCode.FILE_TOO_LARGE, admitted.campaign().maxBytes());
       }
       return uploads.receive(ctx.request(), uploader, campaignId, itemId, admitted, fileName);
-    }));
+    }).onComplete(ended -> slot.release()));
   }
 
   private static String mediaType(String header) {

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * Uploads of contributed files, and the check of a signed answer that names one.
  *
  * <p>An upload is accepted from a signed-in contributor holding a lease on an item of an upload
- * campaign, under the hourly limit per account, with a claimed media type the campaign accepts. Its
+ * campaign, with a claimed media type the campaign accepts, while the account has fewer than
+ * {@code inFlight} uploads in progress on this instance ({@link #claim}) and, counting those, fewer than
+ * {@code perHour} in the last hour. Its
  * body is streamed to a staging file ({@link StagedBody}: flat memory, 413 the moment it passes the
  * campaign's {@code maxBytes}); then, on a worker thread, the bytes are inspected ({@link MediaInspector}:
  * they must be what was claimed, audio within the campaign's duration bounds) and hashed; the upload is
@@ -50,10 +53,19 @@ public final class UploadService implements FileCheck {
   private final Path staging;
   private final Clock clock;
   private final Duration leaseTtl;
-  private final int perHour;
+  private final Limits limits;
+  /** Uploads in progress on this instance, by account (an account with none has no entry). */
+  private final ConcurrentHashMap<String, Integer> inProgress = new ConcurrentHashMap<>();
+
+  /**
+   * @param perHour uploads one account may make in an hour, those in progress included
+   * @param inFlight uploads one account may have in progress at once
+   * @param idle how long a body may send nothing before it is refused
+   */
+  public record Limits(int perHour, int inFlight, Duration idle) {}
 
   public UploadService(Vertx vertx, BlobStore store, UploadQueries queries, CampaignTypes types, Path staging,
-      Clock clock, Duration leaseTtl, int perHour) {
+      Clock clock, Duration leaseTtl, Limits limits) {
     this.vertx = vertx;
     this.store = store;
     this.queries = queries;
@@ -61,7 +73,45 @@ public final class UploadService implements FileCheck {
     this.staging = staging;
     this.clock = clock;
     this.leaseTtl = leaseTtl;
-    this.perHour = perHour;
+    this.limits = limits;
+  }
+
+  /** One of an account's upload slots; {@link #release} once the upload is over, however it ended. */
+  final class Slot {
+    private final String uploader;
+    private final int others;
+    private boolean released;
+
+    private Slot(String uploader, int others) {
+      this.uploader = uploader;
+      this.others = others;
+    }
+
+    /** The account's other uploads in progress when this one was admitted. */
+    int others() {
+      return others;
+    }
+
+    synchronized void release() {
+      if (!released) {
+        released = true;
+        inProgress.computeIfPresent(uploader, (k, n) -> n <= 1 ? null : n - 1);
+      }
+    }
+  }
+
+  /** Takes one of the account's upload slots, or refuses with 429 UPLOADS_IN_PROGRESS when all are taken. */
+  Slot claim(String uploader) {
+    int[] before = new int[1];
+    inProgress.compute(uploader, (k, n) -> {
+      before[0] = n == null ? 0 : n;
+      return before[0] < limits.inFlight() ? before[0] + 1 : n;
+    });
+    if (before[0] >= limits.inFlight()) {
+      throw new ApiException(ErrorCode.UPLOADS_IN_PROGRESS, Map.of(ErrorResponder.RETRY_AFTER_SECONDS, 1L),
+          before[0]);
+    }
+    return new Slot(uploader, before[0]);
   }
 
   /** What the uploader gets back: the file's hashes and kind, and exactly the answer string to sign. */
@@ -71,7 +121,8 @@ public final class UploadService implements FileCheck {
   /** The checks made before a byte of the body is read. */
   record Admitted(UploadType.Bound campaign, String mediaType) {}
 
-  Future<Admitted> admit(String uploader, long campaignId, long itemId, String claimed) {
+  Future<Admitted> admit(Slot slot, long campaignId, long itemId, String claimed) {
+    String uploader = slot.uploader;
     return types.of(campaignId).compose(found -> {
       CampaignAnswers<?, ?> bound = found.orElseThrow(() -> new ApiException(ErrorCode.CAMPAIGN_NOT_FOUND, campaignId));
       if (!(bound instanceof UploadType.Bound upload)) {
@@ -94,10 +145,13 @@ public final class UploadService implements FileCheck {
           throw new ApiException(ErrorCode.LEASE_EXPIRED, itemId, lease.get());
         }
         UploadQueries.Recent recent = asked.recent();
-        if (recent.count() >= perHour) {
-          long retryAfter = Math.max(1, Duration.between(now, recent.first().plus(WINDOW)).toSeconds() + 1);
+        long counted = recent.count() + slot.others();
+        if (counted >= limits.perHour()) {
+          // with none recorded yet (all in progress), one may be possible again within seconds
+          long retryAfter = recent.first() == null ? 1
+              : Math.max(1, Duration.between(now, recent.first().plus(WINDOW)).toSeconds() + 1);
           throw new ApiException(ErrorCode.UPLOAD_RATE_LIMITED, Map.of(ErrorResponder.RETRY_AFTER_SECONDS, retryAfter),
-              recent.count(), retryAfter);
+              counted, retryAfter);
         }
         return new Admitted(upload, claimed);
       });
@@ -111,7 +165,7 @@ public final class UploadService implements FileCheck {
   Future<Uploaded> receive(HttpServerRequest request, String uploader, long campaignId, long itemId,
       Admitted admitted, String fileName) {
     UploadType.Bound campaign = admitted.campaign();
-    return StagedBody.receive(vertx, request, staging, campaign.maxBytes())
+    return StagedBody.receive(vertx, request, staging, campaign.maxBytes(), limits.idle())
         .compose(staged -> vertx.executeBlocking(() -> inspectAndHash(staged, campaign, admitted.mediaType()), false)
             .compose(checked -> {
               Instant now = clock.instant();

@@ -13,9 +13,11 @@ import io.labelledger.testsupport.TypedFixtures;
 import io.labelledger.testsupport.UploadFixtures;
 import io.labelledger.testsupport.WorkFixtures;
 import io.labelledger.testsupport.WorkFixtures.Contributor;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
@@ -24,6 +26,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,6 +49,8 @@ class UploadsIT {
   static final int PER_HOUR = 6;
   static final int LEASE_SECONDS = 120;
   static final int MAX_BYTES = 200_000;
+  static final int IN_FLIGHT = 2;
+  static final int IDLE_SECONDS = 2;
   static TestChain chain;
   static TestApp app;
   static String terms;
@@ -62,9 +69,11 @@ class UploadsIT {
     env.put("LABELLEDGER_BLOB_UPLOADS_PER_HOUR", Integer.toString(PER_HOUR));
     env.put("LABELLEDGER_LEASE_TTL_SECONDS", Integer.toString(LEASE_SECONDS));
     env.put("LABELLEDGER_BLOB_SWEEP_INTERVAL_MS", "3600000");
+    env.put("LABELLEDGER_BLOB_UPLOADS_IN_FLIGHT", Integer.toString(IN_FLIGHT));
+    env.put("LABELLEDGER_BLOB_UPLOAD_IDLE_SECONDS", Integer.toString(IDLE_SECONDS));
     app = TestApp.start("UploadsIT" + storeEnv.size(), env, chain);
     terms = app.publishTerms("Uploads IT terms: my recordings, my photos");
-    crowd = WorkFixtures.consentingMany(app, chain, terms, 14);
+    crowd = WorkFixtures.consentingMany(app, chain, terms, 16);
     nextContributor = 0;
     campaign = TypedFixtures.campaign(app, terms, "upload", null, Map.of("mediaTypes",
         List.of("audio/wav", "audio/webm", "audio/ogg", "image/png", "text/plain"), "maxBytes", MAX_BYTES,
@@ -325,6 +334,106 @@ class UploadsIT {
     assertRefused(refused, 429, "UPLOAD_RATE_LIMITED");
     assertThat(Long.parseLong(refused.header("retry-after"))).isBetween(1L, 3601L);
     assertNothingStored(before, extra);
+  }
+
+  /**
+   * An upload whose client sends its headers and the first bytes of a 1,000-byte body, then either
+   * nothing (it holds one of the account's slots and a staging file until the service gives up on it)
+   * or, {@code trickling}, one more byte every 500 ms (still in progress, however long the test takes).
+   */
+  private static final class SlowUpload implements AutoCloseable {
+    final Socket socket;
+    private final ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+
+    SlowUpload(Contributor c, JsonNode task, boolean trickling) throws IOException {
+      URI base = URI.create(app.baseUrl());
+      socket = new Socket(base.getHost(), base.getPort());
+      socket.setSoTimeout((IDLE_SECONDS + 15) * 1000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /api/campaigns/" + campaign + "/uploads?itemId=" + task.get("itemId").asLong()
+          + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nAuthorization: Bearer " + c.token() + "\r\n"
+          + "Content-Type: text/plain\r\nContent-Length: 1000\r\n\r\nthe first").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      if (trickling) {
+        trickle.scheduleAtFixedRate(() -> {
+          try {
+            out.write('.');
+            out.flush();
+          } catch (IOException closed) {
+            trickle.shutdown();
+          }
+        }, 500, 500, TimeUnit.MILLISECONDS);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      trickle.shutdownNow();
+      socket.close();
+    }
+  }
+
+  /** Waits until exactly {@code n} uploads are being staged (each holds a slot from before its file is opened). */
+  private static void awaitStaging(int n) throws Exception {
+    long giveUp = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      long staged = 0;
+      if (Files.isDirectory(app.blobStaging())) {
+        try (Stream<java.nio.file.Path> files = Files.list(app.blobStaging())) {
+          staged = files.filter(p -> p.getFileName().toString().startsWith("upload-")).count();
+        }
+      }
+      if (staged == n) {
+        return;
+      }
+      assertThat(System.nanoTime()).as("%d uploads staged, waiting for %d", staged, n).isLessThan(giveUp);
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  @Order(11)
+  void refusesAnUploadThatStopsSendingWith408AndClosesIt() throws Exception {
+    Contributor c = fresh();
+    JsonNode task = TypedFixtures.next(app, c, campaign);
+    long before = uploadRows();
+    long started = System.nanoTime();
+    try (SlowUpload stalled = new SlowUpload(c, task, false)) {
+      String reply = new String(stalled.socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(reply).as("the reply, then the connection closed").startsWith("HTTP/1.1 408")
+          .contains("\"UPLOAD_STALLED\"");
+    }
+    assertThat((System.nanoTime() - started) / 1e9).as("seconds until refused").isGreaterThanOrEqualTo(IDLE_SECONDS);
+    awaitStaging(0);
+    assertThat(uploadRows()).isEqualTo(before);
+  }
+
+  @Test
+  @Order(12)
+  void countsUploadsInProgressAgainstTheAccountsLimits() throws Exception {
+    Contributor c = fresh();
+    JsonNode task = TypedFixtures.next(app, c, campaign);
+    try (SlowUpload first = new SlowUpload(c, task, true); SlowUpload second = new SlowUpload(c, task, true)) {
+      awaitStaging(IN_FLIGHT);
+      Reply busy = upload(c, campaign, task, "text/plain", MediaSamples.text("a third at once\n"));
+      assertRefused(busy, 429, "UPLOADS_IN_PROGRESS");
+      assertThat(busy.header("retry-after")).isEqualTo("1");
+    }
+    awaitStaging(0); // the clients went away: their slots are free again, their parts deleted
+
+    // one upload in progress and PER_HOUR - 1 recorded: the hour is full until the one in progress ends
+    try (SlowUpload inProgress = new SlowUpload(c, task, true)) {
+      awaitStaging(1);
+      for (int i = 0; i < PER_HOUR - 1; i++) {
+        Reply ok = upload(c, campaign, task, "text/plain", MediaSamples.text("take " + i + " beside one in progress\n"));
+        assertThat(ok.status()).as(ok.body()).isEqualTo(201);
+      }
+      assertRefused(upload(c, campaign, task, "text/plain", MediaSamples.text("one too many\n")), 429,
+          "UPLOAD_RATE_LIMITED");
+    }
+    awaitStaging(0);
+    Reply last = upload(c, campaign, task, "text/plain", MediaSamples.text("the hour's last\n"));
+    assertThat(last.status()).as(last.body()).isEqualTo(201);
   }
 
   @Test
