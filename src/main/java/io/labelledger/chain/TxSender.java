@@ -21,6 +21,7 @@ import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
 
@@ -37,8 +38,9 @@ import org.web3j.utils.Numeric;
  * <p><b>Recorded before broadcast.</b> Each attempt is signed first, then {@code record(txHash)}
  * runs (the caller persists the hash), and only then is it broadcast: after a crash the database
  * always knows every hash that may be on the chain, and a recorded hash the node never saw can
- * safely be retried. A broadcast that cannot reach any node counts as "maybe sent": the same bytes
- * are broadcast again later, never a second transaction.
+ * safely be retried. A broadcast that cannot reach any node, or is not answered within
+ * {@value #BROADCAST_ANSWER_MS} ms, counts as "maybe sent": the same bytes are broadcast again later,
+ * never a second transaction.
  *
  * <p><b>Stuck transactions.</b> While a caller awaits a receipt ({@link #awaitReceipt}), an attempt
  * without one after {@code replaceAfterMs} is broadcast again as is when the node does not know it,
@@ -63,9 +65,10 @@ import org.web3j.utils.Numeric;
  *       does. Every other refusal fails at once.
  *   <li>A broadcast the node took may still lose its nonce: another transaction of that nonce
  *       outbid it in the pool, or mined first on another node (a replacement or re-broadcast of it
- *       is then refused with "nonce too low"). So while a receipt is awaited, the chain's mined
- *       count is read before the receipts: when it is past the nonce and none of the attempts has
- *       a receipt, on two polls in a row, none of them can ever mine, and the call is sent again
+ *       is then refused with "nonce too low"). So while a receipt is awaited, every
+ *       {@value #NONCE_CHECK_POLLS}th poll reads the chain's mined count before the receipts: when
+ *       it is past the nonce and none of the attempts has a receipt, twice in a row, none of them
+ *       can ever mine, and the call is sent again
  *       under a fresh nonce, in the send queue, recorded first as always. Whichever attempt mines,
  *       under either nonce, settles the caller, within its deadline.
  * </ul>
@@ -77,6 +80,10 @@ public final class TxSender {
   private static final long RECEIPT_POLL_MS = 100;
   /** Broadcasts of one call under fresh nonces, at most, while the node answers that each nonce is taken. */
   static final int NONCE_TRIES = 8;
+  /** Receipt polls per read of the mined count (a spent nonce is seen within about two of these). */
+  private static final int NONCE_CHECK_POLLS = 5;
+  /** How long a broadcast may go unanswered before it counts as "maybe sent". */
+  private static final long BROADCAST_ANSWER_MS = 5_000;
   /** Pause before a call displaced from its nonce is tried again, after a failed try. */
   private static final long MOVE_RETRY_MS = 1_000;
 
@@ -121,9 +128,10 @@ public final class TxSender {
     long lastSentAtMs;
     /** A replacement or a move to a fresh nonce is under way. */
     boolean replacing;
-    /** Polls in a row that saw the current nonce mined and none of the attempts. */
+    /** Nonce checks in a row that saw the current nonce mined and none of the attempts. */
     int spentSeen;
     long noMoveBeforeMs;
+    int polls;
 
     Pending(BigInteger gasLimit, String to, String data, Function<String, Future<Void>> record) {
       this.gasLimit = gasLimit;
@@ -138,6 +146,11 @@ public final class TxSender {
 
     synchronized Attempt latest() {
       return attempts.get(attempts.size() - 1);
+    }
+
+    /** Whether this poll also reads the chain's mined count: every {@link #NONCE_CHECK_POLLS}th. */
+    synchronized boolean dueForNonceCheck() {
+      return ++polls % NONCE_CHECK_POLLS == 0;
     }
 
     /** The nonce of the latest attempt. */
@@ -287,7 +300,7 @@ public final class TxSender {
    * bytes go again later). Fails when a node refused it.
    */
   private Future<Boolean> broadcast(Attempt attempt) {
-    return Future.fromCompletionStage(web3j.ethSendRawTransaction(attempt.raw()).sendAsync())
+    return sendRaw(attempt.raw())
         .transform(ar -> {
           if (ar.failed()) {
             LOG.warn("broadcast of {} reached no node ({}): it may have arrived; the same bytes go again if not",
@@ -302,6 +315,27 @@ public final class TxSender {
           return known(attempt.hash()).compose(known -> known ? Future.succeededFuture(true)
               : Future.failedFuture(new Refused(attempt.hash(), message)));
         });
+  }
+
+  /**
+   * eth_sendRawTransaction, failed when not answered within {@link #BROADCAST_ANSWER_MS}: a node
+   * answers at once when it takes or refuses a transaction; one that does not (Ganache 7, instant
+   * mining, never answers for a transaction it took while its nonce was being mined, then dropped)
+   * must not hold the send queue for the client's whole read timeout.
+   */
+  private Future<EthSendTransaction> sendRaw(String raw) {
+    Promise<EthSendTransaction> answer = Promise.promise();
+    long timer = vertx.setTimer(BROADCAST_ANSWER_MS, id -> answer.tryFail(
+        new ChainException("no answer to eth_sendRawTransaction within " + BROADCAST_ANSWER_MS + " ms")));
+    Future.fromCompletionStage(web3j.ethSendRawTransaction(raw).sendAsync()).onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        answer.tryComplete(ar.result());
+      } else {
+        answer.tryFail(ar.cause());
+      }
+    });
+    return answer.future();
   }
 
   /** The receipt once mined, or empty when the node does not have one (yet). */
@@ -334,8 +368,9 @@ public final class TxSender {
 
   private void poll(Pending p, List<String> fixed, long deadline, Promise<TransactionReceipt> promise) {
     // the nonce and the chain's mined count first, the receipts after: one of ours mined in between is seen
-    BigInteger nonce = p == null ? null : p.nonce();
-    Future<BigInteger> mined = p == null ? Future.succeededFuture() : minedCount();
+    boolean checkNonce = p != null && p.dueForNonceCheck();
+    BigInteger nonce = checkNonce ? p.nonce() : null;
+    Future<BigInteger> mined = checkNonce ? minedCount() : Future.succeededFuture();
     mined.<BigInteger>transform(ar -> Future.succeededFuture(ar.succeeded() ? ar.result() : null)).onComplete(count -> {
       List<String> hashes = fixed != null ? fixed : p.attempts().stream().map(Attempt::hash).toList();
       List<Future<Optional<TransactionReceipt>>> receipts = hashes.stream().map(this::receipt).toList();
@@ -356,7 +391,7 @@ public final class TxSender {
         }
         boolean allAnswered = receipts.stream().allMatch(Future::succeeded);
         Future<Void> step;
-        if (p != null && spentByAnother(p, nonce, count.result(), allAnswered)) {
+        if (checkNonce && spentByAnother(p, nonce, count.result(), allAnswered)) {
           step = moveToFreshNonce(p, nonce);
         } else if (p != null && dueForReplacement(p)) {
           step = resend(p).eventually(() -> {
@@ -383,7 +418,7 @@ public final class TxSender {
 
   /**
    * Whether the chain mined {@code nonce} (read before the receipts) while none of the attempts
-   * has a receipt, on this poll and the one before: another transaction took the nonce. Claims the
+   * has a receipt, at this check and the one before: another transaction took the nonce. Claims the
    * move ({@code replacing}) when it answers true.
    */
   private static boolean spentByAnother(Pending p, BigInteger nonce, BigInteger minedCount, boolean allAnswered) {

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import okhttp3.OkHttpClient;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.RawTransaction;
 import org.web3j.crypto.TransactionEncoder;
@@ -65,12 +64,11 @@ class NonceCollisionIT {
   /**
    * A client of its own, as another instance has. Ganache 7 (instant mining) now and then never
    * answers eth_sendRawTransaction for a transaction it took while the same nonce was being mined
-   * and then dropped; the sender counts an unanswered broadcast as "maybe sent" and finds out from
-   * the chain, so a short read timeout only shortens that wait (the service's is 30 s).
+   * and then dropped; the sender counts a broadcast unanswered after 5 s as "maybe sent" and learns
+   * from the chain that the nonce went to another.
    */
   private static Web3j client() {
-    return Web3j.build(new HttpService(chain.rpcUrl(),
-        new OkHttpClient.Builder().readTimeout(3, TimeUnit.SECONDS).build()));
+    return Web3j.build(new HttpService(chain.rpcUrl()));
   }
 
   @AfterAll
