@@ -13,7 +13,7 @@ class NonceRefusalTest {
       "transaction underpriced",
       "transaction can't be replaced, mining has already started. (please open an issue with reproduction steps: "
           + "https://github.com/trufflesuite/ganache/issues/new)",
-      "Nonce too low. Expected nonce to be 5 but got 4.",
+      "Nonce too low. Expected nonce to be 5 but got 4. Note that transactions can't be queued when automining.",
       "Transaction nonce too low. Expected nonce to be at least 5 but got 4.",
       "Replacement transaction underpriced. A gasPrice/maxFeePerGas of at least 1100000000 is necessary to replace "
           + "the existing transaction with nonce 4.",
