@@ -36,20 +36,50 @@ public final class ConsentIndexer implements EventFollower {
 
   @Override
   public Future<Map<Long, String>> apply(SqlConnection tx, long from, long to) {
-    return registry.consentEvents(from, to).compose(events -> apply(tx, events).map(v -> {
-      Map<Long, String> blocks = new HashMap<>();
-      events.forEach(e -> blocks.put(e.block(), e.blockHash()));
-      return blocks;
-    }));
+    return registry.consentEvents(from, to).compose(events -> apply(tx, events)
+        .compose(v -> recheckMissing(tx, from, to))
+        .map(v -> {
+          Map<Long, String> blocks = new HashMap<>();
+          events.forEach(e -> blocks.put(e.block(), e.blockHash()));
+          return blocks;
+        }));
+  }
+
+  /**
+   * Requests the relayer confirmed in blocks {@code from..to} whose log the chain's logs of that range
+   * do not show (their block was replaced before this follower read it) go back to {@code submitted}:
+   * the relayer then settles them from a receipt on the new branch or relays them again.
+   */
+  private Future<Void> recheckMissing(SqlConnection tx, long from, long to) {
+    return queries.reopenConfirmedMissing(tx, from, to).map(n -> {
+      if (n > 0) {
+        LOG.warn("{} confirmed consent request(s) have no log on the chain in block range {}..{} (reorganisation); "
+            + "back to submitted for the relayer to check", n, from, to);
+      }
+      return null;
+    });
   }
 
   /**
    * Forgets the consent events of the replaced blocks and re-derives each touched pair's state from
    * the events left, in chain order: a consent whose grant vanished is no consent (tasks and datasets
-   * stop using it), a revocation that vanished no longer stands.
+   * stop using it), a revocation that vanished no longer stands. Requests the relayer confirmed in
+   * those blocks go back to {@code submitted}, so that the relayer checks their transactions again:
+   * settled from the new branch's receipt when it holds one of them, else relayed again, once, with
+   * the contributor's signature (the registry's nonce went back with the chain, so it is valid again).
    */
   @Override
   public Future<Void> rollback(SqlConnection tx, long lastGoodBlock) {
+    return rederive(tx, lastGoodBlock).compose(v -> queries.reopenConfirmedAfter(tx, lastGoodBlock))
+        .map(n -> {
+          if (n > 0) {
+            LOG.warn("reorganisation past block {}: {} confirmed consent request(s) back to submitted", lastGoodBlock, n);
+          }
+          return null;
+        });
+  }
+
+  private Future<Void> rederive(SqlConnection tx, long lastGoodBlock) {
     return queries.deleteEventsAfter(tx, lastGoodBlock).compose(pairs -> {
       Future<Void> chain = Future.succeededFuture();
       for (ConsentQueries.Pair pair : pairs) {

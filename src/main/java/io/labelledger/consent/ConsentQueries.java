@@ -126,27 +126,35 @@ public final class ConsentQueries {
   /** Puts in-flight requests back in the queue (nothing of theirs is or will be on the chain). */
   public Future<Void> release(List<Long> ids) {
     return pool.preparedQuery("update consent_requests set status = 'pending', tx_hash = null, "
-            + "earlier_tx_hashes = '{}', updated_at = now() "
+            + "earlier_tx_hashes = '{}', block_number = null, updated_at = now() "
             + "where id = any($1) and status in ('submitting', 'submitted')")
         .execute(Tuple.of((Object) ids.toArray(Long[]::new))).mapEmpty();
   }
 
   /**
-   * Marks requests of a mined transaction: failure null = confirmed. Only rows still on that
-   * transaction change (its latest attempt or an earlier one).
+   * Marks requests of a transaction mined in {@code block}: failure null = confirmed. Only rows still
+   * on that transaction change (its latest attempt or an earlier one). The block is what the consent
+   * indexer checks against reorganisations.
    */
-  public Future<Void> settle(String txHash, List<Long> ids, List<String> failures) {
+  public Future<Void> settle(String txHash, long block, List<Long> ids, List<String> failures) {
     String[] statuses = failures.stream().map(f -> f == null ? "confirmed" : "failed").toArray(String[]::new);
-    return pool.preparedQuery("update consent_requests r set status = t.status, failure = t.failure, updated_at = now() "
+    return pool.preparedQuery("update consent_requests r set status = t.status, failure = t.failure, "
+            + "block_number = $5, updated_at = now() "
             + "from unnest($1::bigint[], $2::text[], $3::text[]) as t(id, status, failure) "
             + "where r.id = t.id and (r.tx_hash = $4 or $4 = any(r.earlier_tx_hashes)) and r.status = 'submitted'")
-        .execute(Tuple.of(ids.toArray(Long[]::new), statuses, failures.toArray(String[]::new), txHash)).mapEmpty();
+        .execute(Tuple.of(ids.toArray(Long[]::new), statuses, failures.toArray(String[]::new), txHash, block))
+        .mapEmpty();
   }
 
-  /** Requests claimed or sent before {@code before} and not settled: for recovery after crashes and timeouts. */
+  /**
+   * Requests claimed or sent before {@code before} and not settled, for recovery after crashes and
+   * timeouts; and, whatever their age, sent requests whose confirmation a reorganisation removed (a
+   * block number left from it), for the relayer to check at once.
+   */
   public Future<List<Request>> inFlight(Instant before, int limit) {
     return pool.preparedQuery("select " + REQUEST_COLUMNS + " from consent_requests "
-            + "where status in ('submitting', 'submitted') and updated_at < $1 order by id limit $2")
+            + "where status in ('submitting', 'submitted') and (updated_at < $1 or block_number is not null) "
+            + "order by id limit $2")
         .execute(Tuple.of(utc(before), limit)).map(ConsentQueries::toRequests);
   }
 
@@ -161,6 +169,40 @@ public final class ConsentQueries {
         .execute(Tuple.from(new Object[] {txHash, logIndex, block, granted ? "granted" : "revoked", contributor,
             termsHash, (double) at, granted ? (double) expiresAt : null, nonce}))
         .map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * Confirmed requests settled from a block after {@code block} (a reorganisation replaced it) go back
+   * to 'submitted', keeping their transaction hashes and that block number: the relayer then looks
+   * for a receipt of one of them on the new branch (settled again from it) or, the node knowing none,
+   * relays the request again. A request whose nonce another open request now carries (the contributor
+   * signed again meanwhile) cannot be sent again: it fails, naming why. Returns the requests reopened.
+   */
+  public Future<Integer> reopenConfirmedAfter(SqlClient tx, long block) {
+    return reopen(tx, "r.block_number > $1", Tuple.of(block));
+  }
+
+  /**
+   * Confirmed requests settled from a block in {@code from..to} whose log the chain's logs of that range
+   * do not hold (stored in {@code consent_events} by this round): the block was replaced before the
+   * indexer read it. They go back to 'submitted' as in {@link #reopenConfirmedAfter}.
+   */
+  public Future<Integer> reopenConfirmedMissing(SqlClient tx, long from, long to) {
+    return reopen(tx, "r.block_number between $1 and $2 and not exists (select 1 from consent_events e "
+        + "where e.block_number = r.block_number and (e.tx_hash = r.tx_hash or e.tx_hash = any(r.earlier_tx_hashes)) "
+        + "and e.contributor = r.contributor and e.terms_hash = r.terms_hash and e.nonce = r.nonce)", Tuple.of(from, to));
+  }
+
+  private Future<Integer> reopen(SqlClient tx, String gone, Tuple args) {
+    String superseded = "exists (select 1 from consent_requests o where o.contributor = r.contributor "
+        + "and o.terms_hash = r.terms_hash and o.nonce = r.nonce and o.status in ('pending', 'submitting', 'submitted'))";
+    return tx.preparedQuery("update consent_requests r set status = 'failed', block_number = null, updated_at = now(), "
+            + "failure = 'its transaction left the chain in a reorganisation, and another request now carries its nonce' "
+            + "where r.status = 'confirmed' and " + gone + " and " + superseded)
+        .execute(args)
+        .compose(failed -> tx.preparedQuery("update consent_requests r set status = 'submitted', updated_at = now() "
+                + "where r.status = 'confirmed' and " + gone)
+            .execute(args).map(reopened -> reopened.rowCount()));
   }
 
   /** A (contributor, terms) pair of {@code consent_state}. */

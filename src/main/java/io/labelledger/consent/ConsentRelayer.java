@@ -109,8 +109,10 @@ public final class ConsentRelayer {
   }
 
   /**
-   * Requests in flight for too long: settle them from the receipt of whichever of their
-   * transaction's attempts mined, or put them back in the queue when the node knows none of them.
+   * Requests in flight for too long, or whose confirmation a reorganisation removed: settle them from
+   * the receipt of whichever of their transaction's attempts mined (on a new branch: the same
+   * transaction mined again, so nothing is applied twice), or put them back in the queue when the node
+   * knows none of them (relayed again in this round, with their signatures).
    */
   private Future<Void> recover() {
     return queries.inFlight(clock.instant().minus(STUCK_AFTER), 1000).compose(stuck -> {
@@ -192,6 +194,6 @@ public final class ConsentRelayer {
     long failed = failures.stream().filter(f -> f != null).count();
     LOG.info("{}: {} request(s) confirmed, {} skipped by the contract", receipt.getTransactionHash(),
         ids.size() - failed, failed);
-    return queries.settle(receipt.getTransactionHash(), ids, failures);
+    return queries.settle(receipt.getTransactionHash(), receipt.getBlockNumber().longValueExact(), ids, failures);
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.labelledger.chain.Hex;
+import io.labelledger.chain.contracts.ConsentRegistry;
 import io.labelledger.dataset.DatasetPrerequisites;
 import io.labelledger.testsupport.AnchorFixtures;
 import io.labelledger.testsupport.ChainExtension;
@@ -15,6 +16,7 @@ import io.labelledger.testsupport.SharesTree;
 import io.labelledger.testsupport.TestApp;
 import io.labelledger.testsupport.TestApp.Reply;
 import io.labelledger.testsupport.TestChain;
+import io.labelledger.testsupport.TypedDataSigner;
 import io.labelledger.testsupport.WorkFixtures;
 import io.labelledger.testsupport.WorkFixtures.Contributor;
 import java.io.IOException;
@@ -30,8 +32,14 @@ import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.response.Transaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.tx.ReadonlyTransactionManager;
+import org.web3j.utils.Numeric;
 
 /**
  * Real reorganisations on the test chain, one per follower: {@code evm_snapshot}, events mined and
@@ -86,6 +94,109 @@ class ReorgIT {
     Reply refused = app.postJson("/api/campaigns/" + campaign + "/tasks/next", "", bob.token());
     assertThat(refused.errorCode()).as(refused.body()).isEqualTo("CONSENT_REQUIRED");
     assertThat(app.postJson("/api/campaigns/" + campaign + "/tasks/next", "", carol.token()).status()).isEqualTo(200);
+  }
+
+  @Test
+  void relayedConsentsReorganisedOutAreRelayedAgainOnce() {
+    relayedConsentsReorganisedOut(true);
+  }
+
+  @Test
+  void relayedConsentsReorganisedOutBeforeTheIndexerReadThemAreRelayedAgainOnce() {
+    relayedConsentsReorganisedOut(false);
+  }
+
+  /**
+   * Bob's signed grant and Alice's signed withdrawal are relayed and confirmed, then a reorganisation
+   * removes both transactions ({@code indexedFirst}: after the indexer read their blocks, so it rolls
+   * them back; else before, so it reads the new branch without their logs). Both are relayed again,
+   * exactly once each, with the same signatures, and the chain and the service then agree.
+   */
+  private void relayedConsentsReorganisedOut(boolean indexedFirst) {
+    Contributor alice = WorkFixtures.consenting(app, chain, terms);
+    Contributor bob = WorkFixtures.signedIn(app, chain);
+    app.relayAndIndex();
+
+    String fork = chain.snapshot();
+    long forkHead = head();
+    long sentBefore = relayerTransactions();
+    long grant = accepted(WorkFixtures.postConsent(app, chain, bob.key(), bob.token(), terms));
+    long withdrawal = accepted(postRevocation(alice));
+    app.relay();
+    assertThat(requestStatus(grant) + "," + requestStatus(withdrawal)).isEqualTo("confirmed,confirmed");
+    String grantTx = requestTx(grant);
+    String withdrawalTx = requestTx(withdrawal);
+    assertThat(relayerTransactions()).isEqualTo(sentBefore + 2);
+    if (indexedFirst) {
+      app.index();
+      assertThat(valid(bob)).isTrue();
+      assertThat(valid(alice)).isFalse();
+    }
+
+    reorganise(fork, forkHead, () -> chain.newAccount(1));
+    assertThat(validOnChain(bob)).as("the grant left the chain").isFalse();
+    assertThat(validOnChain(alice)).as("the withdrawal left the chain").isTrue();
+    app.index();
+    assertThat(requestStatus(grant) + "," + requestStatus(withdrawal))
+        .as("the indexer found their transactions gone").isEqualTo("submitted,submitted");
+    assertThat(valid(bob)).isFalse();
+    assertThat(valid(alice)).as("the service no longer takes the withdrawal for done").isTrue();
+
+    app.relay();
+    assertThat(requestStatus(grant) + "," + requestStatus(withdrawal)).isEqualTo("confirmed,confirmed");
+    assertThat(requestTx(grant)).isNotEqualTo(grantTx);
+    assertThat(requestTx(withdrawal)).isNotEqualTo(withdrawalTx);
+    app.relayAndIndex();
+    app.relayAndIndex();
+    assertThat(relayerTransactions()).as("each request sent exactly once more").isEqualTo(sentBefore + 2);
+    assertThat(validOnChain(bob)).isTrue();
+    assertThat(validOnChain(alice)).isFalse();
+    assertThat(valid(bob)).isTrue();
+    assertThat(valid(alice)).isFalse();
+    assertThat(serviceSaysValid(bob)).isTrue();
+    assertThat(serviceSaysValid(alice)).isFalse();
+    assertThat(count(app, "select count(*) from consent_events where tx_hash in ('" + requestTx(grant) + "', '"
+        + requestTx(withdrawal) + "')")).isEqualTo(2);
+    assertThat(count(app, "select count(*) from consent_requests where id in (" + grant + ", " + withdrawal
+        + ") and status = 'confirmed' and block_number > " + forkHead)).isEqualTo(2);
+  }
+
+  @Test
+  void aRelayedConsentMinedAgainOnTheNewBranchIsNotSentAgain() throws Exception {
+    Contributor bob = WorkFixtures.signedIn(app, chain);
+    app.relayAndIndex();
+
+    String fork = chain.snapshot();
+    long forkHead = head();
+    long sentBefore = relayerTransactions();
+    long grant = accepted(WorkFixtures.postConsent(app, chain, bob.key(), bob.token(), terms));
+    app.relayAndIndex();
+    assertThat(requestStatus(grant)).isEqualTo("confirmed");
+    String tx = requestTx(grant);
+    String raw = signedAgain(tx);
+    long firstBlock = count(app, "select block_number from consent_requests where id = " + grant);
+
+    // the new branch: another transaction first, then the very same signed relaying transaction
+    reorganise(fork, forkHead, () -> {
+      chain.newAccount(1);
+      try {
+        assertThat(chain.web3j().ethSendRawTransaction(raw).send().getTransactionHash()).isEqualTo(tx);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    app.index();
+    assertThat(requestStatus(grant)).isEqualTo("submitted");
+    app.relayAndIndex();
+    assertThat(requestStatus(grant)).as("settled from the new branch's receipt").isEqualTo("confirmed");
+    assertThat(requestTx(grant)).isEqualTo(tx);
+    assertThat(count(app, "select block_number from consent_requests where id = " + grant)).isNotEqualTo(firstBlock);
+    app.relayAndIndex();
+    assertThat(relayerTransactions()).as("not sent again").isEqualTo(sentBefore + 1);
+    assertThat(count(app, "select count(*) from consent_events where contributor = '" + bob.address().toLowerCase()
+        + "'")).isEqualTo(1);
+    assertThat(validOnChain(bob)).isTrue();
+    assertThat(valid(bob)).isTrue();
   }
 
   @Test
@@ -282,6 +393,71 @@ class ReorgIT {
         : new Function("revoke", List.of(new Bytes32(Hex.decode(terms))), List.of());
     TransactionReceipt receipt = chain.send(who.key(), app.deployment().consentRegistry(), call);
     assertThat(receipt.isStatusOK()).as("%s by %s", how, who.address()).isTrue();
+  }
+
+  private static long accepted(Reply reply) {
+    assertThat(reply.status()).as(reply.body()).isEqualTo(202);
+    return reply.json().get("id").asLong();
+  }
+
+  /** Signs a withdrawal of the contributor's consent to the terms (current nonce) and posts it. */
+  private static Reply postRevocation(Contributor who) {
+    long now = Math.max(app.clock().instant().getEpochSecond(), chain.latestTimestamp());
+    return app.postJson("/api/revocations", TypedDataSigner.signed(TypedDataSigner.revocation(app.deployment(),
+        who.address(), terms, WorkFixtures.nonceOf(app, chain, who.address(), terms), now + 3600), who.key()),
+        who.token());
+  }
+
+  private static String requestStatus(long id) {
+    return text(app, "select status from consent_requests where id = " + id);
+  }
+
+  private static String requestTx(long id) {
+    return text(app, "select tx_hash from consent_requests where id = " + id);
+  }
+
+  /** The relayer's (operator's) transactions on the chain: its account nonce. */
+  private static long relayerTransactions() {
+    try {
+      return chain.web3j().ethGetTransactionCount(app.operator().getAddress(), DefaultBlockParameterName.LATEST)
+          .send().getTransactionCount().longValueExact();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The relayer's transaction {@code txHash} signed again from its fields with the relayer's key:
+   * the same signed bytes (deterministic signatures), so the same hash, to be mined on another branch.
+   */
+  private static String signedAgain(String txHash) throws IOException {
+    Transaction t = chain.web3j().ethGetTransactionByHash(txHash).send().getTransaction().orElseThrow();
+    RawTransaction raw = t.getMaxFeePerGas() == null
+        ? RawTransaction.createTransaction(t.getNonce(), t.getGasPrice(), t.getGas(), t.getTo(), t.getValue(), t.getInput())
+        : RawTransaction.createTransaction(chain.chainId(), t.getNonce(), t.getGas(), t.getTo(), t.getValue(),
+            t.getInput(), t.getMaxPriorityFeePerGas(), t.getMaxFeePerGas());
+    return Numeric.toHexString(TransactionEncoder.signMessage(raw, chain.chainId(), app.operator()));
+  }
+
+  /** Whether the registry itself says the contributor's consent to the terms is valid now. */
+  private static boolean validOnChain(Contributor who) {
+    try {
+      return ConsentRegistry.load(app.deployment().consentRegistry(), chain.web3j(),
+          new ReadonlyTransactionManager(chain.web3j(), who.address()), chain.gas())
+          .isValid(who.address(), Hex.decode(terms)).send();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Whether {@code GET /api/consents/me} shows the contributor's consent to the terms as valid. */
+  private static boolean serviceSaysValid(Contributor who) {
+    for (JsonNode c : app.get("/api/consents/me", who.token()).json().get("consents")) {
+      if (c.get("termsHash").asText().equals(terms)) {
+        return c.get("valid").asBoolean();
+      }
+    }
+    return false;
   }
 
   private static boolean valid(Contributor who) {
