@@ -161,6 +161,45 @@ class ReorgIT {
         + ") and status = 'confirmed' and block_number > " + forkHead)).isEqualTo(2);
   }
 
+  /**
+   * With confirmations, a new branch not yet deep enough to be read: the indexer undoes the replaced
+   * blocks at once and reads nothing, so only the rollback can put the request back; it does, and
+   * the consent and the request's status agree again without waiting for the new branch to be read.
+   */
+  @Test
+  void aRelayedConsentReorganisedOutIsReopenedAtTheRollback() {
+    Contributor bob = WorkFixtures.signedIn(app, chain);
+    app.relayAndIndex();
+    try (TestApp deep = TestApp.sibling(app, Map.of("LABELLEDGER_CONFIRMATIONS", "2"))) {
+      String fork = chain.snapshot();
+      long forkHead = head();
+      long sentBefore = relayerTransactions();
+      long grant = accepted(WorkFixtures.postConsent(app, chain, bob.key(), bob.token(), terms));
+      app.relay();
+      chain.mine(2);
+      deep.index();
+      assertThat(requestStatus(grant)).isEqualTo("confirmed");
+      assertThat(valid(bob)).isTrue();
+
+      chain.revert(fork);
+      chain.newAccount(1); // another transaction at the grant's height
+      chain.mine(1);
+      deep.index(); // the node's head is one block short of being read: nothing of the new branch is read
+      assertThat(valid(bob)).isFalse();
+      assertThat(requestStatus(grant)).as("put back by the rollback itself").isEqualTo("submitted");
+
+      app.relay();
+      assertThat(requestStatus(grant)).isEqualTo("confirmed");
+      chain.mine(2);
+      deep.index();
+      assertThat(valid(bob)).isTrue();
+      assertThat(requestStatus(grant)).isEqualTo("confirmed");
+      assertThat(relayerTransactions()).isEqualTo(sentBefore + 1);
+      assertThat(validOnChain(bob)).isTrue();
+    }
+    app.index();
+  }
+
   @Test
   void aRelayedConsentMinedAgainOnTheNewBranchIsNotSentAgain() throws Exception {
     Contributor bob = WorkFixtures.signedIn(app, chain);
