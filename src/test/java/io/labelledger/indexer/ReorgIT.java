@@ -200,6 +200,38 @@ class ReorgIT {
     app.index();
   }
 
+  /**
+   * The contributor signs again, with the nonce the chain went back to, before the indexer notices
+   * the reorganisation: the vanished request cannot go back to the queue beside the new one (one open
+   * request per nonce). It fails, saying why, the indexer carries on, and the new one is relayed.
+   */
+  @Test
+  void aReorganisedOutConsentSignedAgainMeanwhileIsNotSentTwice() {
+    Contributor bob = WorkFixtures.signedIn(app, chain);
+    app.relayAndIndex();
+    String fork = chain.snapshot();
+    long forkHead = head();
+    long sentBefore = relayerTransactions();
+    long first = accepted(WorkFixtures.postConsent(app, chain, bob.key(), bob.token(), terms));
+    app.relayAndIndex();
+    assertThat(requestStatus(first)).isEqualTo("confirmed");
+
+    reorganise(fork, forkHead, () -> chain.newAccount(1));
+    long now = Math.max(app.clock().instant().getEpochSecond(), chain.latestTimestamp());
+    long again = accepted(app.postJson("/api/consents", TypedDataSigner.signed(TypedDataSigner.consent(
+        app.deployment(), bob.address(), terms, now + 20 * DAY, WorkFixtures.nonceOf(app, chain, bob.address(), terms),
+        now + 7200), bob.key()), bob.token()));
+    assertThat(again).isNotEqualTo(first);
+    app.index();
+    assertThat(requestStatus(first)).isEqualTo("failed");
+    assertThat(text(app, "select failure from consent_requests where id = " + first)).contains("reorganisation");
+    app.relayAndIndex();
+    assertThat(requestStatus(again)).isEqualTo("confirmed");
+    assertThat(relayerTransactions()).as("only the new request was sent").isEqualTo(sentBefore + 1);
+    assertThat(validOnChain(bob)).isTrue();
+    assertThat(valid(bob)).isTrue();
+  }
+
   @Test
   void aRelayedConsentMinedAgainOnTheNewBranchIsNotSentAgain() throws Exception {
     Contributor bob = WorkFixtures.signedIn(app, chain);
