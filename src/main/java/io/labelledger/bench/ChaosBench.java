@@ -78,7 +78,8 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
  * wrong. {@code -Dchaos.scenarios=a,b} runs only those.
  *
  * <p>Scenarios run {@code -Dchaos.parallel} at a time (2 by default; 1 runs them one after the
- * other), in the order given, so the longest start first. Each has its own Ganache process (port,
+ * other), in the order given, so the longest start first; the next one sets up while they are under
+ * load ({@code -Dchaos.setUpAhead}). Each has its own Ganache process (port,
  * chain directory), its own database on the shared PostgreSQL, its own contract deployment, data
  * directories, logs and service processes on ports never handed out twice: its kill -9 hits its own
  * service process (by its {@link Process} handle), its outage stops its own Ganache and its
@@ -108,6 +109,8 @@ public final class ChaosBench {
     this.accounts = accounts;
     this.ports = ports;
     this.parallel = parallel;
+    this.loadSlots = new Semaphore(parallel);
+    this.setUpAhead = parallel > 1 && Boolean.parseBoolean(System.getProperty("chaos.setUpAhead", "true"));
   }
 
   public static void main(String[] args) throws Exception {
@@ -139,11 +142,13 @@ public final class ChaosBench {
     // Scenarios run `parallel` at a time, longest first (the order above): each has its own Ganache,
     // ports, data directories, database and service processes, so one scenario's faults (kill -9 of
     // its services, its Ganache stopped or reverted) cannot reach another's. Much of a scenario is
-    // waiting (Ganache down 30+ s, a paced load), which is why two share two cores well.
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, names.size()));
+    // waiting (Ganache down 30+ s, a paced load), which is why two share two cores well. They start in
+    // the listed order: each once the set-up before it is done (see setUpGate).
+    ExecutorService pool = Executors.newCachedThreadPool();
     Map<String, Future<Map<String, Object>>> running = new LinkedHashMap<>();
     try {
       for (String name : names) {
+        setUpGate.acquire(); // released by the scenario before this one when its set-up is done
         running.put(name, pool.submit(() -> {
           Map<String, Object> r;
           try {
@@ -173,6 +178,7 @@ public final class ChaosBench {
     }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("parallel", Math.min(parallel, names.size()));
+    report.put("set_up_ahead", setUpAhead);
     report.put("scenarios", scenarios);
     report.put("seconds", Math.round((System.nanoTime() - t0) / 1e9));
     report.put("passed", ok);
@@ -188,27 +194,57 @@ public final class ChaosBench {
   /**
    * One scenario's set-up at a time: starting Ganache, the service JVMs and signing 5,050
    * contributions are what keep both cores busy, while the load and fault phases mostly wait. So a
-   * scenario sets up while the one beside it is under load, and no service start-up has to share the
-   * machine with another (a start-up slower than 90 s fails its scenario).
+   * scenario sets up while those beside it are under load, and no service start-up has to share the
+   * machine with another scenario's set-up (a start-up slower than 90 s fails its scenario). Held
+   * from the scenario's start (taken for it by {@link #run}) until it is under load.
    */
   private final Semaphore setUpGate = new Semaphore(1);
 
+  /**
+   * {@code parallel} scenarios under load and faults at a time. The next scenario's set-up does not
+   * wait for one of these to end ({@code -Dchaos.setUpAhead}, on when {@code parallel} is above 1):
+   * it runs while they are under load and then waits, set up, for a slot, so the set-ups (most of
+   * the run's critical path) follow one another without gaps. Without it, a scenario takes its slot
+   * before it sets up, as {@code parallel=1} (one after the other) needs.
+   */
+  private final Semaphore loadSlots;
+  private final boolean setUpAhead;
+
+  /** Called once a scenario is set up: it waits for its load slot (if it has none yet), then lets the next set up. */
+  private interface SetUpDone {
+    void run() throws InterruptedException;
+  }
+
   private Map<String, Object> scenario(String name) throws Exception {
-    setUpGate.acquire();
     AtomicBoolean gateHeld = new AtomicBoolean(true);
-    Runnable setUpDone = () -> {
-      if (gateHeld.getAndSet(false)) {
+    AtomicBoolean slotHeld = new AtomicBoolean(false);
+    SetUpDone setUpDone = () -> {
+      if (gateHeld.get()) {
+        if (!slotHeld.get()) {
+          loadSlots.acquire();
+          slotHeld.set(true);
+        }
+        gateHeld.set(false);
         setUpGate.release();
       }
     };
     long t0 = System.nanoTime();
     ScenarioChain chain = null;
     try {
+      if (!setUpAhead) {
+        loadSlots.acquire();
+        slotHeld.set(true);
+      }
       DatabaseCoordinates db = database("chaos_" + name);
       chain = new ScenarioChain(name);
       return scenario(name, t0, db, chain, setUpDone);
     } finally {
-      setUpDone.run();
+      if (gateHeld.getAndSet(false)) {
+        setUpGate.release();
+      }
+      if (slotHeld.getAndSet(false)) {
+        loadSlots.release();
+      }
       List<Service> own; // also when the scenario failed half-way: its services, then its chain
       synchronized (started) {
         own = started.stream().filter(s -> s.name().equals(name)).toList();
@@ -232,7 +268,7 @@ public final class ChaosBench {
   };
 
   private Map<String, Object> scenario(String name, long t0, DatabaseCoordinates db, ScenarioChain chain,
-      Runnable setUpDone) throws Exception {
+      SetUpDone setUpDone) throws Exception {
     Deployment deployment = deploy(chain);
     List<Service> services = new java.util.concurrent.CopyOnWriteArrayList<>();
     services.add(startService(name, 1, db, chain, deployment));
@@ -241,9 +277,10 @@ public final class ChaosBench {
     }
     LoadClient load = new LoadClient(OPERATOR_TOKEN, SIWE_DOMAIN);
     List<LoadClient.Signed> bodies = load.prepare(services.get(0).base(), deployment, contributions, accounts);
+    double setUpSeconds = (System.nanoTime() - t0) / 1e9;
     setUpDone.run();
-    System.out.printf("chaos %s: %,d contributions signed by %d contributors (set-up %.1f s)%n", name, bodies.size(),
-        accounts, (System.nanoTime() - t0) / 1e9);
+    System.out.printf("chaos %s: %,d contributions signed by %d contributors (set-up %.1f s, under load after %.1f s)%n",
+        name, bodies.size(), accounts, setUpSeconds, (System.nanoTime() - t0) / 1e9);
 
     Map<String, Object> r = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
