@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,14 +66,27 @@ final class LoadClient {
         .get("termsHash").asText();
     int perAccount = (n + accounts - 1) / accounts;
     ExecutorService pool = Executors.newFixedThreadPool(8);
+    ExecutorService side = Executors.newFixedThreadPool(4);
     try {
+      // a campaign per contributor: leasing scans a campaign's items, so many small campaigns lease fast.
+      // They need no consent, so they are made while the contributors enrol (mostly waiting for the
+      // service's relayer and indexer to make their consent count).
+      CompletableFuture<List<Long>> campaignsMade = new CompletableFuture<>();
+      Thread maker = new Thread(() -> {
+        try {
+          campaignsMade.complete(BenchContributors.parallel(side, accounts, i -> campaign(base, terms, perAccount)));
+        } catch (Throwable e) {
+          campaignsMade.completeExceptionally(e);
+        }
+      }, "chaos-campaigns");
+      maker.setDaemon(true);
+      maker.start();
       List<BenchContributors.Contributor> crowd = new BenchContributors(new StoryHttp(base))
           .enrol(pool, accounts, terms, siweDomain, deployment);
       List<Credentials> keys = crowd.stream().map(BenchContributors.Contributor::key).toList();
       List<String> tokens = crowd.stream().map(BenchContributors.Contributor::token).toList();
       var domain = ContributionMessage.domain(deployment.chainId(), deployment.provenanceRegistry());
-      // a campaign per contributor: leasing scans a campaign's items, so many small campaigns lease fast
-      List<Long> campaigns = BenchContributors.parallel(pool, accounts, i -> campaign(base, terms, perAccount));
+      List<Long> campaigns = campaignsMade.get(10, TimeUnit.MINUTES);
       List<List<Signed>> signed = BenchContributors.parallel(pool, accounts, i -> {
         long campaign = campaigns.get(i);
         List<Signed> out = new ArrayList<>();
@@ -91,6 +105,7 @@ final class LoadClient {
       return all.subList(0, n);
     } finally {
       pool.shutdownNow();
+      side.shutdownNow();
     }
   }
 
