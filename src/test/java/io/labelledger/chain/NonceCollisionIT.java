@@ -1,6 +1,7 @@
 package io.labelledger.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.labelledger.config.FeeConfig;
 import io.labelledger.testsupport.ChainExtension;
@@ -122,8 +123,15 @@ class NonceCollisionIT {
     return "0x" + Integer.toHexString(0xa0 + sender) + String.format("%06x", i);
   }
 
+  /**
+   * On Hardhat only (the run of the chain-facing tests there): forty calls racing for the same nonces
+   * make Ganache 7's instant miner stop answering for seconds at a time on a busy machine (a
+   * node's fault, not the sender's: in CI a plain eth_getTransactionCount went unanswered for 10 s), so
+   * on Ganache the figure would measure Ganache. The single collisions below run on both.
+   */
   @Test
   void twoSendersSharingAKeyGetEveryCallMinedOnceUnderContiguousNonces() throws Exception {
+    assumeTrue(chain.isHardhat(), "Ganache's instant miner stalls under many same-nonce races; this runs on Hardhat");
     Credentials from = usedAccount(100);
     String to = chain.newAccount(0).getAddress();
     TxSender a = sender(vertxA, web3jA, from, FeeConfig.defaults());

@@ -95,18 +95,28 @@ public final class TestChain implements AutoCloseable {
   /** The funded deployer/admin key of this chain. */
   public Credentials funder() { return funder; }
 
-  /** A fresh random account holding {@code eth} ether from the funder (0 for none). */
-  public Credentials newAccount(long eth) {
+  /**
+   * A fresh random account holding {@code eth} ether (0 for none), from the local chains' tenth
+   * deterministic account, which nothing else uses: the funder is also the key a local service relays
+   * with, and a test's transfer signed under the nonce the service's relayer has just taken wedges
+   * Ganache's instant miner (it stops answering). One transfer at a time, for the same reason.
+   */
+  public synchronized Credentials newAccount(long eth) {
     try {
       Credentials account = Credentials.create(Keys.createEcKeyPair());
       if (eth > 0) {
-        new Transfer(web3j, txManager(funder)).sendFunds(account.getAddress(), java.math.BigDecimal.valueOf(eth),
+        new Transfer(web3j, txManager(faucet())).sendFunds(account.getAddress(), java.math.BigDecimal.valueOf(eth),
             Convert.Unit.ETHER).send();
       }
       return account;
     } catch (Exception e) {
       throw new IllegalStateException("cannot create a funded account", e);
     }
+  }
+
+  /** The local chains' tenth deterministic account; the funder on a node of another kind (an external one). */
+  private Credentials faucet() {
+    return kind.startsWith("ganache") || kind.startsWith("hardhat") ? Credentials.create(DEV_KEYS.get(9)) : funder;
   }
 
   /**
