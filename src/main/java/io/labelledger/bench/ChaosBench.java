@@ -78,8 +78,8 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
  * wrong. {@code -Dchaos.scenarios=a,b} runs only those.
  *
  * <p>Scenarios run {@code -Dchaos.parallel} at a time (2 by default; 1 runs them one after the
- * other), in the order given, so the longest start first; the next one sets up while they are under
- * load ({@code -Dchaos.setUpAhead}). Each has its own Ganache process (port,
+ * other), in the order given, so the longest start first; with {@code -Dchaos.setUpAhead=true} the next
+ * one sets up while they are under load. Each has its own Ganache process (port,
  * chain directory), its own database on the shared PostgreSQL, its own contract deployment, data
  * directories, logs and service processes on ports never handed out twice: its kill -9 hits its own
  * service process (by its {@link Process} handle), its outage stops its own Ganache and its
@@ -110,7 +110,7 @@ public final class ChaosBench {
     this.ports = ports;
     this.parallel = parallel;
     this.loadSlots = new Semaphore(parallel);
-    this.setUpAhead = parallel > 1 && Boolean.parseBoolean(System.getProperty("chaos.setUpAhead", "true"));
+    this.setUpAhead = parallel > 1 && Boolean.parseBoolean(System.getProperty("chaos.setUpAhead", "false"));
   }
 
   public static void main(String[] args) throws Exception {
@@ -202,7 +202,8 @@ public final class ChaosBench {
 
   /**
    * {@code parallel} scenarios under load and faults at a time. The next scenario's set-up does not
-   * wait for one of these to end ({@code -Dchaos.setUpAhead}, on when {@code parallel} is above 1):
+   * wait for one of these to end with {@code -Dchaos.setUpAhead=true} (off by default, and always with
+   * {@code parallel} 1: on two cores the set-ups beside two loads took so much longer that the run did too):
    * it runs while they are under load and then waits, set up, for a slot, so the set-ups (most of
    * the run's critical path) follow one another without gaps. Without it, a scenario takes its slot
    * before it sets up, as {@code parallel=1} (one after the other) needs.
