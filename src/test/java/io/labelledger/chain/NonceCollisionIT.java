@@ -1,5 +1,9 @@
 package io.labelledger.chain;
 
+import static io.labelledger.chain.SenderChecks.await;
+import static io.labelledger.chain.SenderChecks.into;
+import static io.labelledger.chain.SenderChecks.minedNonce;
+import static io.labelledger.chain.SenderChecks.tx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -16,8 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +30,6 @@ import org.web3j.crypto.RawTransaction;
 import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.Transaction;
@@ -84,29 +85,6 @@ class NonceCollisionIT {
     return new TxSender(vertx, web3j, from, chain.chainId(), new FeeOracle(web3j, fees, new SimpleMeterRegistry()), fees);
   }
 
-  private static Function<String, Future<Void>> into(List<String> recorded) {
-    return hash -> {
-      recorded.add(hash);
-      return Future.succeededFuture();
-    };
-  }
-
-  private static <T> T await(Future<T> future, long seconds) throws Exception {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception cause ? cause : e;
-    }
-  }
-
-  private static Transaction tx(String hash) throws Exception {
-    return chain.web3j().ethGetTransactionByHash(hash).send().getTransaction().orElseThrow();
-  }
-
-  private static BigInteger minedNonce(String account) throws Exception {
-    return chain.web3j().ethGetTransactionCount(account, DefaultBlockParameterName.LATEST).send().getTransactionCount();
-  }
-
   /**
    * A funded account that has sent one transaction already: Ganache 7.9 takes a broadcast of nonce 0
    * as one without a nonce and gives it the next free one, so contention from nonce 0 proves nothing.
@@ -136,7 +114,7 @@ class NonceCollisionIT {
     String to = chain.newAccount(0).getAddress();
     TxSender a = sender(vertxA, web3jA, from, FeeConfig.defaults());
     TxSender b = sender(vertxB, web3jB, from, FeeConfig.defaults());
-    BigInteger firstNonce = minedNonce(from.getAddress());
+    BigInteger firstNonce = minedNonce(chain, from.getAddress());
     BigInteger firstBlock = chain.web3j().ethBlockNumber().send().getBlockNumber();
 
     Map<String, List<String>> recorded = new HashMap<>();
@@ -162,13 +140,13 @@ class NonceCollisionIT {
           .filter(r -> e.getValue().contains(r.getTransactionHash())).findFirst().orElseThrow(
               () -> new AssertionError("no send's receipt is a recorded attempt of " + e.getKey()));
       assertThat(receipt.isStatusOK()).isTrue();
-      assertThat(tx(receipt.getTransactionHash()).getInput()).isEqualTo(e.getKey());
+      assertThat(tx(chain, receipt.getTransactionHash()).getInput()).isEqualTo(e.getKey());
       i++;
     }
     assertThat(i).isEqualTo(2 * SENDS_EACH);
 
     // on the chain: exactly these calls, each once, under contiguous nonces
-    BigInteger lastNonce = minedNonce(from.getAddress());
+    BigInteger lastNonce = minedNonce(chain, from.getAddress());
     assertThat(lastNonce).as("no nonce skipped, no extra transaction").isEqualTo(firstNonce.add(BigInteger.valueOf(2L * SENDS_EACH)));
     BigInteger lastBlock = chain.web3j().ethBlockNumber().send().getBlockNumber();
     Map<String, Integer> onChain = new HashMap<>();
@@ -196,7 +174,7 @@ class NonceCollisionIT {
     Credentials from = usedAccount(10);
     String to = chain.newAccount(0).getAddress();
     TxSender sender = sender(vertxA, web3jA, from, FeeConfig.defaults());
-    BigInteger nonce = minedNonce(from.getAddress());
+    BigInteger nonce = minedNonce(chain, from.getAddress());
     List<String> recorded = new CopyOnWriteArrayList<>();
     List<String> outside = new CopyOnWriteArrayList<>();
     // record runs after signing and before the broadcast: the moment another holder of the key takes the nonce
@@ -214,15 +192,15 @@ class NonceCollisionIT {
 
     TransactionReceipt receipt = await(sender.send(to, "0xc0ffee", record, 20_000), 30);
 
-    assertThat(tx(outside.get(0)).getNonce()).as("the outside transaction took the nonce").isEqualTo(nonce);
+    assertThat(tx(chain, outside.get(0)).getNonce()).as("the outside transaction took the nonce").isEqualTo(nonce);
     assertThat(recorded).as("the refused attempt, then the one under a fresh nonce").hasSize(2);
     assertThat(receipt.getTransactionHash()).isEqualTo(recorded.get(1));
     assertThat(chain.web3j().ethGetTransactionByHash(recorded.get(0)).send().getTransaction())
         .as("the refused attempt is nowhere").isEmpty();
-    Transaction landed = tx(receipt.getTransactionHash());
+    Transaction landed = tx(chain, receipt.getTransactionHash());
     assertThat(landed.getNonce()).isEqualTo(nonce.add(BigInteger.ONE));
     assertThat(landed.getInput()).isEqualTo("0xc0ffee");
-    assertThat(minedNonce(from.getAddress())).isEqualTo(nonce.add(BigInteger.TWO));
+    assertThat(minedNonce(chain, from.getAddress())).isEqualTo(nonce.add(BigInteger.TWO));
   }
 
   @Test
@@ -232,14 +210,14 @@ class NonceCollisionIT {
     // replacement of stuck transactions out of the way: only the nonce having been spent can move the call
     FeeConfig slow = new FeeConfig(500, 200, 50, 0.1, 120_000, 25);
     TxSender sender = sender(vertxA, web3jA, from, slow);
-    BigInteger nonce = minedNonce(from.getAddress());
+    BigInteger nonce = minedNonce(chain, from.getAddress());
     List<String> recorded = new CopyOnWriteArrayList<>();
     String outbidding;
     String hash;
     chain.stopMining();
     try {
       hash = await(sender.submit(to, "0xbeef", into(recorded)), 30);
-      Transaction ours = tx(hash);
+      Transaction ours = tx(chain, hash);
       assertThat(ours.getNonce()).isEqualTo(nonce);
       // another holder of the key sends another transaction of that nonce, paying three times as much
       RawTransaction other = RawTransaction.createTransaction(chain.chainId(), nonce, BigInteger.valueOf(30_000), to,
@@ -257,14 +235,14 @@ class NonceCollisionIT {
     TransactionReceipt receipt = await(sender.awaitReceipt(hash, 20_000), 30);
     long elapsedMs = (System.nanoTime() - started) / 1_000_000;
 
-    assertThat(tx(outbidding).getNonce()).isEqualTo(nonce);
+    assertThat(tx(chain, outbidding).getNonce()).isEqualTo(nonce);
     assertThat(chain.minedCount(List.of(outbidding))).isEqualTo(1);
     assertThat(recorded).as("the outbid attempt, then the call under a fresh nonce").hasSize(2);
     assertThat(receipt.getTransactionHash()).isEqualTo(recorded.get(1));
-    Transaction landed = tx(receipt.getTransactionHash());
+    Transaction landed = tx(chain, receipt.getTransactionHash());
     assertThat(landed.getNonce()).isEqualTo(nonce.add(BigInteger.ONE));
     assertThat(landed.getInput()).isEqualTo("0xbeef");
-    assertThat(minedNonce(from.getAddress())).isEqualTo(nonce.add(BigInteger.TWO));
+    assertThat(minedNonce(chain, from.getAddress())).isEqualTo(nonce.add(BigInteger.TWO));
     System.out.printf("outbid in the pool: sent again under nonce %s, mined %d ms after mining resumed%n",
         landed.getNonce(), elapsedMs);
   }

@@ -1,5 +1,8 @@
 package io.labelledger.chain;
 
+import static io.labelledger.chain.SenderChecks.into;
+import static io.labelledger.chain.SenderChecks.minedNonce;
+import static io.labelledger.chain.SenderChecks.tx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,16 +15,12 @@ import io.vertx.core.Vertx;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.response.Transaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
@@ -52,27 +51,8 @@ class TxSenderIT {
     return new TxSender(vertx, chain.web3j(), from, chain.chainId(), new FeeOracle(chain.web3j(), fees, meters), fees);
   }
 
-  private static Function<String, Future<Void>> into(List<String> recorded) {
-    return hash -> {
-      recorded.add(hash);
-      return Future.succeededFuture();
-    };
-  }
-
   private static <T> T await(Future<T> future) throws Exception {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception cause ? cause : e;
-    }
-  }
-
-  private static Transaction tx(String hash) throws Exception {
-    return chain.web3j().ethGetTransactionByHash(hash).send().getTransaction().orElseThrow();
-  }
-
-  private static BigInteger minedNonce(String account) throws Exception {
-    return chain.web3j().ethGetTransactionCount(account, DefaultBlockParameterName.LATEST).send().getTransactionCount();
+    return SenderChecks.await(future, 90);
   }
 
   @Test
@@ -82,7 +62,7 @@ class TxSenderIT {
     TransactionReceipt receipt = await(sender(from, FeeConfig.defaults(), new SimpleMeterRegistry())
         .send(chain.newAccount(0).getAddress(), "0x", into(recorded), 30_000));
 
-    Transaction sent = tx(receipt.getTransactionHash());
+    Transaction sent = tx(chain, receipt.getTransactionHash());
     assertThat(sent.getType()).as("EIP-1559").isEqualTo("0x2");
     BigInteger baseFee = chain.web3j().ethGetBlockByNumber(DefaultBlockParameter.valueOf(receipt.getBlockNumber()), false)
         .send().getBlock().getBaseFeePerGas();
@@ -104,7 +84,7 @@ class TxSenderIT {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     FeeConfig tiny = new FeeConfig(0.000001, 200, 50, 0.1, 30_000, 25); // 1,000 wei: below any base fee here
     List<String> recorded = new CopyOnWriteArrayList<>();
-    BigInteger nonce = minedNonce(from.getAddress());
+    BigInteger nonce = minedNonce(chain, from.getAddress());
 
     assertThatThrownBy(() -> await(sender(from, tiny, meters).submit(chain.newAccount(0).getAddress(), "0x",
         into(recorded))))
@@ -112,7 +92,7 @@ class TxSenderIT {
         .hasMessageContaining("above the ceiling chain.fees.maxFeeGwei = 0.000001 gwei")
         .hasMessageContaining("not sent");
     assertThat(recorded).as("nothing signed or recorded").isEmpty();
-    assertThat(minedNonce(from.getAddress())).isEqualTo(nonce);
+    assertThat(minedNonce(chain, from.getAddress())).isEqualTo(nonce);
     assertThat(meters.get("labelledger_tx_fee_ceiling_refusals_total").counter().count()).isEqualTo(1.0);
   }
 
@@ -125,13 +105,13 @@ class TxSenderIT {
     // transaction instead of replacing it; real nodes do not, and neither does Ganache from nonce 1 on
     await(sender.send(chain.newAccount(0).getAddress(), "0x", hash -> Future.succeededFuture(), 30_000));
     List<String> recorded = new CopyOnWriteArrayList<>();
-    BigInteger nonceBefore = minedNonce(from.getAddress());
+    BigInteger nonceBefore = minedNonce(chain, from.getAddress());
     Future<TransactionReceipt> mined;
     Transaction first;
     chain.stopMining();
     try {
       String hash = await(sender.submit(chain.newAccount(0).getAddress(), "0x", into(recorded)));
-      first = tx(hash);
+      first = tx(chain, hash);
       mined = sender.awaitReceipt(hash, 60_000);
       long deadline = System.currentTimeMillis() + 15_000;
       while (recorded.size() < 3 && System.currentTimeMillis() < deadline) {
@@ -151,8 +131,8 @@ class TxSenderIT {
     TransactionReceipt receipt = await(mined);
     assertThat(recorded).contains(receipt.getTransactionHash());
     assertThat(chain.minedCount(recorded)).as("one attempt mined, the others dropped").isEqualTo(1);
-    assertThat(minedNonce(from.getAddress())).as("one nonce spent").isEqualTo(nonceBefore.add(BigInteger.ONE));
-    Transaction landed = tx(receipt.getTransactionHash());
+    assertThat(minedNonce(chain, from.getAddress())).as("one nonce spent").isEqualTo(nonceBefore.add(BigInteger.ONE));
+    Transaction landed = tx(chain, receipt.getTransactionHash());
     assertThat(landed.getNonce()).as("the nonce of the first attempt").isEqualTo(nonceBefore);
     System.out.printf("stuck transfer: %d attempts; first max fee %s / tip %s, mined one max fee %s / tip %s%n",
         recorded.size(), Fees.inGwei(first.getMaxFeePerGas()), Fees.inGwei(first.getMaxPriorityFeePerGas()),
