@@ -75,8 +75,7 @@ class ReorgIT {
     Contributor carol = WorkFixtures.signedIn(app, chain);
     long campaign = AnchorFixtures.campaign(app, terms, 4);
 
-    String fork = chain.snapshot();
-    long forkHead = head();
+    Fork fork = fork();
     sendConsent(alice, "revoke");
     sendConsent(bob, "grant");
     app.index();
@@ -84,7 +83,7 @@ class ReorgIT {
     assertThat(valid(bob)).isTrue();
     assertThat(app.postJson("/api/campaigns/" + campaign + "/tasks/next", "", bob.token()).status()).isEqualTo(200);
 
-    reorganise(fork, forkHead, () -> sendConsent(carol, "grant"));
+    reorganise(fork, () -> sendConsent(carol, "grant"));
     app.index();
     assertThat(valid(alice)).as("the revocation vanished: alice's consent stands again").isTrue();
     assertThat(valid(bob)).as("the grant vanished").isFalse();
@@ -117,8 +116,7 @@ class ReorgIT {
     Contributor bob = WorkFixtures.signedIn(app, chain);
     app.relayAndIndex();
 
-    String fork = chain.snapshot();
-    long forkHead = head();
+    Fork fork = fork();
     long sentBefore = relayerTransactions();
     long grant = accepted(WorkFixtures.postConsent(app, chain, bob.key(), bob.token(), terms));
     long withdrawal = accepted(postRevocation(alice));
@@ -133,7 +131,7 @@ class ReorgIT {
       assertThat(valid(alice)).isFalse();
     }
 
-    reorganise(fork, forkHead, () -> chain.newAccount(1));
+    reorganise(fork, () -> chain.newAccount(1));
     assertThat(validOnChain(bob)).as("the grant left the chain").isFalse();
     assertThat(validOnChain(alice)).as("the withdrawal left the chain").isTrue();
     app.index();
@@ -158,7 +156,7 @@ class ReorgIT {
     assertThat(count(app, "select count(*) from consent_events where tx_hash in ('" + requestTx(grant) + "', '"
         + requestTx(withdrawal) + "')")).isEqualTo(2);
     assertThat(count(app, "select count(*) from consent_requests where id in (" + grant + ", " + withdrawal
-        + ") and status = 'confirmed' and block_number > " + forkHead)).isEqualTo(2);
+        + ") and status = 'confirmed' and block_number > " + fork.head())).isEqualTo(2);
   }
 
   /**
@@ -171,8 +169,7 @@ class ReorgIT {
     Contributor bob = WorkFixtures.signedIn(app, chain);
     app.relayAndIndex();
     try (TestApp deep = TestApp.sibling(app, Map.of("LABELLEDGER_CONFIRMATIONS", "2"))) {
-      String fork = chain.snapshot();
-      long forkHead = head();
+      Fork fork = fork();
       long sentBefore = relayerTransactions();
       long grant = accepted(WorkFixtures.postConsent(app, chain, bob.key(), bob.token(), terms));
       app.relay();
@@ -181,7 +178,7 @@ class ReorgIT {
       assertThat(requestStatus(grant)).isEqualTo("confirmed");
       assertThat(valid(bob)).isTrue();
 
-      chain.revert(fork);
+      chain.revert(fork.snapshot());
       chain.newAccount(1); // another transaction at the grant's height
       chain.mine(1);
       deep.index(); // the node's head is one block short of being read: nothing of the new branch is read
@@ -209,14 +206,13 @@ class ReorgIT {
   void aReorganisedOutConsentSignedAgainMeanwhileIsNotSentTwice() {
     Contributor bob = WorkFixtures.signedIn(app, chain);
     app.relayAndIndex();
-    String fork = chain.snapshot();
-    long forkHead = head();
+    Fork fork = fork();
     long sentBefore = relayerTransactions();
     long first = accepted(WorkFixtures.postConsent(app, chain, bob.key(), bob.token(), terms));
     app.relayAndIndex();
     assertThat(requestStatus(first)).isEqualTo("confirmed");
 
-    reorganise(fork, forkHead, () -> chain.newAccount(1));
+    reorganise(fork, () -> chain.newAccount(1));
     long now = Math.max(app.clock().instant().getEpochSecond(), chain.latestTimestamp());
     long again = accepted(app.postJson("/api/consents", TypedDataSigner.signed(TypedDataSigner.consent(
         app.deployment(), bob.address(), terms, now + 20 * DAY, WorkFixtures.nonceOf(app, chain, bob.address(), terms),
@@ -237,8 +233,7 @@ class ReorgIT {
     Contributor bob = WorkFixtures.signedIn(app, chain);
     app.relayAndIndex();
 
-    String fork = chain.snapshot();
-    long forkHead = head();
+    Fork fork = fork();
     long sentBefore = relayerTransactions();
     long grant = accepted(WorkFixtures.postConsent(app, chain, bob.key(), bob.token(), terms));
     app.relayAndIndex();
@@ -248,7 +243,7 @@ class ReorgIT {
     long firstBlock = count(app, "select block_number from consent_requests where id = " + grant);
 
     // the new branch: another transaction first, then the very same signed relaying transaction
-    reorganise(fork, forkHead, () -> {
+    reorganise(fork, () -> {
       chain.newAccount(1);
       try {
         assertThat(chain.web3j().ethSendRawTransaction(raw).send().getTransactionHash()).isEqualTo(tx);
@@ -278,8 +273,7 @@ class ReorgIT {
     AnchorFixtures.contribute(app, alice, campaign, 3);
     long batchesBefore = AnchorFixtures.batchCount(app, chain);
 
-    String fork = chain.snapshot();
-    long forkHead = head();
+    Fork fork = fork();
     app.anchor();
     app.index();
     String batch = "(select max(id) from anchor_batches)";
@@ -287,7 +281,7 @@ class ReorgIT {
     String firstTx = text(app, "select tx_hash from anchor_batches where id = " + batch);
     assertThat(count(app, "select count(*) from chain_anchors where tx_hash = '" + firstTx + "'")).isEqualTo(1);
 
-    reorganise(fork, forkHead, () -> chain.newAccount(1)); // another transaction at the anchor's height
+    reorganise(fork, () -> chain.newAccount(1)); // another transaction at the anchor's height
     assertThat(AnchorFixtures.batchCount(app, chain)).as("the anchor left the chain").isEqualTo(batchesBefore);
     app.index();
     assertThat(count(app, "select count(*) from chain_anchors where tx_hash = '" + firstTx + "'")).isZero();
@@ -314,13 +308,12 @@ class ReorgIT {
     AnchorFixtures.contribute(app, alice, campaign, 3);
     long batchesBefore = AnchorFixtures.batchCount(app, chain);
 
-    String fork = chain.snapshot();
-    long forkHead = head();
+    Fork fork = fork();
     app.anchor();
     String batch = "(select max(id) from anchor_batches)";
     assertThat(text(app, "select state from anchor_batches where id = " + batch)).isEqualTo("anchored");
 
-    reorganise(fork, forkHead, () -> chain.newAccount(1));
+    reorganise(fork, () -> chain.newAccount(1));
     app.index();
     assertThat(text(app, "select state from anchor_batches where id = " + batch))
         .as("the indexer found no anchor where the anchorer recorded one").isEqualTo("mined");
@@ -343,8 +336,7 @@ class ReorgIT {
     String listing = "select price || ':' || delisted from chain_listings where dataset_id = " + listed;
     assertThat(text(app, listing)).isEqualTo(MarketplaceFixture.ONE + ":false");
 
-    String fork = chain.snapshot();
-    long forkHead = head();
+    Fork fork = fork();
     MarketplaceFixture.succeeded(market.send(app.operator(), app.deployment().marketplace(),
         MarketCalls.reprice(listed, MarketplaceFixture.ONE.multiply(BigInteger.TWO))));
     BigInteger second = market.list(shares, MarketplaceFixture.ONE);
@@ -354,7 +346,7 @@ class ReorgIT {
     assertThat(count(app, "select count(*) from chain_listings where dataset_id = " + second)).isEqualTo(1);
     assertThat(count(app, "select count(*) from chain_claims where dataset_id = " + listed)).isEqualTo(1);
 
-    reorganise(fork, forkHead, () -> chain.newAccount(1));
+    reorganise(fork, () -> chain.newAccount(1));
     app.index();
     assertThat(text(app, listing)).as("the repricing vanished").isEqualTo(MarketplaceFixture.ONE + ":false");
     assertThat(count(app, "select count(*) from chain_listing_changes where dataset_id = " + listed)).isZero();
@@ -393,8 +385,7 @@ class ReorgIT {
     BigInteger chainDataset = BigInteger.valueOf(listed.get("chainDatasetId").asLong());
     app.purchases();
 
-    String fork = chain.snapshot();
-    long forkHead = head();
+    Fork fork = fork();
     market.buy(buyer, chainDataset);
     app.purchases();
     app.index();
@@ -402,7 +393,7 @@ class ReorgIT {
     assertThat(app.get("/api/licences/me", buyerToken).json().findValuesAsText("datasetId"))
         .contains(Long.toString(dataset));
 
-    reorganise(fork, forkHead, () -> chain.newAccount(1));
+    reorganise(fork, () -> chain.newAccount(1));
     app.purchases();
     app.index();
     Reply refused = app.get("/api/datasets/" + dataset + "/export?format=jsonl", buyerToken);
@@ -423,20 +414,27 @@ class ReorgIT {
 
   // ------------------------------------------------------------------ helpers
 
+  /** Where a test's chain may later fork: a snapshot of it and the head block it was taken at. */
+  private record Fork(String snapshot, long head) {}
+
+  private static Fork fork() {
+    return new Fork(chain.snapshot(), head());
+  }
+
   /**
-   * Reverts to {@code snapshot}, runs {@code newBranch} (other transactions) and mines until the
+   * Reverts to the fork's snapshot, runs {@code newBranch} (other transactions) and mines until the
    * chain is past the old head, so every height the indexers read has a new hash.
    */
-  private static void reorganise(String snapshot, long forkHead, Runnable newBranch) {
+  private static void reorganise(Fork fork, Runnable newBranch) {
     long oldHead = head();
-    String oldHash = hashAt(forkHead + 1);
-    chain.revert(snapshot);
-    assertThat(head()).isEqualTo(forkHead);
+    String oldHash = hashAt(fork.head() + 1);
+    chain.revert(fork.snapshot());
+    assertThat(head()).isEqualTo(fork.head());
     newBranch.run();
     while (head() <= oldHead) {
       chain.mine(1);
     }
-    assertThat(hashAt(forkHead + 1)).as("a new block at the same height").isNotEqualTo(oldHash);
+    assertThat(hashAt(fork.head() + 1)).as("a new block at the same height").isNotEqualTo(oldHash);
   }
 
   private static long head() {
